@@ -1,0 +1,14 @@
+//! The vocabulary every seaworthy area speaks: findings, severities, rule metadata, locations and
+//! the report model. No I/O lives here.
+
+mod finding;
+mod location;
+mod report;
+mod rule;
+mod severity;
+
+pub use finding::{Finding, Suppression};
+pub use location::{Location, Position, Span};
+pub use report::{InputError, REPORT_SCHEMA_VERSION, Report, Summary};
+pub use rule::{Area, CrossRef, Peer, RuleMeta};
+pub use severity::{ParseSeverityError, Severity};

@@ -1,0 +1,272 @@
+//! What a rule sees: the parsed file, the stage model, RUN scripts already analysed, the config.
+
+use crate::config::Config;
+use crate::model::Model;
+use crate::parser::{Command, Dockerfile, Instruction, Kind, SourceMap, TextRange};
+use crate::shell::{Script, ShellCommand};
+
+/// A RUN instruction's script (heredocs included) and how its offsets map to the source.
+#[derive(Debug)]
+pub struct RunScript {
+    /// Index of the RUN instruction.
+    pub instr: usize,
+    pub text: String,
+    pub script: Script,
+    map: SourceMap,
+}
+
+impl RunScript {
+    /// Source range of a command of this script.
+    pub fn range(&self, cmd: &ShellCommand) -> TextRange {
+        self.map.range(cmd.start, cmd.end)
+    }
+}
+
+/// One problem a rule reports; the engine adds the rule's metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Instruction the hit belongs to (pragmas above it apply).
+    pub instr: usize,
+    pub range: TextRange,
+    pub message: String,
+    pub evidence: Option<String>,
+}
+
+pub struct Context<'a> {
+    pub df: &'a Dockerfile,
+    pub model: &'a Model,
+    pub config: &'a Config,
+    pub runs: Vec<RunScript>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(df: &'a Dockerfile, model: &'a Model, config: &'a Config) -> Self {
+        let runs = df
+            .instructions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ins)| run_script(df, model, i, ins))
+            .collect();
+        Context {
+            df,
+            model,
+            config,
+            runs,
+        }
+    }
+
+    pub fn instructions(&self) -> impl Iterator<Item = (usize, &'a Instruction)> {
+        self.df.instructions.iter().enumerate()
+    }
+
+    pub fn instruction(&self, i: usize) -> &'a Instruction {
+        &self.df.instructions[i]
+    }
+
+    /// A hit covering instruction `i` from its keyword to the end of its first line.
+    pub fn hit(&self, i: usize, message: impl Into<String>) -> Hit {
+        let ins = self.instruction(i);
+        Hit {
+            instr: i,
+            range: self.first_line(ins),
+            message: message.into(),
+            evidence: None,
+        }
+    }
+
+    /// A hit at `range` inside instruction `i`, with the text there as evidence.
+    pub fn hit_at(&self, i: usize, range: TextRange, message: impl Into<String>) -> Hit {
+        Hit {
+            instr: i,
+            range,
+            message: message.into(),
+            evidence: Some(clip(self.df.slice(range))),
+        }
+    }
+
+    /// A hit on one command of a RUN script.
+    pub fn hit_cmd(&self, run: &RunScript, cmd: &ShellCommand, message: impl Into<String>) -> Hit {
+        Hit {
+            instr: run.instr,
+            range: run.range(cmd),
+            message: message.into(),
+            evidence: Some(clip(&cmd.display())),
+        }
+    }
+
+    fn first_line(&self, ins: &Instruction) -> TextRange {
+        let start = ins.keyword_range.start;
+        let text = self.df.slice(ins.range);
+        let end = text.find('\n').map_or(ins.range.end, |n| start + n as u32);
+        let end = if self
+            .df
+            .source
+            .as_bytes()
+            .get(end.saturating_sub(1) as usize)
+            == Some(&b'\r')
+        {
+            end - 1
+        } else {
+            end
+        };
+        TextRange {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// Variables of `raw` expanded as instruction `i` sees them.
+    pub fn expand(&self, i: usize, raw: &str) -> String {
+        self.model.expand(self.df, i, raw)
+    }
+
+    /// Stages whose content ends up in the image that ships (the target and its parents).
+    pub fn shipped_stages(&self) -> Vec<usize> {
+        self.model.target_chain()
+    }
+
+    pub fn is_in_target_chain(&self, i: usize) -> bool {
+        self.model
+            .stage_of
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|s| self.model.target_chain().contains(&s))
+    }
+
+    /// Instructions of `kind` from the target stage up its parents (nearest first).
+    pub fn last_in_shipped<F: Fn(&Kind) -> bool>(&self, f: F) -> Option<usize> {
+        for s in self.model.target_chain() {
+            let stage = &self.model.stages[s];
+            if let Some(i) = stage
+                .body
+                .clone()
+                .rev()
+                .find(|&i| f(&self.df.instructions[i].kind))
+            {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// Commands of all RUN scripts, with their script.
+    pub fn commands(&self) -> impl Iterator<Item = (&RunScript, &ShellCommand)> {
+        self.runs
+            .iter()
+            .flat_map(|r| r.script.commands.iter().map(move |c| (r, c)))
+    }
+}
+
+/// Shortens evidence to something a report line can show.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 160;
+    let s = s.trim();
+    if s.chars().count() <= MAX {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(MAX).collect();
+    out.push('…');
+    out
+}
+
+/// The shell the stage uses at instruction `i`, from the last SHELL before it.
+fn shell_of(df: &Dockerfile, model: &Model, i: usize) -> Option<Vec<String>> {
+    let stage = model.stage_of.get(i).copied().flatten()?;
+    let s = &model.stages[stage];
+    (s.body.start..i)
+        .rev()
+        .find_map(|j| match &df.instructions[j].kind {
+            Kind::Shell(v) => Some(v.clone()),
+            _ => None,
+        })
+}
+
+fn is_posix_shell(shell: &[String]) -> bool {
+    let Some(first) = shell.first() else {
+        return true;
+    };
+    let name = first
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(first)
+        .to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "busybox"
+    )
+}
+
+fn run_script(df: &Dockerfile, model: &Model, i: usize, ins: &Instruction) -> Option<RunScript> {
+    let Kind::Run(cmd) = &ins.kind else {
+        return None;
+    };
+    if let Some(shell) = shell_of(df, model, i) {
+        if !is_posix_shell(&shell) {
+            return None;
+        }
+    }
+    let mut map = SourceMap::default();
+    let text = match cmd {
+        Command::Exec { args, range } => {
+            map.push(0, range.start as usize);
+            args.iter()
+                .map(|a| shell_quote(a))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        Command::Shell(st) => {
+            let bare_heredoc = !ins.heredocs.is_empty() && {
+                let mut rest = st.text.clone();
+                for h in ins.heredocs.iter().rev() {
+                    let (s, e) = (
+                        h.marker.0.saturating_sub(st.offset),
+                        h.marker.1.saturating_sub(st.offset),
+                    );
+                    if e <= rest.len() && s <= e {
+                        rest.replace_range(s..e, "");
+                    }
+                }
+                rest.trim().is_empty()
+            };
+            if bare_heredoc {
+                let doc = &ins.heredocs[0];
+                let first_line = doc.body.lines().next().unwrap_or("");
+                if first_line.starts_with("#!") && !first_line.contains("sh") {
+                    return None;
+                }
+                map.append(0, &doc.body_map);
+                doc.body.clone()
+            } else {
+                let shifted = ins.map.shifted(st.offset);
+                map.append(0, &shifted);
+                let mut text = st.text.clone();
+                for h in &ins.heredocs {
+                    text.push('\n');
+                    map.append(text.len(), &h.body_map);
+                    text.push_str(&h.body);
+                    text.push_str(&h.delimiter);
+                }
+                text
+            }
+        }
+    };
+    let script = Script::parse(&text);
+    Some(RunScript {
+        instr: i,
+        text,
+        script,
+        map,
+    })
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}

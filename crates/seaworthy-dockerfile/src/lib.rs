@@ -1,0 +1,15 @@
+//! The Dockerfile area of seaworthy: a BuildKit-faithful parser, a stage model, shell analysis of
+//! RUN and the rules that judge container definitions.
+
+pub mod config;
+pub mod context;
+pub mod image_ref;
+pub mod lint;
+pub mod model;
+pub mod parser;
+pub mod rules;
+pub mod shell;
+
+pub use config::Config;
+pub use lint::{LintOptions, lint, lint_bytes};
+pub use parser::{Dockerfile, ParseError};

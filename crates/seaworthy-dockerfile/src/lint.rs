@@ -1,0 +1,172 @@
+//! Runs the rules over one Dockerfile and turns hits into findings, honouring inline pragmas
+//! (`# seaworthy ignore=…`, `# hadolint ignore=…`, and their `global` forms) and the config.
+
+use std::collections::HashMap;
+
+use seaworthy_core::{Finding, Location, Suppression};
+
+use crate::config::Config;
+use crate::context::{Context, Hit};
+use crate::model::Model;
+use crate::parser::{Dockerfile, ParseError};
+use crate::rules::{self, Rule};
+
+/// How to lint: the build the file is assessed for, and the area's config.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    pub build_args: HashMap<String, String>,
+    pub target: Option<String>,
+    pub config: Config,
+}
+
+/// Parses and lints `bytes` read from `path`.
+pub fn lint_bytes(
+    path: &str,
+    bytes: &[u8],
+    opts: &LintOptions,
+) -> Result<Vec<Finding>, ParseError> {
+    let df = Dockerfile::parse(bytes)?;
+    Ok(lint(path, &df, opts))
+}
+
+pub fn lint(path: &str, df: &Dockerfile, opts: &LintOptions) -> Vec<Finding> {
+    let model = Model::new(df, &opts.build_args, opts.target.as_deref());
+    let cx = Context::new(df, &model, &opts.config);
+    let pragmas = Pragmas::collect(df);
+    let mut findings = Vec::new();
+    for rule in rules::RULES {
+        let meta = rule.meta();
+        if opts.config.disabled.contains(meta.id) {
+            continue;
+        }
+        let mut hits = Vec::new();
+        rule.check(&cx, &mut hits);
+        hits.sort_by_key(|h| (h.range, h.message.clone()));
+        hits.dedup();
+        for hit in hits {
+            findings.push(finding(path, df, *rule, &opts.config, &pragmas, hit));
+        }
+    }
+    findings
+}
+
+fn finding(
+    path: &str,
+    df: &Dockerfile,
+    rule: &dyn Rule,
+    config: &Config,
+    pragmas: &Pragmas,
+    hit: Hit,
+) -> Finding {
+    let meta = rule.meta();
+    let severity = config
+        .severity
+        .get(meta.id)
+        .copied()
+        .unwrap_or(meta.severity);
+    Finding {
+        rule_id: meta.id.to_string(),
+        severity,
+        title: meta.title.to_string(),
+        message: hit.message,
+        location: Location::File {
+            path: path.to_string(),
+            span: df.span(hit.range),
+        },
+        evidence: hit.evidence,
+        remediation: meta.remediation.to_string(),
+        references: meta
+            .refs
+            .iter()
+            .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
+            .collect(),
+        suppressed: pragmas.suppression(df, hit.instr, meta.id),
+    }
+}
+
+/// One ignore pragma: the ids it names (ours, after the hadolint crosswalk) and where it stands.
+#[derive(Debug)]
+struct Pragma {
+    ids: Vec<String>,
+    line: u32,
+    kind: &'static str,
+}
+
+#[derive(Debug, Default)]
+struct Pragmas {
+    global: Vec<Pragma>,
+    /// Pragmas by the line they stand on; they apply to the next instruction.
+    local: Vec<Pragma>,
+}
+
+impl Pragmas {
+    fn collect(df: &Dockerfile) -> Pragmas {
+        let mut p = Pragmas::default();
+        for c in &df.comments {
+            let mut words = c.text.split_whitespace();
+            let (tool, mut next) = (words.next(), words.next());
+            let global = next == Some("global");
+            if global {
+                next = words.next();
+            }
+            let Some(list) = next.and_then(|w| w.strip_prefix("ignore=")) else {
+                continue;
+            };
+            let mut ids = Vec::new();
+            let kind = match tool {
+                Some("seaworthy") => {
+                    ids.extend(
+                        list.split(',')
+                            .map(|s| s.trim().to_ascii_uppercase())
+                            .filter(|s| !s.is_empty()),
+                    );
+                    if global { "global" } else { "inline" }
+                }
+                Some("hadolint") => {
+                    for code in list.split(',') {
+                        ids.extend(
+                            rules::from_hadolint(code.trim())
+                                .into_iter()
+                                .map(str::to_string),
+                        );
+                    }
+                    "hadolint-pragma"
+                }
+                _ => continue,
+            };
+            let pragma = Pragma {
+                ids,
+                line: c.line,
+                kind,
+            };
+            if global {
+                p.global.push(pragma);
+            } else {
+                p.local.push(pragma);
+            }
+        }
+        p
+    }
+
+    fn suppression(&self, df: &Dockerfile, instr: usize, id: &str) -> Option<Suppression> {
+        let found = |p: &Pragma| p.ids.iter().any(|i| i == id || i == "*" || i == "ALL");
+        if let Some(p) = self.global.iter().find(|p| found(p)) {
+            return Some(Suppression {
+                kind: p.kind.to_string(),
+                source: Some(format!("line {}", p.line)),
+            });
+        }
+        let line = df.instructions.get(instr)?.line;
+        let prev_line = instr
+            .checked_sub(1)
+            .and_then(|j| df.instructions.get(j))
+            .map_or(0, |ins| df.span(ins.range).end.line);
+        self.local
+            .iter()
+            .find(|p| p.line < line && p.line >= prev_line && found(p))
+            .map(|p| Suppression {
+                kind: p.kind.to_string(),
+                source: Some(format!("line {}", p.line)),
+            })
+    }
+}

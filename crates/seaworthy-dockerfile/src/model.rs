@@ -1,0 +1,265 @@
+//! The build as BuildKit sees it: stages, their bases, build arguments and variable scope.
+
+use std::collections::HashMap;
+
+use crate::image_ref::ImageRef;
+use crate::parser::{Dockerfile, Instruction, Kind, words};
+
+/// What a stage builds on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// An image from a registry (after build-argument expansion).
+    Image {
+        reference: String,
+        image: ImageRef,
+    },
+    /// An earlier stage, by index.
+    Stage(usize),
+    Scratch,
+    /// FROM names variables that have no value.
+    Unresolved {
+        raw: String,
+        missing: Vec<String>,
+    },
+    /// Not a valid image reference.
+    Invalid(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub index: usize,
+    /// Lower-cased alias from `AS name`.
+    pub name: Option<String>,
+    /// Index of the FROM instruction.
+    pub from: usize,
+    /// Instruction indexes after FROM, up to the next FROM.
+    pub body: std::ops::Range<usize>,
+    pub base: Base,
+    pub platform: Option<String>,
+}
+
+/// Stages and scope of a parsed Dockerfile, for one set of build arguments and target.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub stages: Vec<Stage>,
+    /// Stage that ships (the `--target`, else the last).
+    pub target: usize,
+    /// For each instruction, the stage it belongs to (`None` for ARGs before the first FROM).
+    pub stage_of: Vec<Option<usize>>,
+    /// ARG defaults before the first FROM, with build arguments applied.
+    pub global_args: HashMap<String, String>,
+    pub build_args: HashMap<String, String>,
+    /// `--target` named a stage that does not exist.
+    pub unknown_target: Option<String>,
+}
+
+impl Model {
+    pub fn new(
+        df: &Dockerfile,
+        build_args: &HashMap<String, String>,
+        target: Option<&str>,
+    ) -> Model {
+        let escape = df.escape();
+        let mut global_args: HashMap<String, String> = HashMap::new();
+        let mut stages: Vec<Stage> = Vec::new();
+        let mut stage_of = Vec::with_capacity(df.instructions.len());
+        for (i, ins) in df.instructions.iter().enumerate() {
+            match &ins.kind {
+                Kind::Arg(decls) if stages.is_empty() => {
+                    for d in decls {
+                        let value = build_args.get(&d.name).cloned().or_else(|| {
+                            d.default.as_ref().map(|v| {
+                                let lookup = |n: &str| global_args.get(n).cloned();
+                                words::expand(v, escape, &lookup).value
+                            })
+                        });
+                        if let Some(v) = value {
+                            global_args.insert(d.name.clone(), v);
+                        }
+                    }
+                    stage_of.push(None);
+                }
+                Kind::From(from) => {
+                    if let Some(last) = stages.last_mut() {
+                        last.body.end = i;
+                    }
+                    let lookup = |n: &str| global_args.get(n).cloned();
+                    let expanded = words::expand(&from.image.raw, escape, &lookup);
+                    let base = resolve_base(&expanded, &from.image.raw, &stages);
+                    let platform = ins.flag_value("platform").map(str::to_string);
+                    stages.push(Stage {
+                        index: stages.len(),
+                        name: from.alias.as_ref().map(|a| a.value.to_ascii_lowercase()),
+                        from: i,
+                        body: i + 1..df.instructions.len(),
+                        base,
+                        platform,
+                    });
+                    stage_of.push(Some(stages.len() - 1));
+                }
+                _ => stage_of.push(stages.len().checked_sub(1)),
+            }
+        }
+        let mut unknown_target = None;
+        let last = stages.len().saturating_sub(1);
+        let target = match target {
+            Some(t) => match stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(&t.to_ascii_lowercase()))
+            {
+                Some(i) => i,
+                None => {
+                    unknown_target = Some(t.to_string());
+                    last
+                }
+            },
+            None => last,
+        };
+        Model {
+            stages,
+            target,
+            stage_of,
+            global_args,
+            build_args: build_args.clone(),
+            unknown_target,
+        }
+    }
+
+    /// Stage index named by `reference` (an alias or a number), as `COPY --from` and FROM use it.
+    pub fn stage_by_ref(&self, reference: &str, before: usize) -> Option<usize> {
+        let lower = reference.to_ascii_lowercase();
+        if let Some(i) = self.stages[..before.min(self.stages.len())]
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+        {
+            return Some(i);
+        }
+        reference.parse::<usize>().ok().filter(|&n| n < before)
+    }
+
+    /// The stage that ships and every stage it builds on, nearest first.
+    pub fn target_chain(&self) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut at = Some(self.target);
+        while let Some(i) = at {
+            if chain.contains(&i) || i >= self.stages.len() {
+                break;
+            }
+            chain.push(i);
+            at = match self.stages[i].base {
+                Base::Stage(parent) => Some(parent),
+                _ => None,
+            };
+        }
+        chain
+    }
+
+    /// Value of a variable as instruction `at` sees it (stage ARG and ENV, meta ARGs it re-declares,
+    /// ENV inherited from a parent stage).
+    pub fn lookup(&self, df: &Dockerfile, at: usize, name: &str) -> Option<String> {
+        let stage = self.stage_of.get(at).copied().flatten()?;
+        self.lookup_in(df, stage, at, name, 0)
+    }
+
+    fn lookup_in(
+        &self,
+        df: &Dockerfile,
+        stage: usize,
+        before: usize,
+        name: &str,
+        depth: usize,
+    ) -> Option<String> {
+        let s = self.stages.get(stage)?;
+        for i in (s.body.start..before.min(s.body.end)).rev() {
+            match &df.instructions[i].kind {
+                Kind::Env { pairs, .. } => {
+                    if let Some(p) = pairs.iter().rev().find(|p| p.key == name) {
+                        let lookup = |n: &str| {
+                            (n != name)
+                                .then(|| self.lookup_in(df, stage, i, n, depth + 1))
+                                .flatten()
+                        };
+                        return Some(words::expand(&p.raw_value, df.escape(), &lookup).value);
+                    }
+                }
+                Kind::Arg(decls) => {
+                    if let Some(d) = decls.iter().rev().find(|d| d.name == name) {
+                        return self
+                            .build_args
+                            .get(name)
+                            .cloned()
+                            .or_else(|| d.default.clone())
+                            .or_else(|| self.global_args.get(name).cloned());
+                    }
+                }
+                _ => {}
+            }
+        }
+        match s.base {
+            Base::Stage(parent) if parent < stage && depth < 16 => {
+                let end = self.stages[parent].body.end;
+                self.lookup_in(df, parent, end, name, depth + 1)
+                    .filter(|_| !self.is_arg_only(df, parent, name))
+            }
+            _ => None,
+        }
+    }
+
+    /// ARGs do not carry into child stages; ENV does.
+    fn is_arg_only(&self, df: &Dockerfile, stage: usize, name: &str) -> bool {
+        let s = &self.stages[stage];
+        !df.instructions[s.body.clone()]
+            .iter()
+            .any(|i| match &i.kind {
+                Kind::Env { pairs, .. } => pairs.iter().any(|p| p.key == name),
+                _ => false,
+            })
+    }
+
+    /// Expands variables in `raw` as instruction `at` sees them.
+    pub fn expand(&self, df: &Dockerfile, at: usize, raw: &str) -> String {
+        self.expand_full(df, at, raw).value
+    }
+
+    pub fn expand_full(&self, df: &Dockerfile, at: usize, raw: &str) -> words::Expanded {
+        let lookup = |n: &str| self.lookup(df, at, n);
+        words::expand(raw, df.escape(), &lookup)
+    }
+
+    /// Instructions of stage `stage` in order, with their indexes.
+    pub fn stage_instructions<'a>(
+        &self,
+        df: &'a Dockerfile,
+        stage: usize,
+    ) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+        let range = self.stages.get(stage).map_or(0..0, |s| s.body.clone());
+        range.map(move |i| (i, &df.instructions[i]))
+    }
+}
+
+fn resolve_base(expanded: &words::Expanded, raw: &str, stages: &[Stage]) -> Base {
+    if !expanded.unresolved.is_empty() {
+        return Base::Unresolved {
+            raw: raw.to_string(),
+            missing: expanded.unresolved.clone(),
+        };
+    }
+    let value = expanded.value.trim();
+    let lower = value.to_ascii_lowercase();
+    if let Some(i) = stages
+        .iter()
+        .position(|s| s.name.as_deref() == Some(lower.as_str()))
+    {
+        return Base::Stage(i);
+    }
+    if lower == "scratch" {
+        return Base::Scratch;
+    }
+    match ImageRef::parse(value) {
+        Some(image) => Base::Image {
+            reference: value.to_string(),
+            image,
+        },
+        None => Base::Invalid(value.to_string()),
+    }
+}
