@@ -1,1 +1,137 @@
-fn main() {}
+//! seaworthy: is this container fit to sail?
+
+mod cli;
+mod commands;
+mod config;
+mod inputs;
+
+use std::io::{IsTerminal, Write};
+use std::process;
+
+use clap::Parser;
+use seaworthy_report::{render, Format, RenderOptions};
+
+use cli::{Cli, ColorChoice, Command, OutputArgs, OutputFormat};
+
+/// Documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Pass = 0,
+    PolicyFailed = 1,
+    Usage = 2,
+    Internal = 3,
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            process::exit(if e.use_stderr() { ExitCode::Usage as i32 } else { 0 });
+        }
+    };
+    let code = match std::panic::catch_unwind(|| run(cli)) {
+        Ok(code) => code,
+        Err(_) => {
+            eprintln!("seaworthy: internal error (this is a bug; please report it with the input that caused it)");
+            ExitCode::Internal
+        }
+    };
+    process::exit(code as i32);
+}
+
+fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Dockerfile(args) => match commands::dockerfile::run(&args) {
+            Ok(outcome) => {
+                let report = &outcome.report;
+                let rules = commands::rules::all_rules();
+                let source = |p: &str| outcome.sources.get(p).cloned();
+                let opts = RenderOptions {
+                    color: use_color(&args.output),
+                    rules: &rules,
+                    source: &source,
+                };
+                let text = render(report, format_of(args.output.format), &opts);
+                if let Err(e) = emit(&args.output, &text) {
+                    eprintln!("seaworthy: {e}");
+                    return ExitCode::Usage;
+                }
+                for err in &report.errors {
+                    eprintln!("seaworthy: error: {}", err.display());
+                }
+                if !report.errors.is_empty() {
+                    ExitCode::Usage
+                } else if report.passed {
+                    ExitCode::Pass
+                } else {
+                    ExitCode::PolicyFailed
+                }
+            }
+            Err(e) => {
+                eprintln!("seaworthy: {e:#}");
+                ExitCode::Usage
+            }
+        },
+        Command::Rules(args) => {
+            let (text, code) = commands::rules::list(args.format);
+            if code == ExitCode::Pass {
+                print!("{text}");
+            } else {
+                eprint!("{text}");
+            }
+            code
+        }
+        Command::Explain { rule } => match commands::rules::explain(&rule) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::Pass
+            }
+            Err(e) => {
+                eprintln!("seaworthy: {e}");
+                ExitCode::Usage
+            }
+        },
+    }
+}
+
+fn format_of(f: OutputFormat) -> Format {
+    match f {
+        OutputFormat::Table => Format::Table,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Github => Format::Github,
+    }
+}
+
+/// Colors only for the table on a terminal, never with NO_COLOR (any value) or into a file.
+fn use_color(out: &OutputArgs) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if out.format != OutputFormat::Table || no_color {
+        return false;
+    }
+    match out.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            out.output.is_none() && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn emit(out: &OutputArgs, text: &str) -> std::io::Result<()> {
+    match &out.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+        }),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+                // A closed pipe (`| head`) is not an error of ours.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+    }
+}

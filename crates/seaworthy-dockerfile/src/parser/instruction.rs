@@ -139,7 +139,10 @@ fn parse_at(cx: &Cx<'_>, start: usize, depth: u8) -> Result<Parsed, LineError> {
             }
         },
         Keyword::Env => parse_env(cx, args_start)?,
-        Keyword::Label => Kind::Label(key_values(cx, args_start, "LABEL")?),
+        Keyword::Label => match parse_env(cx, args_start)? {
+            Kind::Env { pairs, .. } => Kind::Label(pairs),
+            other => other,
+        },
         Keyword::Arg => parse_arg(cx, args_start)?,
         Keyword::Expose => Kind::Expose(plain_words(cx, args_start)),
         Keyword::Volume => Kind::Volume(json_or_words(cx, args_start)),
@@ -355,7 +358,8 @@ fn parse_env(cx: &Cx<'_>, at: usize) -> Result<Kind, LineError> {
     }
     // Legacy `ENV key value with spaces`.
     let (Some(key), Some(value_start)) = (words.first(), words.get(1).map(|w| w.start)) else {
-        return Err(cx.err(at, "ENV requires a value: ENV key=value"));
+        let keyword = cx.text.split_whitespace().next().unwrap_or("ENV");
+        return Err(cx.err(at, format!("{keyword} requires a value: {keyword} key=value")));
     };
     let raw_value = cx.text[value_start..].trim_end();
     Ok(Kind::Env {

@@ -1,0 +1,108 @@
+//! Command-line interface. Every option can also come from a `SEAWORTHY_*` variable; the command
+//! line beats the environment, which beats `seaworthy.toml`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use seaworthy_core::Severity;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "seaworthy",
+    version,
+    about = "Is this container fit to sail? Security assessment for Docker, built for CI.",
+    after_help = "Exit codes: 0 pass, 1 policy failed (findings at or above --fail-on), \
+                  2 bad input or usage, 3 internal error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint Dockerfiles (files, directories searched for Dockerfiles, or `-` for stdin).
+    Dockerfile(DockerfileArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show the documentation of one rule (seaworthy id, name, or a hadolint code).
+    Explain {
+        /// e.g. SW-DF-012, apt-get-missing-yes, DL3015
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, env = "SEAWORTHY_FORMAT", default_value = "table")]
+    pub format: OutputFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DockerfileArgs {
+    /// Dockerfiles or directories (searched for Dockerfile, Dockerfile.*, *.Dockerfile,
+    /// Containerfile); `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Fail (exit 1) on findings at or above this severity [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Configuration file [default: seaworthy.toml found upward from the working directory].
+    #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Build argument used to resolve ARG values (repeatable), e.g. --build-arg BASE=alpine:3.20.
+    #[arg(long = "build-arg", value_name = "K=V", value_parser = parse_key_value)]
+    pub build_args: Vec<(String, String)>,
+    /// The stage that ships (like `docker build --target`) [default: the last stage].
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Ignore .hadolint.yaml even when one is found.
+    #[arg(long)]
+    pub no_hadolint_config: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RulesArgs {
+    /// table or json.
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse::<Severity>().map_err(|e| e.to_string())
+}
+
+/// `K=V`, or `K` alone to take the value from the environment (as `docker build` does).
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        None if !s.is_empty() => std::env::var(s)
+            .map(|v| (s.to_string(), v))
+            .map_err(|_| format!("build argument `{s}` has no value and is not set in the environment")),
+        _ => Err(format!("expected KEY=VALUE, got `{s}`")),
+    }
+}

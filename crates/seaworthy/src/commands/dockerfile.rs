@@ -1,0 +1,74 @@
+//! `seaworthy dockerfile`: lint every input in parallel, one report, one exit code.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use seaworthy_core::{Finding, InputError, Report, Severity};
+use seaworthy_dockerfile::{lint_bytes, LintOptions};
+
+use crate::cli::DockerfileArgs;
+use crate::config;
+use crate::inputs::{self, Input};
+
+/// What a run produced: the report, and the texts of the inputs for code frames.
+pub struct Outcome {
+    pub report: Report,
+    pub sources: HashMap<String, String>,
+}
+
+pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
+    let settings = config::load(args.config.as_deref(), !args.no_hadolint_config)?;
+    let mut build_args = settings.build_args.clone();
+    build_args.extend(args.build_args.iter().cloned());
+    let opts = LintOptions {
+        build_args,
+        target: args.target.clone().or(settings.target.clone()),
+        config: settings.dockerfile,
+    };
+    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::High);
+
+    let (inputs, missing) = inputs::collect(&args.paths);
+    let results: Vec<(String, Result<(Vec<Finding>, String), InputError>)> = inputs
+        .par_iter()
+        .map(|input| (input.display(), lint_one(input, &opts)))
+        .collect();
+
+    let mut findings = Vec::new();
+    let mut errors: Vec<InputError> = missing
+        .into_iter()
+        .map(|(path, message)| InputError { path, line: None, column: None, message })
+        .collect();
+    let mut sources = HashMap::new();
+    let mut names = Vec::new();
+    for (name, result) in results {
+        names.push(name.clone());
+        match result {
+            Ok((f, text)) => {
+                findings.extend(f);
+                sources.insert(name, text);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, names, findings, errors);
+    Ok(Outcome { report, sources })
+}
+
+fn lint_one(input: &Input, opts: &LintOptions) -> Result<(Vec<Finding>, String), InputError> {
+    let path = input.display();
+    let bytes = input.read().map_err(|message| InputError {
+        path: path.clone(),
+        line: None,
+        column: None,
+        message,
+    })?;
+    match lint_bytes(&path, &bytes, opts) {
+        Ok(findings) => Ok((findings, String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) => Err(InputError {
+            path,
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }),
+    }
+}

@@ -1,0 +1,2 @@
+pub mod dockerfile;
+pub mod rules;

@@ -1,0 +1,188 @@
+//! `seaworthy.toml` (found upward from the working directory) and, for hadolint users,
+//! `.hadolint.yaml`: read, validated, and turned into the Dockerfile area's settings.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use seaworthy_core::Severity;
+use seaworthy_dockerfile::{rules, Config as DockerfileConfig};
+use serde::Deserialize;
+
+pub const FILE_NAME: &str = "seaworthy.toml";
+const HADOLINT_NAMES: &[&str] = &[".hadolint.yaml", ".hadolint.yml"];
+/// Config files are small; a larger one is refused before parsing.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    /// Default threshold of every area.
+    pub fail_on: Option<Severity>,
+    #[serde(default)]
+    pub dockerfile: DockerfileSection,
+    #[serde(default)]
+    pub rules: RulesSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DockerfileSection {
+    pub fail_on: Option<Severity>,
+    #[serde(default)]
+    pub trusted_registries: Vec<String>,
+    #[serde(default)]
+    pub build_args: BTreeMap<String, String>,
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RulesSection {
+    /// Rule ids (or hadolint codes) that do not run.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Severity overrides by rule id (or hadolint code).
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// The subset of hadolint's configuration that maps onto ours.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HadolintConfig {
+    #[serde(default)]
+    ignored: Vec<String>,
+    #[serde(default)]
+    trusted_registries: Vec<String>,
+    #[serde(default, rename = "failure-threshold")]
+    failure_threshold: Option<String>,
+    #[serde(default, rename = "override")]
+    overrides: BTreeMap<String, Vec<String>>,
+}
+
+/// Settings after merging files; the CLI applies its own flags on top.
+#[derive(Debug, Default)]
+pub struct Settings {
+    pub fail_on: Option<Severity>,
+    pub dockerfile: DockerfileConfig,
+    pub build_args: HashMap<String, String>,
+    pub target: Option<String>,
+    /// Files that were read, for messages.
+    pub sources: Vec<PathBuf>,
+}
+
+/// Finds `name` in `start` or one of its parents.
+fn find_upward(start: &Path, names: &[&str]) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+fn read_small(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.len() > MAX_CONFIG_BYTES {
+        bail!("{}: config file is larger than 1 MiB", path.display());
+    }
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+}
+
+/// Resolves a rule id, rule name or hadolint code to our rule ids.
+fn rule_ids(id: &str, file: &Path) -> Result<Vec<String>> {
+    if let Some(rule) = rules::find(id) {
+        return Ok(vec![rule.meta().id.to_string()]);
+    }
+    let mapped = rules::from_hadolint(id);
+    if id.to_ascii_uppercase().starts_with("DL") || id.to_ascii_uppercase().starts_with("SC") {
+        // Hadolint codes we have no twin for are accepted and ignored.
+        return Ok(mapped.into_iter().map(str::to_string).collect());
+    }
+    bail!(
+        "{}: unknown rule `{id}` (see `seaworthy rules` for the list)",
+        file.display()
+    )
+}
+
+pub fn load(explicit: Option<&Path>, use_hadolint: bool) -> Result<Settings> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let mut settings = Settings::default();
+    if use_hadolint {
+        if let Some(path) = find_upward(&cwd, HADOLINT_NAMES) {
+            apply_hadolint(&path, &mut settings)?;
+        }
+    }
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find_upward(&cwd, &[FILE_NAME]),
+    };
+    if let Some(path) = path {
+        let text = read_small(&path)?;
+        let file: FileConfig =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        apply_file(&path, file, &mut settings)?;
+    }
+    Ok(settings)
+}
+
+fn apply_file(path: &Path, file: FileConfig, s: &mut Settings) -> Result<()> {
+    s.fail_on = file.dockerfile.fail_on.or(file.fail_on).or(s.fail_on);
+    if !file.dockerfile.trusted_registries.is_empty() {
+        s.dockerfile.trusted_registries = file.dockerfile.trusted_registries;
+        s.dockerfile.trusted_source = Some(path.display().to_string());
+    }
+    for id in &file.rules.disable {
+        s.dockerfile.disabled.extend(rule_ids(id, path)?);
+    }
+    for (id, sev) in &file.rules.severity {
+        for rid in rule_ids(id, path)? {
+            s.dockerfile.severity.insert(rid, *sev);
+        }
+    }
+    s.build_args.extend(file.dockerfile.build_args);
+    if file.dockerfile.target.is_some() {
+        s.target = file.dockerfile.target;
+    }
+    s.sources.push(path.to_path_buf());
+    Ok(())
+}
+
+fn apply_hadolint(path: &Path, s: &mut Settings) -> Result<()> {
+    let text = read_small(path)?;
+    let cfg: HadolintConfig = if text.trim().is_empty() {
+        HadolintConfig::default()
+    } else {
+        serde_saphyr::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+    };
+    for code in &cfg.ignored {
+        s.dockerfile.disabled.extend(rule_ids(code, path)?);
+    }
+    if !cfg.trusted_registries.is_empty() {
+        s.dockerfile.trusted_registries = cfg.trusted_registries;
+        s.dockerfile.trusted_source = Some(path.display().to_string());
+    }
+    for (level, codes) in &cfg.overrides {
+        let Some(sev) = hadolint_level(level) else { continue };
+        for code in codes {
+            for rid in rule_ids(code, path)? {
+                s.dockerfile.severity.insert(rid, sev);
+            }
+        }
+    }
+    if let Some(t) = cfg.failure_threshold.as_deref().and_then(hadolint_level) {
+        s.fail_on = Some(t);
+    }
+    s.sources.push(path.to_path_buf());
+    Ok(())
+}
+
+/// hadolint's levels on our scale.
+fn hadolint_level(level: &str) -> Option<Severity> {
+    match level.to_ascii_lowercase().as_str() {
+        "error" => Some(Severity::High),
+        "warning" => Some(Severity::Medium),
+        "info" => Some(Severity::Low),
+        "style" => Some(Severity::Info),
+        _ => None,
+    }
+}
