@@ -51,7 +51,13 @@ pub enum ColorChoice {
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// Report format.
-    #[arg(long, short = 'f', value_enum, env = "SEAWORTHY_FORMAT", default_value = "table")]
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        env = "SEAWORTHY_FORMAT",
+        default_value = "table"
+    )]
     pub format: OutputFormat,
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
@@ -100,9 +106,9 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        None if !s.is_empty() => std::env::var(s)
-            .map(|v| (s.to_string(), v))
-            .map_err(|_| format!("build argument `{s}` has no value and is not set in the environment")),
+        None if !s.is_empty() => std::env::var(s).map(|v| (s.to_string(), v)).map_err(|_| {
+            format!("build argument `{s}` has no value and is not set in the environment")
+        }),
         _ => Err(format!("expected KEY=VALUE, got `{s}`")),
     }
 }

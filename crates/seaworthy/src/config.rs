@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use seaworthy_core::Severity;
-use seaworthy_dockerfile::{rules, Config as DockerfileConfig};
+use seaworthy_dockerfile::{Config as DockerfileConfig, rules};
 use serde::Deserialize;
 
 pub const FILE_NAME: &str = "seaworthy.toml";
@@ -81,11 +81,13 @@ fn find_upward(start: &Path, names: &[&str]) -> Option<PathBuf> {
 }
 
 fn read_small(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.len() > MAX_CONFIG_BYTES {
         bail!("{}: config file is larger than 1 MiB", path.display());
     }
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 
 /// Resolves a rule id, rule name or hadolint code to our rule ids.
@@ -162,7 +164,9 @@ fn apply_hadolint(path: &Path, s: &mut Settings) -> Result<()> {
         s.dockerfile.trusted_source = Some(path.display().to_string());
     }
     for (level, codes) in &cfg.overrides {
-        let Some(sev) = hadolint_level(level) else { continue };
+        let Some(sev) = hadolint_level(level) else {
+            continue;
+        };
         for code in codes {
             for rid in rule_ids(code, path)? {
                 s.dockerfile.severity.insert(rid, sev);

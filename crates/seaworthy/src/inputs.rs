@@ -32,7 +32,9 @@ impl Input {
         let limit = MAX_FILE_BYTES as u64 + 1;
         let mut buf = Vec::new();
         let result = match self {
-            Input::File(p) => std::fs::File::open(p).and_then(|f| f.take(limit).read_to_end(&mut buf)),
+            Input::File(p) => {
+                std::fs::File::open(p).and_then(|f| f.take(limit).read_to_end(&mut buf))
+            }
             Input::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut buf),
         };
         match result {
@@ -68,13 +70,19 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) {
         } else if p.is_dir() {
             let found = walk(p);
             if found.is_empty() {
-                errors.push((p.display().to_string(), "no Dockerfile found in this directory".to_string()));
+                errors.push((
+                    p.display().to_string(),
+                    "no Dockerfile found in this directory".to_string(),
+                ));
             }
             inputs.extend(found.into_iter().map(Input::File));
         } else if p.exists() {
             inputs.push(Input::File(p.clone()));
         } else {
-            errors.push((p.display().to_string(), "no such file or directory".to_string()));
+            errors.push((
+                p.display().to_string(),
+                "no such file or directory".to_string(),
+            ));
         }
     }
     inputs.sort();
@@ -102,7 +110,13 @@ mod tests {
 
     #[test]
     fn dockerfile_names() {
-        for yes in ["Dockerfile", "Dockerfile.dev", "app.Dockerfile", "Containerfile", "dockerfile"] {
+        for yes in [
+            "Dockerfile",
+            "Dockerfile.dev",
+            "app.Dockerfile",
+            "Containerfile",
+            "dockerfile",
+        ] {
             assert!(is_dockerfile_name(yes), "{yes}");
         }
         for no in ["Dockerfile-template.txt", "README.md", "docker-compose.yml"] {

@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::process;
 
 use clap::Parser;
-use seaworthy_report::{render, Format, RenderOptions};
+use seaworthy_report::{Format, RenderOptions, render};
 
 use cli::{Cli, ColorChoice, Command, OutputArgs, OutputFormat};
 
@@ -27,13 +27,19 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            process::exit(if e.use_stderr() { ExitCode::Usage as i32 } else { 0 });
+            process::exit(if e.use_stderr() {
+                ExitCode::Usage as i32
+            } else {
+                0
+            });
         }
     };
     let code = match std::panic::catch_unwind(|| run(cli)) {
         Ok(code) => code,
         Err(_) => {
-            eprintln!("seaworthy: internal error (this is a bug; please report it with the input that caused it)");
+            eprintln!(
+                "seaworthy: internal error (this is a bug; please report it with the input that caused it)"
+            );
             ExitCode::Internal
         }
     };
@@ -114,9 +120,7 @@ fn use_color(out: &OutputArgs) -> bool {
     match out.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            out.output.is_none() && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => out.output.is_none() && std::io::stdout().is_terminal(),
     }
 }
 
@@ -127,7 +131,10 @@ fn emit(out: &OutputArgs, text: &str) -> std::io::Result<()> {
         }),
         None => {
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
                 // A closed pipe (`| head`) is not an error of ours.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other,

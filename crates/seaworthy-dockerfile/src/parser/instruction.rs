@@ -359,7 +359,10 @@ fn parse_env(cx: &Cx<'_>, at: usize) -> Result<Kind, LineError> {
     // Legacy `ENV key value with spaces`.
     let (Some(key), Some(value_start)) = (words.first(), words.get(1).map(|w| w.start)) else {
         let keyword = cx.text.split_whitespace().next().unwrap_or("ENV");
-        return Err(cx.err(at, format!("{keyword} requires a value: {keyword} key=value")));
+        return Err(cx.err(
+            at,
+            format!("{keyword} requires a value: {keyword} key=value"),
+        ));
     };
     let raw_value = cx.text[value_start..].trim_end();
     Ok(Kind::Env {

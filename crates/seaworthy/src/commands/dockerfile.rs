@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 use seaworthy_core::{Finding, InputError, Report, Severity};
-use seaworthy_dockerfile::{lint_bytes, LintOptions};
+use seaworthy_dockerfile::{LintOptions, lint_bytes};
 
 use crate::cli::DockerfileArgs;
 use crate::config;
@@ -36,7 +36,12 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
     let mut findings = Vec::new();
     let mut errors: Vec<InputError> = missing
         .into_iter()
-        .map(|(path, message)| InputError { path, line: None, column: None, message })
+        .map(|(path, message)| InputError {
+            path,
+            line: None,
+            column: None,
+            message,
+        })
         .collect();
     let mut sources = HashMap::new();
     let mut names = Vec::new();

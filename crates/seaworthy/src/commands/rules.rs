@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use seaworthy_core::RuleMeta;
 use seaworthy_dockerfile::rules::{self, RULES};
 
-use crate::cli::OutputFormat;
 use crate::ExitCode;
+use crate::cli::OutputFormat;
 
 pub fn all_rules() -> Vec<&'static RuleMeta> {
     RULES.iter().map(|r| r.meta()).collect()
@@ -21,7 +21,11 @@ pub fn list(format: OutputFormat) -> (String, ExitCode) {
         ),
         OutputFormat::Table => {
             let mut out = String::new();
-            let _ = writeln!(out, "{:<10} {:<8} {:<12} {:<40} SEE ALSO", "ID", "SEVERITY", "GROUP", "TITLE");
+            let _ = writeln!(
+                out,
+                "{:<10} {:<8} {:<12} {:<40} SEE ALSO",
+                "ID", "SEVERITY", "GROUP", "TITLE"
+            );
             for m in metas {
                 let refs: Vec<String> = m.refs.iter().map(|r| r.id.to_string()).collect();
                 let _ = writeln!(
@@ -58,9 +62,19 @@ pub fn explain(query: &str) -> Result<String, String> {
     let m = rule.meta();
     let mut out = String::new();
     let _ = writeln!(out, "{} ({}): {}", m.id, m.name, m.title);
-    let _ = writeln!(out, "area: {}  group: {}  default severity: {}", m.area.as_str(), m.group, m.severity);
+    let _ = writeln!(
+        out,
+        "area: {}  group: {}  default severity: {}",
+        m.area.as_str(),
+        m.group,
+        m.severity
+    );
     if !m.refs.is_empty() {
-        let refs: Vec<String> = m.refs.iter().map(|r| format!("{} {}", r.peer.as_str(), r.id)).collect();
+        let refs: Vec<String> = m
+            .refs
+            .iter()
+            .map(|r| format!("{} {}", r.peer.as_str(), r.id))
+            .collect();
         let _ = writeln!(out, "see also: {}", refs.join(", "));
     }
     out.push('\n');
