@@ -13,12 +13,22 @@ pub struct RunScript {
     pub text: String,
     pub script: Script,
     map: SourceMap,
+    /// Exec-form RUN: the script is rebuilt from the JSON array, so every position is the array.
+    exec_range: Option<TextRange>,
 }
 
 impl RunScript {
     /// Source range of a command of this script.
     pub fn range(&self, cmd: &ShellCommand) -> TextRange {
-        self.map.range(cmd.start, cmd.end)
+        self.range_of(cmd.start, cmd.end)
+    }
+
+    /// Source range of `text[start..end]`.
+    pub fn range_of(&self, start: usize, end: usize) -> TextRange {
+        match self.exec_range {
+            Some(r) => r,
+            None => self.map.range(start, end),
+        }
     }
 }
 
@@ -170,16 +180,31 @@ pub fn clip(s: &str) -> String {
     out
 }
 
-/// The shell the stage uses at instruction `i`, from the last SHELL before it.
-fn shell_of(df: &Dockerfile, model: &Model, i: usize) -> Option<Vec<String>> {
-    let stage = model.stage_of.get(i).copied().flatten()?;
-    let s = &model.stages[stage];
-    (s.body.start..i)
-        .rev()
-        .find_map(|j| match &df.instructions[j].kind {
-            Kind::Shell(v) => Some(v.clone()),
-            _ => None,
-        })
+/// The shell instruction `i` runs with: the last SHELL before it in its stage, else in the
+/// stages it builds on.
+pub fn shell_of(df: &Dockerfile, model: &Model, i: usize) -> Option<Vec<String>> {
+    let mut stage = model.stage_of.get(i).copied().flatten()?;
+    let mut before = i;
+    for _ in 0..model.stages.len() {
+        let s = &model.stages[stage];
+        let found = (s.body.start..before.min(s.body.end)).rev().find_map(|j| {
+            match &df.instructions[j].kind {
+                Kind::Shell(v) => Some(v.clone()),
+                _ => None,
+            }
+        });
+        if found.is_some() {
+            return found;
+        }
+        match s.base {
+            crate::model::Base::Stage(parent) if parent < stage => {
+                before = model.stages[parent].body.end;
+                stage = parent;
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn is_posix_shell(shell: &[String]) -> bool {
@@ -201,15 +226,17 @@ fn run_script(df: &Dockerfile, model: &Model, i: usize, ins: &Instruction) -> Op
     let Kind::Run(cmd) = &ins.kind else {
         return None;
     };
-    if let Some(shell) = shell_of(df, model, i) {
-        if !is_posix_shell(&shell) {
-            return None;
-        }
+    if let Some(shell) = shell_of(df, model, i)
+        && !is_posix_shell(&shell)
+    {
+        return None;
     }
     let mut map = SourceMap::default();
+    let mut exec_range = None;
     let text = match cmd {
         Command::Exec { args, range } => {
             map.push(0, range.start as usize);
+            exec_range = Some(*range);
             args.iter()
                 .map(|a| shell_quote(a))
                 .collect::<Vec<_>>()
@@ -257,6 +284,7 @@ fn run_script(df: &Dockerfile, model: &Model, i: usize, ins: &Instruction) -> Op
         text,
         script,
         map,
+        exec_range,
     })
 }
 

@@ -60,7 +60,11 @@ impl Model {
         target: Option<&str>,
     ) -> Model {
         let escape = df.escape();
-        let mut global_args: HashMap<String, String> = HashMap::new();
+        // BuildKit defines the platform ARGs for FROM by itself (values of an amd64 Linux build).
+        let mut global_args: HashMap<String, String> = PLATFORM_ARGS
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let mut stages: Vec<Stage> = Vec::new();
         let mut stage_of = Vec::with_capacity(df.instructions.len());
         for (i, ins) in df.instructions.iter().enumerate() {
@@ -236,6 +240,18 @@ impl Model {
         range.map(move |i| (i, &df.instructions[i]))
     }
 }
+
+/// BuildKit's automatic platform ARGs, with the values of a linux/amd64 build.
+pub const PLATFORM_ARGS: &[(&str, &str)] = &[
+    ("TARGETPLATFORM", "linux/amd64"),
+    ("TARGETOS", "linux"),
+    ("TARGETARCH", "amd64"),
+    ("TARGETVARIANT", ""),
+    ("BUILDPLATFORM", "linux/amd64"),
+    ("BUILDOS", "linux"),
+    ("BUILDARCH", "amd64"),
+    ("BUILDVARIANT", ""),
+];
 
 fn resolve_base(expanded: &words::Expanded, raw: &str, stages: &[Stage]) -> Base {
     if !expanded.unresolved.is_empty() {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use seaworthy_dockerfile::{lint, Config, Dockerfile, LintOptions};
+use seaworthy_dockerfile::{Config, Dockerfile, LintOptions, lint};
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus");
@@ -57,8 +57,11 @@ fn parser_agrees_with_an_independent_parser() {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let ours = Dockerfile::parse(text.as_bytes())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let keywords: Vec<String> =
-            ours.instructions.iter().map(|i| i.keyword.as_str().to_string()).collect();
+        let keywords: Vec<String> = ours
+            .instructions
+            .iter()
+            .map(|i| i.keyword.as_str().to_string())
+            .collect();
         assert_eq!(keywords, oracle_keywords(&text), "{}", path.display());
     }
 }
@@ -73,7 +76,11 @@ fn lint_results_of_real_files() {
         ..LintOptions::default()
     };
     for path in fixtures() {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
         let bytes = std::fs::read(&path).unwrap_or_default();
         let df = Dockerfile::parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut findings = lint(&name, &df, &opts);
@@ -87,7 +94,11 @@ fn lint_results_of_real_files() {
                     f.severity,
                     f.rule_id,
                     f.message,
-                    if f.suppressed.is_some() { " (suppressed)" } else { "" }
+                    if f.suppressed.is_some() {
+                        " (suppressed)"
+                    } else {
+                        ""
+                    }
                 )
             })
             .collect();

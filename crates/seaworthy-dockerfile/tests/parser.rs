@@ -365,3 +365,18 @@ fn hostile_inputs_are_clean_errors() {
             .contains("unterminated heredoc")
     );
 }
+
+#[test]
+fn json_elements_keep_their_own_spans() {
+    let df =
+        parse("FROM a\nVOLUME [\"/data\", \"/var/run/docker.sock\"]\nCOPY [\"a b\", \"/dst/\"]\n");
+    let Kind::Volume(v) = &df.instructions[1].kind else {
+        panic!()
+    };
+    let span = df.span(v[1].range);
+    assert_eq!((span.start.column, span.end.column), (18, 40));
+    let Kind::Copy(c) = &df.instructions[2].kind else {
+        panic!()
+    };
+    assert_eq!(df.slice(c.dest.range), "\"/dst/\"");
+}

@@ -234,20 +234,64 @@ fn plain_words(cx: &Cx<'_>, at: usize) -> Vec<Word> {
 }
 
 fn json_or_words(cx: &Cx<'_>, at: usize) -> Vec<Word> {
+    match json_words(cx, at) {
+        Some(words) => words,
+        None => plain_words(cx, at),
+    }
+}
+
+/// The elements of a JSON array argument, each with the range of its string literal.
+fn json_words(cx: &Cx<'_>, at: usize) -> Option<Vec<Word>> {
     let args = &cx.text[at..];
-    match json_array(args) {
-        Some(values) => {
-            let range = cx.map.range(at, at + args.trim_end().len());
-            values
-                .into_iter()
-                .map(|v| Word {
+    let values = json_array(args)?;
+    let whole = cx.map.range(at, at + args.trim_end().len());
+    let spans = json_string_spans(args).filter(|s| s.len() == values.len());
+    Some(
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let range = spans
+                    .as_ref()
+                    .and_then(|s| s.get(i))
+                    .map_or(whole, |&(s, e)| cx.map.range(at + s, at + e));
+                Word {
                     raw: v.clone(),
                     value: v,
                     range,
-                })
-                .collect()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Byte ranges of the string literals of a JSON array of strings (quotes included).
+fn json_string_spans(text: &str) -> Option<Vec<(usize, usize)>> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = text.find('[')? + 1;
+    loop {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
         }
-        None => plain_words(cx, at),
+        match bytes.get(i)? {
+            b']' => return Some(spans),
+            b',' => i += 1,
+            b'"' => {
+                let start = i;
+                i += 1;
+                loop {
+                    match bytes.get(i)? {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+                i += 1;
+                spans.push((start, i));
+            }
+            _ => return None,
+        }
     }
 }
 
@@ -290,19 +334,9 @@ fn parse_from(cx: &Cx<'_>, at: usize) -> Result<Kind, LineError> {
 
 fn copy_args(cx: &Cx<'_>, at: usize, name: &str) -> Result<CopyArgs, LineError> {
     let args = &cx.text[at..];
-    let (mut words, json) = match json_array(args) {
-        Some(values) => {
-            let range = cx.map.range(at, at + args.trim_end().len());
-            let words = values
-                .into_iter()
-                .map(|v| Word {
-                    raw: v.clone(),
-                    value: v,
-                    range,
-                })
-                .collect::<Vec<_>>();
-            (words, true)
-        }
+    let _ = args;
+    let (mut words, json) = match json_words(cx, at) {
+        Some(words) => (words, true),
         None => (plain_words(cx, at), false),
     };
     // Heredoc markers are sources whose content follows the instruction.

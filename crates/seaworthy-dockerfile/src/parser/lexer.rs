@@ -190,35 +190,35 @@ pub fn lex(text: &str) -> Result<Lexed, ParseError> {
         }
 
         if directives_open {
-            if let Some((key, value)) = directive(line.text) {
-                if matches!(key.as_str(), "syntax" | "escape" | "check") {
-                    if seen_directives.contains(&key) {
-                        return Err(ParseError::at(
-                            line.number,
-                            1,
-                            format!("the `{key}` parser directive is given twice"),
-                        ));
-                    }
-                    match key.as_str() {
-                        "escape" => {
-                            out.directives.escape = match value.as_str() {
-                                "\\" => '\\',
-                                "`" => '`',
-                                _ => {
-                                    return Err(ParseError::at(
-                                        line.number,
-                                        1,
-                                        format!("invalid escape token `{value}` (must be ` or \\)"),
-                                    ));
-                                }
+            if let Some((key, value)) = directive(line.text)
+                && matches!(key.as_str(), "syntax" | "escape" | "check")
+            {
+                if seen_directives.contains(&key) {
+                    return Err(ParseError::at(
+                        line.number,
+                        1,
+                        format!("the `{key}` parser directive is given twice"),
+                    ));
+                }
+                match key.as_str() {
+                    "escape" => {
+                        out.directives.escape = match value.as_str() {
+                            "\\" => '\\',
+                            "`" => '`',
+                            _ => {
+                                return Err(ParseError::at(
+                                    line.number,
+                                    1,
+                                    format!("invalid escape token `{value}` (must be ` or \\)"),
+                                ));
                             }
                         }
-                        "syntax" => out.directives.syntax = Some(value),
-                        _ => out.directives.check = Some(value),
                     }
-                    seen_directives.push(key);
-                    continue;
+                    "syntax" => out.directives.syntax = Some(value),
+                    _ => out.directives.check = Some(value),
                 }
+                seen_directives.push(key);
+                continue;
             }
             directives_open = false;
         }

@@ -41,8 +41,7 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
             ));
         }
     };
-    let mut line_no = 1u32;
-    for line in text.split('\n') {
+    for (line, line_no) in text.split('\n').zip(1u32..) {
         if line.len() > MAX_LINE_BYTES {
             return Err(ParseError::at(
                 line_no,
@@ -54,7 +53,6 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
                 ),
             ));
         }
-        line_no += 1;
     }
     Ok(text)
 }

@@ -7,12 +7,44 @@ use brush_parser::ast::{
 
 use super::{Builder, MAX_DEPTH};
 
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread runs brush-parser under `catch_unwind`: a panic hook can stay quiet,
+/// the panic is handled (the script goes to the fallback tokenizer).
+pub fn in_guarded_parse() -> bool {
+    GUARDED.with(std::cell::Cell::get)
+}
+
+/// Inputs known to panic brush-parser 0.4 (an fd number that overflows before `<`/`>`).
+fn known_to_panic(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut run = 0usize;
+    for &b in bytes {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else {
+            if run >= 10 && (b == b'<' || b == b'>') {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    false
+}
+
 /// Parses `text` with brush-parser; false if it was rejected (or the parser panicked).
 pub(crate) fn collect(text: &str, b: &mut Builder, depth: usize, nested: bool) -> bool {
+    if known_to_panic(text) {
+        return false;
+    }
     let options = brush_parser::ParserOptions::default();
+    GUARDED.with(|g| g.set(true));
     let parsed = std::panic::catch_unwind(|| {
         brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options).parse_program()
     });
+    GUARDED.with(|g| g.set(false));
     let Ok(Ok(program)) = parsed else {
         return false;
     };
@@ -138,64 +170,85 @@ impl Walker<'_> {
     fn simple(&mut self, s: &SimpleCommand, pipeline: usize, nested: bool) {
         let mut words = Vec::new();
         let mut assignments = Vec::new();
-        let push_item = |item: &CommandPrefixOrSuffixItem,
-                         words: &mut Vec<(String, usize, usize)>,
-                         assignments: &mut Vec<(String, String)>| match item
-        {
-            CommandPrefixOrSuffixItem::Word(w) => {
-                if let Some(w) = self.word(w) {
-                    words.push(w);
+        // Process substitutions and assignment words, for their nested commands.
+        let mut substituted: Vec<&brush_parser::ast::SubshellCommand> = Vec::new();
+        let mut assignment_words: Vec<(String, usize, usize)> = Vec::new();
+        let prefix = s.prefix.iter().flat_map(|p| p.0.iter()).map(Some);
+        let suffix = s.suffix.iter().flat_map(|p| p.0.iter()).map(Some);
+        for item in prefix.chain(std::iter::once(None)).chain(suffix) {
+            match item {
+                None => {
+                    if let Some(w) = s.word_or_name.as_ref().and_then(|w| self.word(w)) {
+                        words.push(w);
+                    }
                 }
-            }
-            CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
-                if let brush_parser::ast::AssignmentName::VariableName(name) = &a.name {
-                    let value = match &a.value {
-                        brush_parser::ast::AssignmentValue::Scalar(v) => v.value.clone(),
-                        brush_parser::ast::AssignmentValue::Array(_) => String::new(),
-                    };
-                    assignments.push((name.clone(), super::unquote(&value)));
-                }
-                // A command word that looks like an assignment after the name is an argument.
-                if !words.is_empty() {
+                Some(CommandPrefixOrSuffixItem::Word(w)) => {
                     if let Some(w) = self.word(w) {
                         words.push(w);
                     }
                 }
-            }
-            CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::HereDocument(..))
-            | CommandPrefixOrSuffixItem::IoRedirect(_)
-            | CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {}
-        };
-        if let Some(prefix) = &s.prefix {
-            for item in &prefix.0 {
-                push_item(item, &mut words, &mut assignments);
-            }
-        }
-        if let Some(w) = s.word_or_name.as_ref().and_then(|w| self.word(w)) {
-            words.push(w);
-        }
-        if let Some(suffix) = &s.suffix {
-            for item in &suffix.0 {
-                push_item(item, &mut words, &mut assignments);
-            }
-        }
-        if words.is_empty() {
-            // Bare assignments can still hide command substitutions: `X=$(curl … | sh)`.
-            if self.depth < MAX_DEPTH {
-                for (_, value) in &assignments {
-                    for inner in super::word::substitutions(value) {
-                        let mut sub = Builder::default();
-                        if !collect(&inner, &mut sub, self.depth + 1, true) {
-                            sub = Builder::default();
-                            super::tokenizer::collect(&inner, &mut sub, self.depth + 1, 0, true);
+                Some(CommandPrefixOrSuffixItem::AssignmentWord(a, w)) => {
+                    let prefix_assignment = words.is_empty();
+                    if let (true, brush_parser::ast::AssignmentName::VariableName(name)) =
+                        (prefix_assignment, &a.name)
+                    {
+                        let value = match &a.value {
+                            brush_parser::ast::AssignmentValue::Scalar(v) => v.value.clone(),
+                            brush_parser::ast::AssignmentValue::Array(_) => String::new(),
+                        };
+                        assignments.push((name.clone(), super::unquote(&value)));
+                    }
+                    if let Some(w) = self.word(w) {
+                        // After the command name, `a=b` is an argument (`make CC=gcc`).
+                        if words.is_empty() {
+                            assignment_words.push(w);
+                        } else {
+                            words.push(w);
                         }
-                        self.b.absorb(sub, 0, 0);
                     }
                 }
+                Some(CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub))
+                | Some(CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(
+                    _,
+                    _,
+                    brush_parser::ast::IoFileRedirectTarget::ProcessSubstitution(_, sub),
+                ))) => substituted.push(sub),
+                Some(CommandPrefixOrSuffixItem::IoRedirect(_)) => {}
             }
+        }
+        let bare = words.is_empty();
+        if !bare {
+            self.b
+                .push(words, assignments, pipeline, nested, self.depth);
+        }
+        if self.depth >= MAX_DEPTH {
             return;
         }
-        self.b
-            .push(words, assignments, pipeline, nested, self.depth);
+        for sub in substituted {
+            let start = self.offsets.byte(sub.loc.start.index);
+            let end = self.offsets.byte(sub.loc.end.index);
+            let mut inner = Builder::default();
+            let mut walker = Walker {
+                b: &mut inner,
+                offsets: self.offsets,
+                depth: self.depth + 1,
+            };
+            walker.list(&sub.list, true, 0);
+            self.b.absorb(inner, start, end);
+        }
+        // Assignment values can hide command substitutions: `X=$(curl … | sh)`. With a command
+        // word, `push` already followed them.
+        if bare {
+            for (value, start, end) in &assignment_words {
+                for inner in super::word::substitutions(value) {
+                    let mut sub = Builder::default();
+                    if !collect(&inner, &mut sub, self.depth + 1, true) {
+                        sub = Builder::default();
+                        super::tokenizer::collect(&inner, &mut sub, self.depth + 1, 0, true);
+                    }
+                    self.b.absorb(sub, *start, *end);
+                }
+            }
+        }
     }
 }

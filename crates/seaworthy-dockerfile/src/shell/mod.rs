@@ -6,6 +6,7 @@ mod from_brush;
 mod tokenizer;
 mod word;
 
+pub use from_brush::in_guarded_parse;
 pub use word::unquote;
 
 /// Scripts above this size are only tokenized (the full parser is not needed to lint them).
@@ -197,47 +198,19 @@ impl Builder {
         let mut values: Vec<String> = words.iter().map(|(w, _, _)| unquote(w)).collect();
         let mut wrappers = Vec::new();
         let mut assignments = assignments;
-        loop {
-            let Some(first) = values.first() else { return };
+        while let Some(first) = values.first() {
             let name = basename(first).to_string();
-            let name = name.as_str();
-            if !WRAPPERS.contains(&name) || values.len() == 1 {
+            if !WRAPPERS.contains(&name.as_str()) {
                 break;
             }
-            wrappers.push(name.to_string());
-            let skip_args = matches!(name, "timeout" | "chroot" | "gosu" | "su-exec");
-            values.remove(0);
-            // Options of the wrapper, `env` assignments, and for some the first positional.
-            let mut positional_skipped = !skip_args;
-            while let Some(v) = values.first() {
-                if v.starts_with('-') && values.len() > 1 {
-                    let takes_value = matches!(
-                        (name, v.clone().as_str()),
-                        (
-                            "sudo",
-                            "-u" | "-g" | "-C" | "-h" | "-p" | "-U" | "-r" | "-t" | "-D"
-                        ) | ("env", "-u" | "-C" | "-S")
-                            | ("nice", "-n")
-                    );
-                    values.remove(0);
-                    if takes_value && values.len() > 1 {
-                        values.remove(0);
-                    }
-                } else if name == "env"
-                    && v.contains('=')
-                    && !v.starts_with('=')
-                    && values.len() > 1
-                {
-                    let v = values.remove(0);
-                    if let Some((k, val)) = v.split_once('=') {
-                        assignments.push((k.to_string(), val.to_string()));
-                    }
-                } else if !positional_skipped && values.len() > 1 {
-                    values.remove(0);
-                    positional_skipped = true;
-                } else {
-                    break;
+            match strip_wrapper(&name, &values[1..]) {
+                Some((rest, extra)) => {
+                    wrappers.push(name);
+                    assignments.extend(extra);
+                    values = rest;
                 }
+                // `sudo -i`, `env`: the wrapper is the command.
+                None => break,
             }
         }
         let Some(first) = values.first() else { return };
@@ -306,6 +279,41 @@ impl Builder {
     }
 }
 
+type Assignments = Vec<(String, String)>;
+
+/// The command a wrapper runs, and `env`'s assignments; `None` when it runs none.
+fn strip_wrapper(name: &str, args: &[String]) -> Option<(Vec<String>, Assignments)> {
+    let mut i = 0;
+    let mut assignments = Vec::new();
+    let mut positional_skipped = !matches!(name, "timeout" | "chroot" | "gosu" | "su-exec");
+    while let Some(v) = args.get(i) {
+        if v.starts_with('-') && v != "-" {
+            let takes_value = matches!(
+                (name, v.as_str()),
+                (
+                    "sudo",
+                    "-u" | "-g" | "-C" | "-h" | "-p" | "-U" | "-r" | "-t" | "-D"
+                ) | ("env", "-u" | "-C" | "-S")
+                    | ("nice", "-n")
+                    | ("timeout", "-s" | "-k")
+            );
+            i += if takes_value { 2 } else { 1 };
+        } else if name == "env" && v.contains('=') && !v.starts_with('=') {
+            if let Some((k, val)) = v.split_once('=') {
+                assignments.push((k.to_string(), val.to_string()));
+            }
+            i += 1;
+        } else if !positional_skipped {
+            positional_skipped = true;
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let rest = args.get(i..).filter(|r| !r.is_empty())?;
+    Some((rest.to_vec(), assignments))
+}
+
 fn basename(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
 }
@@ -360,6 +368,32 @@ mod tests {
         let s = Script::parse("apt-get install {{ packages }} && rm -rf /var/lib/apt/lists/* (");
         assert!(!s.exact);
         assert!(s.find("apt-get").count() == 1 && s.find("rm").count() == 1);
+    }
+
+    #[test]
+    fn wrapper_without_command_is_the_command() {
+        let s = Script::parse("sudo -i; env; env A=1 B=2 make -j2; timeout -s KILL 10 curl x");
+        assert_eq!(names(&s), vec!["sudo", "env", "make", "curl"]);
+        assert_eq!(s.commands[2].assignments.len(), 2);
+        assert_eq!(s.commands[3].wrappers, vec!["timeout"]);
+    }
+
+    #[test]
+    fn process_substitution_is_followed() {
+        let s = Script::parse("bash <(curl -s https://x) && X=$(wget -qO- y | sh)");
+        assert_eq!(names(&s), vec!["bash", "curl", "wget", "sh"]);
+        let wget = &s.commands[2];
+        assert_eq!(
+            &"bash <(curl -s https://x) && X=$(wget -qO- y | sh)"[wget.start..wget.end],
+            "X=$(wget -qO- y | sh)"
+        );
+    }
+
+    #[test]
+    fn parser_panics_fall_back_to_the_tokenizer() {
+        let s = Script::parse("echo 99999999999999999999>x && apt-get install y");
+        assert!(!s.exact);
+        assert_eq!(names(&s), vec!["echo", "apt-get"]);
     }
 
     #[test]

@@ -18,10 +18,10 @@ pub(crate) fn collect(text: &str, b: &mut Builder, depth: usize, _level: usize, 
 
     let flush_word =
         |words: &mut Vec<(String, usize, usize)>, start: &mut Option<usize>, end: usize| {
-            if let Some(s) = start.take() {
-                if let Some(w) = text.get(s..end) {
-                    words.push((w.to_string(), s, end));
-                }
+            if let Some(s) = start.take()
+                && let Some(w) = text.get(s..end)
+            {
+                words.push((w.to_string(), s, end));
             }
         };
     let flush_cmd = |b: &mut Builder,
