@@ -93,9 +93,16 @@ pub struct DockerfileArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct RulesArgs {
-    /// table or json.
+    /// table, json, or markdown (the rules reference, docs/rules.md).
     #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: OutputFormat,
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

@@ -34,6 +34,13 @@ fn main() {
             });
         }
     };
+    // A panic inside the third-party shell parser is caught and handled: keep it off stderr.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !seaworthy_dockerfile::shell::in_guarded_parse() {
+            default_hook(info);
+        }
+    }));
     let code = match std::panic::catch_unwind(|| run(cli)) {
         Ok(code) => code,
         Err(_) => {
@@ -80,13 +87,8 @@ fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Rules(args) => {
-            let (text, code) = commands::rules::list(args.format);
-            if code == ExitCode::Pass {
-                print!("{text}");
-            } else {
-                eprint!("{text}");
-            }
-            code
+            print!("{}", commands::rules::list(args.format));
+            ExitCode::Pass
         }
         Command::Explain { rule } => match commands::rules::explain(&rule) {
             Ok(text) => {

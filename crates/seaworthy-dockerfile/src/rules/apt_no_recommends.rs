@@ -66,8 +66,8 @@ fn copies_apt_conf(cx: &Context<'_>, instr: usize) -> bool {
             Kind::Copy(c) | Kind::Add(c) => {
                 let dest = c.dest.value.trim_end_matches('/');
                 dest.starts_with("/etc/apt/apt.conf")
-                    || (dest == "/etc/apt" || dest == "/etc" || dest == "/")
-                        && c.sources.iter().any(|s| s.value.contains("apt"))
+                    || ((dest == "/etc/apt" || dest == "/etc" || dest == "/")
+                        && c.sources.iter().any(|s| s.value.contains("apt")))
             }
             _ => false,
         })
@@ -86,8 +86,9 @@ impl Check for AptNoRecommends {
             {
                 continue;
             }
-            if configured(cx, run.instr, &["install-recommends", "\"0\""])
-                || configured(cx, run.instr, &["install-recommends", "false"])
+            const SETTING: &str = "apt::install-recommends";
+            if configured(cx, run.instr, &[SETTING, "apt.conf", "\"0\""])
+                || configured(cx, run.instr, &[SETTING, "apt.conf", "false"])
                 || copies_apt_conf(cx, run.instr)
             {
                 continue;

@@ -26,6 +26,7 @@ declare_rule! {
         fire: [
             "FROM debian:12\nRUN apt-get update && apt-get install curl\n",
             "FROM debian:12\nRUN sudo apt-get install --no-install-recommends \\\n    curl\n",
+            "FROM debian:12\nRUN apt-get -o Dpkg::Options::=--force-confold install curl\n",
         ],
         quiet: [
             "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
@@ -38,8 +39,9 @@ declare_rule! {
 impl Check for AptNoYes {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
         for (run, cmd) in cx.commands() {
-            if cmd.is("apt-get")
-                && cmd.subcommand() == Some("install")
+            let is_install =
+                crate::rules::pkg_util::apt_install(cmd).is_some() && cmd.is("apt-get");
+            if is_install
                 && !cmd.has_flag(&["-y", "--yes", "--assume-yes", "-qq", "--force-yes"])
                 && !cmd.args.iter().any(|a| a == "-q=2")
             {

@@ -94,8 +94,8 @@ impl Check for RpmMissingYes {
                 let Some(call) = yum_like(cmd) else { continue };
                 if !yum_asks(call.sub)
                     || cmd.has_flag(&["-y", "--assumeyes", "--assumeno"])
-                    || configured(cx, run.instr, &["assumeyes=1"])
-                    || configured(cx, run.instr, &["assumeyes=true"])
+                    || configured(cx, run.instr, &["assumeyes=1", ".conf"])
+                    || configured(cx, run.instr, &["assumeyes=true", ".conf"])
                 {
                     continue;
                 }
