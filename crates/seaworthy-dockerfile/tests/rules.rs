@@ -81,3 +81,23 @@ fn every_rule_fires_on_its_cases_and_stays_quiet_on_the_others() {
         insta::assert_snapshot!(id, snapshot);
     }
 }
+
+#[test]
+fn no_orphan_snapshots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus");
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".snap") else {
+            continue;
+        };
+        if let Some(id) = stem.strip_prefix("rules__") {
+            assert!(
+                RULES.iter().any(|r| r.meta().id == id),
+                "orphan snapshot {name}"
+            );
+        } else if let Some(file) = stem.strip_prefix("corpus__") {
+            assert!(fixtures.join(file).is_file(), "orphan snapshot {name}");
+        }
+    }
+}

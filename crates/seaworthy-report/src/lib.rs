@@ -1,8 +1,18 @@
 //! Renderers: one report model, every format. Reporters only render; they never judge.
+//!
+//! Every renderer is a pure function of the report and [`RenderOptions`]; the output is sorted and
+//! deterministic (no timestamps, no random ids), so it can be diffed and snapshot-tested.
+
+mod github;
+mod json;
+mod junit;
+mod sarif;
+mod table;
+mod text;
 
 use std::str::FromStr;
 
-use seaworthy_core::{Report, RuleMeta};
+use seaworthy_core::{Report, RuleMeta, Severity};
 
 /// Output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +38,12 @@ impl FromStr for Format {
             "sarif" => Format::Sarif,
             "junit" => Format::Junit,
             "github" => Format::Github,
-            _ => return Err(format!("unknown format `{s}` (expected one of: {})", Format::NAMES.join(", "))),
+            _ => {
+                return Err(format!(
+                    "unknown format `{s}` (expected one of: {})",
+                    Format::NAMES.join(", ")
+                ));
+            }
         })
     }
 }
@@ -43,12 +58,32 @@ pub struct RenderOptions<'a> {
     pub source: &'a dyn Fn(&str) -> Option<String>,
 }
 
+impl RenderOptions<'_> {
+    /// The rules, sorted by id, each id once.
+    pub(crate) fn sorted_rules(&self) -> Vec<&'static RuleMeta> {
+        let mut rules = self.rules.to_vec();
+        rules.sort_by_key(|r| r.id);
+        rules.dedup_by_key(|r| r.id);
+        rules
+    }
+
+    pub(crate) fn rule(&self, id: &str) -> Option<&'static RuleMeta> {
+        self.rules.iter().copied().find(|r| r.id == id)
+    }
+}
+
+/// Renders the whole output of `format`, ending with a newline (empty for an empty GitHub log).
 pub fn render(report: &Report, format: Format, opts: &RenderOptions<'_>) -> String {
     match format {
-        Format::Json => serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
-        _ => {
-            let _ = opts;
-            String::new()
-        }
+        Format::Table => table::render(report, opts),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, opts),
+        Format::Junit => junit::render(report, opts),
+        Format::Github => github::render(report),
     }
+}
+
+/// Whether an active finding of `severity` fails a run with threshold `fail_on`.
+pub(crate) fn gates(severity: Severity, fail_on: Severity) -> bool {
+    severity >= fail_on
 }

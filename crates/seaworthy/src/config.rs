@@ -109,10 +109,8 @@ fn rule_ids(id: &str, file: &Path) -> Result<Vec<String>> {
 pub fn load(explicit: Option<&Path>, use_hadolint: bool) -> Result<Settings> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let mut settings = Settings::default();
-    if use_hadolint {
-        if let Some(path) = find_upward(&cwd, HADOLINT_NAMES) {
-            apply_hadolint(&path, &mut settings)?;
-        }
+    if use_hadolint && let Some(path) = find_upward(&cwd, HADOLINT_NAMES) {
+        apply_hadolint(&path, &mut settings)?;
     }
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),

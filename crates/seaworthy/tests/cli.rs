@@ -1,4 +1,5 @@
 //! The binary end to end: inputs, config discovery, pragmas, formats and exit codes.
+#![allow(clippy::expect_used)]
 
 use std::io::Write;
 use std::path::Path;
@@ -15,11 +16,20 @@ fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
             cmd.env_remove(k);
         }
     }
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn seaworthy");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     }
     child.wait_with_output().expect("wait")
 }
@@ -60,10 +70,18 @@ fn exit_codes_follow_fail_on() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "Dockerfile", APT_NO_YES);
     // SW-DF-011 is medium: passes at the default threshold (high), fails at medium.
-    let o = run_in(dir.path(), &["dockerfile", "-f", "json", "--fail-on", "critical"], None);
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", "--fail-on", "critical"],
+        None,
+    );
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     assert!(rule_ids(&json(&o)).contains(&"SW-DF-011".to_string()));
-    let o = run_in(dir.path(), &["dockerfile", "--fail-on", "medium", "-f", "json"], None);
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "--fail-on", "medium", "-f", "json"],
+        None,
+    );
     assert_eq!(code(&o), 1);
     assert_eq!(json(&o)["passed"], false);
     let o = Command::new(BIN)
@@ -79,9 +97,17 @@ fn exit_codes_follow_fail_on() {
 fn bad_inputs_exit_2_while_the_rest_is_linted() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "good.Dockerfile", APT_NO_YES);
-    write(dir.path(), "bad.Dockerfile", "FROM debian:12\nBOGUS instruction\n");
+    write(
+        dir.path(),
+        "bad.Dockerfile",
+        "FROM debian:12\nBOGUS instruction\n",
+    );
     std::fs::write(dir.path().join("bin.Dockerfile"), b"FROM a\n\x00\x01").expect("write");
-    let o = run_in(dir.path(), &["dockerfile", "-f", "json", ".", "missing.Dockerfile"], None);
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", ".", "missing.Dockerfile"],
+        None,
+    );
     assert_eq!(code(&o), 2);
     let report = json(&o);
     assert!(rule_ids(&report).contains(&"SW-DF-011".to_string()));
@@ -89,20 +115,43 @@ fn bad_inputs_exit_2_while_the_rest_is_linted() {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|e| format!("{} {} {}", e["path"].as_str().unwrap_or(""), e["line"], e["message"]))
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["path"].as_str().unwrap_or(""),
+                e["line"],
+                e["message"]
+            )
+        })
         .collect();
     assert_eq!(errors.len(), 3, "{errors:?}");
-    assert!(errors.iter().any(|e| e.starts_with("bad.Dockerfile 2 ") && e.contains("BOGUS")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.starts_with("bin.Dockerfile") && e.contains("binary")));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("bad.Dockerfile 2 ") && e.contains("BOGUS")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("bin.Dockerfile") && e.contains("binary"))
+    );
     assert!(errors.iter().any(|e| e.starts_with("missing.Dockerfile")));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("bad.Dockerfile:2:1: unknown instruction `BOGUS`"), "{stderr}");
+    assert!(
+        stderr.contains("bad.Dockerfile:2:1: unknown instruction `BOGUS`"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn stdin_and_directory_discovery() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let o = run_in(dir.path(), &["dockerfile", "-", "-f", "json"], Some(APT_NO_YES));
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-", "-f", "json"],
+        Some(APT_NO_YES),
+    );
     let report = json(&o);
     assert_eq!(report["inputs"][0], "<stdin>");
     assert!(rule_ids(&report).contains(&"SW-DF-011".to_string()));
@@ -120,7 +169,12 @@ fn stdin_and_directory_discovery() {
         .unwrap_or_default();
     assert_eq!(
         inputs,
-        vec!["svc/Containerfile", "svc/Dockerfile", "svc/Dockerfile.dev", "svc/api.Dockerfile"]
+        vec![
+            "svc/Containerfile",
+            "svc/Dockerfile",
+            "svc/Dockerfile.dev",
+            "svc/api.Dockerfile"
+        ]
     );
 }
 
@@ -141,8 +195,14 @@ fn config_is_found_upward_and_applied() {
     assert_eq!(code(&o), 1);
     let report = json(&o);
     let ids = rule_ids(&report);
-    assert!(ids.contains(&"SW-DF-001".to_string()), "trusted registries apply: {ids:?}");
-    assert!(!ids.contains(&"SW-DF-070".to_string()), "disabled rule does not run");
+    assert!(
+        ids.contains(&"SW-DF-001".to_string()),
+        "trusted registries apply: {ids:?}"
+    );
+    assert!(
+        !ids.contains(&"SW-DF-070".to_string()),
+        "disabled rule does not run"
+    );
     let apt = report["findings"]
         .as_array()
         .into_iter()
@@ -158,11 +218,19 @@ fn config_is_found_upward_and_applied() {
 fn config_errors_are_usage_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "Dockerfile", "FROM alpine:3.20\n");
-    write(dir.path(), "seaworthy.toml", "[dockerfile]\ntrusted-registrys = []\n");
+    write(
+        dir.path(),
+        "seaworthy.toml",
+        "[dockerfile]\ntrusted-registrys = []\n",
+    );
     let o = run_in(dir.path(), &["dockerfile"], None);
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("seaworthy.toml"));
-    write(dir.path(), "seaworthy.toml", "[rules]\ndisable = [\"SW-DF-999\"]\n");
+    write(
+        dir.path(),
+        "seaworthy.toml",
+        "[rules]\ndisable = [\"SW-DF-999\"]\n",
+    );
     let o = run_in(dir.path(), &["dockerfile"], None);
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule `SW-DF-999`"));
@@ -178,21 +246,45 @@ fn hadolint_pragmas_and_config_are_honoured() {
         "Dockerfile",
         "FROM debian:12\n# hadolint ignore=DL3014\nRUN apt-get install x\nRUN apt-get install y\nMAINTAINER me\n",
     );
-    write(dir.path(), ".hadolint.yaml", "ignored:\n  - DL4000\ntrustedRegistries:\n  - quay.io\n");
-    let o = run_in(dir.path(), &["dockerfile", "-f", "json", "--fail-on", "critical"], None);
+    write(
+        dir.path(),
+        ".hadolint.yaml",
+        "ignored:\n  - DL4000\ntrustedRegistries:\n  - quay.io\n",
+    );
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", "--fail-on", "critical"],
+        None,
+    );
     let report = json(&o);
     let findings = report["findings"].as_array().cloned().unwrap_or_default();
-    let apt: Vec<_> = findings.iter().filter(|f| f["rule_id"] == "SW-DF-011").collect();
+    let apt: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "SW-DF-011")
+        .collect();
     assert_eq!(apt.len(), 2);
     assert_eq!(apt[0]["suppressed"]["kind"], "hadolint-pragma");
     assert!(apt[1]["suppressed"].is_null());
-    assert!(!rule_ids(&report).contains(&"SW-DF-070".to_string()), "DL4000 ignored");
-    assert!(rule_ids(&report).contains(&"SW-DF-001".to_string()), "debian not in trustedRegistries");
+    assert!(
+        !rule_ids(&report).contains(&"SW-DF-070".to_string()),
+        "DL4000 ignored"
+    );
+    assert!(
+        rule_ids(&report).contains(&"SW-DF-001".to_string()),
+        "debian not in trustedRegistries"
+    );
     assert_eq!(report["summary"]["suppressed"], 1);
 
     let o = run_in(
         dir.path(),
-        &["dockerfile", "-f", "json", "--no-hadolint-config", "--fail-on", "critical"],
+        &[
+            "dockerfile",
+            "-f",
+            "json",
+            "--no-hadolint-config",
+            "--fail-on",
+            "critical",
+        ],
         None,
     );
     assert!(rule_ids(&json(&o)).contains(&"SW-DF-070".to_string()));
@@ -206,7 +298,11 @@ fn seaworthy_pragmas_inline_and_global() {
         "Dockerfile",
         "# seaworthy global ignore=SW-DF-070\nFROM debian:12\nMAINTAINER me\n# seaworthy ignore=SW-DF-011\nRUN apt-get install x\n",
     );
-    let o = run_in(dir.path(), &["dockerfile", "-f", "json", "--fail-on", "low"], None);
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", "--fail-on", "low"],
+        None,
+    );
     let report = json(&o);
     assert_eq!(report["summary"]["suppressed"], 2, "{}", stdout(&o));
     let kinds: Vec<&str> = report["findings"]
@@ -222,11 +318,29 @@ fn seaworthy_pragmas_inline_and_global() {
 #[test]
 fn build_args_and_target_decide_what_is_judged() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "seaworthy.toml", "[dockerfile]\ntrusted-registries = [\"docker.io\"]\n");
-    write(dir.path(), "Dockerfile", "ARG BASE=alpine:3.20\nFROM ${BASE}\n");
+    write(
+        dir.path(),
+        "seaworthy.toml",
+        "[dockerfile]\ntrusted-registries = [\"docker.io\"]\n",
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        "ARG BASE=alpine:3.20\nFROM ${BASE}\n",
+    );
     let o = run_in(dir.path(), &["dockerfile", "-f", "json"], None);
     assert!(!rule_ids(&json(&o)).contains(&"SW-DF-001".to_string()));
-    let o = run_in(dir.path(), &["dockerfile", "-f", "json", "--build-arg", "BASE=evil.example/x:1"], None);
+    let o = run_in(
+        dir.path(),
+        &[
+            "dockerfile",
+            "-f",
+            "json",
+            "--build-arg",
+            "BASE=evil.example/x:1",
+        ],
+        None,
+    );
     assert!(rule_ids(&json(&o)).contains(&"SW-DF-001".to_string()));
 }
 
@@ -234,7 +348,11 @@ fn build_args_and_target_decide_what_is_judged() {
 fn output_file_and_no_color() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "Dockerfile", APT_NO_YES);
-    let o = run_in(dir.path(), &["dockerfile", "-o", "report.json", "-f", "json"], None);
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-o", "report.json", "-f", "json"],
+        None,
+    );
     assert!(o.stdout.is_empty());
     let text = std::fs::read_to_string(dir.path().join("report.json")).expect("report written");
     assert!(text.contains("SW-DF-011"));
@@ -244,9 +362,15 @@ fn output_file_and_no_color() {
         .env("NO_COLOR", "1")
         .output()
         .expect("run");
-    assert!(!o.stdout.contains(&0x1b), "NO_COLOR wins over --color always");
+    assert!(
+        !o.stdout.contains(&0x1b),
+        "NO_COLOR wins over --color always"
+    );
     let o = run_in(dir.path(), &["dockerfile"], None);
-    assert!(!o.stdout.contains(&0x1b), "no color when stdout is not a terminal");
+    assert!(
+        !o.stdout.contains(&0x1b),
+        "no color when stdout is not a terminal"
+    );
 }
 
 #[test]
@@ -259,7 +383,10 @@ fn rules_and_explain() {
         let o = run_in(dir.path(), &["explain", query], None);
         assert_eq!(code(&o), 0, "{query}");
         let text = stdout(&o);
-        assert!(text.starts_with("SW-DF-011 (apt-get-missing-yes)"), "{text}");
+        assert!(
+            text.starts_with("SW-DF-011 (apt-get-missing-yes)"),
+            "{text}"
+        );
         assert!(text.contains("## Why") && text.contains("hadolint DL3014"));
     }
     let o = run_in(dir.path(), &["explain", "NOPE-1"], None);

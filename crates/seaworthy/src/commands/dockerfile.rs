@@ -28,7 +28,7 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
     let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::High);
 
     let (inputs, missing) = inputs::collect(&args.paths);
-    let results: Vec<(String, Result<(Vec<Finding>, String), InputError>)> = inputs
+    let results: Vec<(String, Linted)> = inputs
         .par_iter()
         .map(|input| (input.display(), lint_one(input, &opts)))
         .collect();
@@ -59,7 +59,10 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome { report, sources })
 }
 
-fn lint_one(input: &Input, opts: &LintOptions) -> Result<(Vec<Finding>, String), InputError> {
+/// The findings of one input and its text, or why it could not be linted.
+type Linted = Result<(Vec<Finding>, String), InputError>;
+
+fn lint_one(input: &Input, opts: &LintOptions) -> Linted {
     let path = input.display();
     let bytes = input.read().map_err(|message| InputError {
         path: path.clone(),

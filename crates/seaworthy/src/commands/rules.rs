@@ -47,7 +47,11 @@ fn markdown(metas: &[&'static RuleMeta]) -> String {
          | id | name | severity | group | title | see also |\n|---|---|---|---|---|---|\n",
     );
     for m in metas {
-        let refs: Vec<String> = m.refs.iter().map(|r| format!("{} {}", r.peer.as_str(), r.id)).collect();
+        let refs: Vec<String> = m
+            .refs
+            .iter()
+            .map(|r| format!("{} {}", r.peer.as_str(), r.id))
+            .collect();
         let _ = writeln!(
             out,
             "| [{id}](#{anchor}) | {} | {} | {} | {} | {} |",
@@ -62,11 +66,18 @@ fn markdown(metas: &[&'static RuleMeta]) -> String {
     }
     for m in metas {
         let _ = write!(out, "\n## {}\n\n", m.id);
-        let _ = writeln!(out, "**{}** (`{}`), default severity **{}**, group {}.\n", m.title, m.name, m.severity, m.group);
+        let _ = writeln!(
+            out,
+            "**{}** (`{}`), default severity **{}**, group {}.\n",
+            m.title, m.name, m.severity, m.group
+        );
         for line in m.docs.lines() {
             let line = line.strip_prefix(' ').unwrap_or(line);
             // Rule docs use `##` sections; nest them under the rule's heading.
-            if line.starts_with('#') && !line.starts_with("# ") && line.trim_start_matches('#').starts_with(' ') {
+            if line.starts_with('#')
+                && !line.starts_with("# ")
+                && line.trim_start_matches('#').starts_with(' ')
+            {
                 out.push('#');
             }
             out.push_str(line);

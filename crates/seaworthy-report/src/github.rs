@@ -1,0 +1,127 @@
+//! GitHub Actions workflow commands: one annotation line per active finding and per input error.
+//!
+//! `error` for findings at or above `fail_on`, `warning` for the rest down to medium, `notice`
+//! for low and info. Columns are sent only for single-line spans (the runner rejects `col` and
+//! `endColumn` when `line` and `endLine` differ, and an `endColumn` below `col`); `endColumn` is
+//! exclusive, like the end of our spans.
+
+use std::fmt::Write as _;
+
+use seaworthy_core::{Finding, Location, Report, Severity};
+
+use crate::gates;
+
+pub(crate) fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in report.findings.iter().filter(|f| f.is_active()) {
+        finding(&mut out, report, f);
+    }
+    for e in &report.errors {
+        let mut props = Vec::new();
+        if !is_pseudo_path(&e.path) {
+            props.push(("file", e.path.clone()));
+            if let Some(l) = e.line {
+                props.push(("line", l.to_string()));
+                if let Some(c) = e.column {
+                    props.push(("col", c.to_string()));
+                }
+            }
+        }
+        props.push(("title", "seaworthy: input error".to_string()));
+        let message = if is_pseudo_path(&e.path) {
+            e.display()
+        } else {
+            e.message.clone()
+        };
+        command(&mut out, "error", &props, &message);
+    }
+    out
+}
+
+fn finding(out: &mut String, report: &Report, f: &Finding) {
+    let kind = if gates(f.severity, report.fail_on) {
+        "error"
+    } else if f.severity >= Severity::Medium {
+        "warning"
+    } else {
+        "notice"
+    };
+    let mut props = Vec::new();
+    let Location::File { path, span } = &f.location;
+    if !is_pseudo_path(path) && span.start.line > 0 {
+        let (s, e) = (span.start, span.end);
+        props.push(("file", path.replace('\\', "/")));
+        props.push(("line", s.line.to_string()));
+        if e.line <= s.line {
+            props.push(("col", s.column.max(1).to_string()));
+            props.push(("endLine", s.line.to_string()));
+            let end = e.column.max(s.column).max(1);
+            props.push(("endColumn", end.to_string()));
+        } else {
+            props.push(("endLine", e.line.to_string()));
+        }
+    }
+    props.push(("title", format!("{} {}", f.rule_id, f.title)));
+    let mut message = format!("{} ({})", f.message, f.severity);
+    if is_pseudo_path(path) {
+        message = format!("{}: {message}", f.location.display());
+    }
+    if !f.remediation.is_empty() {
+        let _ = write!(message, "\nhelp: {}", f.remediation);
+    }
+    command(out, kind, &props, &message);
+}
+
+/// `<stdin>` and the like: nothing GitHub could attach an annotation to.
+fn is_pseudo_path(path: &str) -> bool {
+    path.is_empty() || (path.starts_with('<') && path.ends_with('>'))
+}
+
+fn command(out: &mut String, kind: &str, props: &[(&str, String)], message: &str) {
+    out.push_str("::");
+    out.push_str(kind);
+    for (i, (key, value)) in props.iter().enumerate() {
+        out.push(if i == 0 { ' ' } else { ',' });
+        out.push_str(key);
+        out.push('=');
+        out.push_str(&escape_property(value));
+    }
+    out.push_str("::");
+    out.push_str(&escape_data(message));
+    out.push('\n');
+}
+
+/// Escaping of a command's message, as in `@actions/core`'s `escapeData`.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping of a property value, as in `@actions/core`'s `escapeProperty`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_data("100% a\r\nb: c, d"), "100%25 a%0D%0Ab: c, d");
+        assert_eq!(escape_property("C:\\x,y%\n"), "C%3A\\x%2Cy%25%0A");
+    }
+
+    #[test]
+    fn command_line() {
+        let mut out = String::new();
+        command(
+            &mut out,
+            "warning",
+            &[("file", "a,b.txt".into()), ("title", "T: x".into())],
+            "m",
+        );
+        assert_eq!(out, "::warning file=a%2Cb.txt,title=T%3A x::m\n");
+    }
+}

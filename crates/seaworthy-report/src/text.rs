@@ -1,0 +1,102 @@
+//! Small text helpers shared by the renderers.
+
+use seaworthy_core::RuleMeta;
+
+/// A rule's markdown documentation without the one leading space every doc-comment line has.
+pub(crate) fn rule_docs(meta: &RuleMeta) -> String {
+    let mut out = String::with_capacity(meta.docs.len());
+    for line in meta.docs.lines() {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+        out.push('\n');
+    }
+    out.trim().to_string()
+}
+
+/// The first paragraph of the docs as one line (doc-comment line breaks become spaces).
+pub(crate) fn rule_summary(meta: &RuleMeta) -> String {
+    meta.summary()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Cross-references of a rule in the `peer:id` form findings use (e.g. `hadolint:DL3008`).
+pub(crate) fn rule_refs(meta: &RuleMeta) -> Vec<String> {
+    let mut refs: Vec<String> = meta
+        .refs
+        .iter()
+        .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
+        .collect();
+    refs.sort();
+    refs.dedup();
+    refs
+}
+
+/// Makes untrusted text safe for a terminal: control characters (C0, DEL, C1) become visible
+/// symbols and bidirectional overrides are replaced, so an input cannot move the cursor, change
+/// colors or reorder what the user reads. Tabs become a space; line breaks are kept.
+pub(crate) fn terminal_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_safe(&mut out, c);
+    }
+    out
+}
+
+pub(crate) fn push_safe(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push('\n'),
+        '\t' => out.push(' '),
+        '\r' => {}
+        // C0 controls map onto the Control Pictures block (U+2400..).
+        '\0'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+        '\u{7f}' => out.push('\u{2421}'),
+        '\u{80}'..='\u{9f}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => out.push('\u{fffd}'),
+        _ => out.push(c),
+    }
+}
+
+/// `1 finding`, `2 findings`.
+pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+/// FNV-1a, 64 bit: a small hash that never changes between releases or platforms.
+pub(crate) fn fnv1a64(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            // A separator that cannot occur in UTF-8 text keeps ("ab","c") apart from ("a","bc").
+            h ^= 0xff;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for b in part.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_neutralises_escapes() {
+        assert_eq!(terminal_safe("a\u{1b}[31mb"), "a\u{241b}[31mb");
+        assert_eq!(terminal_safe("x\u{9b}y\u{202e}z"), "x\u{fffd}y\u{fffd}z");
+        assert_eq!(terminal_safe("tab\there\r\nnext"), "tab here\nnext");
+    }
+
+    #[test]
+    fn fnv_is_stable_and_separates_parts() {
+        // Reference value of FNV-1a 64 for "a".
+        assert_eq!(fnv1a64(&["a"]), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(fnv1a64(&["ab", "c"]), fnv1a64(&["a", "bc"]));
+    }
+}
