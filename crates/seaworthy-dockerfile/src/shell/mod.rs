@@ -390,6 +390,15 @@ mod tests {
     }
 
     #[test]
+    fn deep_parentheses_do_not_hang_the_parser() {
+        let text = format!("(({}1 && apt-get install x", "(".repeat(40));
+        let started = std::time::Instant::now();
+        let s = Script::parse(&text);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert!(!s.exact && s.find("apt-get").count() == 1);
+    }
+
+    #[test]
     fn parser_panics_fall_back_to_the_tokenizer() {
         let s = Script::parse("echo 99999999999999999999>x && apt-get install y");
         assert!(!s.exact);
