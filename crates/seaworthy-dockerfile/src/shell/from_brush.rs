@@ -57,6 +57,15 @@ pub(crate) fn collect(text: &str, b: &mut Builder, depth: usize, nested: bool) -
     if known_to_misbehave(text) {
         return false;
     }
+    // brush-parser 0.4 loops forever, allocating, on `<<\r($(` and `<<\f($(`; as blanks these
+    // characters mean the same to a shell, and the byte offsets stay the same.
+    let normalized;
+    let text = if text.contains(['\r', '\x0b', '\x0c']) {
+        normalized = text.replace(['\r', '\x0b', '\x0c'], " ");
+        normalized.as_str()
+    } else {
+        text
+    };
     let options = brush_parser::ParserOptions::default();
     GUARDED.with(|g| g.set(true));
     let parsed = std::panic::catch_unwind(|| {

@@ -399,6 +399,18 @@ mod tests {
     }
 
     #[test]
+    fn odd_blanks_in_heredoc_tags_do_not_hang_the_parser() {
+        // Found by fuzzing: brush-parser 0.4 loops forever on these.
+        for text in [
+            "<<\r($(",
+            "<<\x0c($(",
+            ";g<<\x0c\0;`<<\x0c(\0\x0b\x0b(\x1b($(",
+        ] {
+            let _ = Script::parse(text);
+        }
+    }
+
+    #[test]
     fn parser_panics_fall_back_to_the_tokenizer() {
         let s = Script::parse("echo 99999999999999999999>x && apt-get install y");
         assert!(!s.exact);
