@@ -22,9 +22,13 @@ pub fn in_guarded_parse() -> bool {
 const MAX_PAREN_DEPTH: usize = 12;
 
 /// Inputs brush-parser 0.4 is known to mishandle: panics (an fd number that overflows before
-/// `<`/`>`) and exponential backtracking (deeply nested parentheses).
+/// `<`/`>`), exponential backtracking (deeply nested parentheses) and endless, allocating loops
+/// (a heredoc operator without a proper delimiter word, e.g. `<< ''` or `<<-` at the end).
 fn known_to_misbehave(text: &str) -> bool {
     let bytes = text.as_bytes();
+    if has_bad_heredoc_tag(bytes) {
+        return true;
+    }
     let mut depth = 0usize;
     for &b in bytes {
         match b {
@@ -48,6 +52,40 @@ fn known_to_misbehave(text: &str) -> bool {
             }
             run = 0;
         }
+    }
+    false
+}
+
+/// A `<<` or `<<-` (not `<<<`) whose delimiter does not start with a word character or a
+/// non-empty quoted word. Real scripts always name their delimiter.
+fn has_bad_heredoc_tag(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] != b'<' || bytes[i + 1] != b'<' {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 2;
+        if bytes.get(j) == Some(&b'<') {
+            // A here-string `<<<`.
+            i = j + 1;
+            continue;
+        }
+        if bytes.get(j) == Some(&b'-') {
+            j += 1;
+        }
+        while matches!(bytes.get(j), Some(b' ' | b'\t')) {
+            j += 1;
+        }
+        let ok = match bytes.get(j) {
+            Some(&q @ (b'\'' | b'"')) => bytes.get(j + 1).is_some_and(|&c| c != q && c != b'\n'),
+            Some(&c) => c.is_ascii_alphanumeric() || c == b'_' || c == b'\\',
+            None => false,
+        };
+        if !ok {
+            return true;
+        }
+        i = j;
     }
     false
 }

@@ -411,6 +411,18 @@ mod tests {
     }
 
     #[test]
+    fn ordinary_heredocs_still_parse_exactly() {
+        for text in [
+            "cat <<EOF > /a\nx $(date)\nEOF",
+            "cat <<-'EOF'\n\tx\n\tEOF",
+            "cat << \"E\"\nx\nE",
+            "cat <<<\"$x\"",
+        ] {
+            assert!(Script::parse(text).exact, "{text:?}");
+        }
+    }
+
+    #[test]
     fn parser_panics_fall_back_to_the_tokenizer() {
         let s = Script::parse("echo 99999999999999999999>x && apt-get install y");
         assert!(!s.exact);
