@@ -79,6 +79,12 @@ const PIECES: &[&str] = &[
     "if ",
     "then ",
     "fi",
+    "<<",
+    "<<-",
+    "<< ''",
+    "\x0c",
+    "((",
+    "`",
 ];
 
 fn dockerfile_noise() -> impl Strategy<Value = String> {
