@@ -26,7 +26,7 @@ const MAX_PAREN_DEPTH: usize = 12;
 /// (a heredoc operator without a proper delimiter word, e.g. `<< ''` or `<<-` at the end).
 fn known_to_misbehave(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if has_bad_heredoc_tag(bytes) {
+    if has_bad_heredoc_tag(bytes) || heredoc_after_substitution(text) {
         return true;
     }
     let mut depth = 0usize;
@@ -56,8 +56,8 @@ fn known_to_misbehave(text: &str) -> bool {
     false
 }
 
-/// A `<<` or `<<-` (not `<<<`) whose delimiter does not start with a word character or a
-/// non-empty quoted word. Real scripts always name their delimiter.
+/// A `<<` or `<<-` (not `<<<`) whose delimiter does not start with a word character, quoted or
+/// not. Real scripts always name their delimiter.
 fn has_bad_heredoc_tag(bytes: &[u8]) -> bool {
     let mut i = 0;
     while i + 1 < bytes.len() {
@@ -78,7 +78,9 @@ fn has_bad_heredoc_tag(bytes: &[u8]) -> bool {
             j += 1;
         }
         let ok = match bytes.get(j) {
-            Some(&q @ (b'\'' | b'"')) => bytes.get(j + 1).is_some_and(|&c| c != q && c != b'\n'),
+            Some(b'\'' | b'"') => bytes
+                .get(j + 1)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_'),
             Some(&c) => c.is_ascii_alphanumeric() || c == b'_' || c == b'\\',
             None => false,
         };
@@ -88,6 +90,20 @@ fn has_bad_heredoc_tag(bytes: &[u8]) -> bool {
         i = j;
     }
     false
+}
+
+/// A heredoc operator after a `$(` or a backquote: brush-parser 0.4's tokenizer can loop
+/// forever reading heredoc tags inside nested constructs (`$(<<\t\t'j'`, found by fuzzing).
+/// Such scripts are rare; the tokenizer still finds their commands.
+fn heredoc_after_substitution(text: &str) -> bool {
+    let Some(first) = [text.find("$("), text.find('`')]
+        .into_iter()
+        .flatten()
+        .min()
+    else {
+        return false;
+    };
+    text[first..].contains("<<")
 }
 
 /// Parses `text` with brush-parser; false if it was rejected (or the parser panicked).
