@@ -405,6 +405,10 @@ mod tests {
             "<<\r($(",
             "<<\x0c($(",
             ";g<<\x0c\0;`<<\x0c(\0\x0b\x0b(\x1b($(",
+            "$($(\x03\x03\x03\x03\x03\x03\x03\x03\0\x03(1\x03$>!<<-\r\t",
+            "tH=\x16HCHE(CK E(useradd CK~K $(#1C ADD << '' SHELL",
+            "$(<<\t ' '   ",
+            "$(<<\t\t'j'   ",
         ] {
             let _ = Script::parse(text);
         }
