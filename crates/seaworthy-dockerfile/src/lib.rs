@@ -7,6 +7,7 @@ pub mod image_ref;
 pub mod lint;
 pub mod model;
 pub mod parser;
+pub mod redact;
 pub mod rules;
 pub mod shell;
 

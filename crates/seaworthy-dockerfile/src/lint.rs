@@ -68,12 +68,12 @@ fn finding(
         rule_id: meta.id.to_string(),
         severity,
         title: meta.title.to_string(),
-        message: hit.message,
+        message: crate::redact::redact(&hit.message),
         location: Location::File {
             path: path.to_string(),
             span: df.span(hit.range),
         },
-        evidence: hit.evidence,
+        evidence: hit.evidence.as_deref().map(crate::redact::redact),
         remediation: meta.remediation.to_string(),
         references: meta
             .refs

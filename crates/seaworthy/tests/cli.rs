@@ -409,3 +409,29 @@ fn rules_reference_in_docs_is_current() {
         "docs/rules.md is stale: run `UPDATE_DOCS=1 cargo test -p seaworthy --test cli rules_reference`"
     );
 }
+
+#[test]
+fn secrets_are_masked_in_every_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nRUN mysql -uroot -pSuperSecret123 -e 'select 1'\n\
+         RUN git clone https://user:glpat-abcdefghij1234567890@gitlab.com/x/y.git\n\
+         RUN curl -u admin:s3cr3tP4ss https://x.example/i.sh | sh\n\
+         ENV GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+    );
+    for format in ["table", "json", "sarif", "junit", "github"] {
+        let o = run_in(dir.path(), &["dockerfile", "-f", format], None);
+        let out = stdout(&o);
+        assert!(out.contains("SW-DF-"), "{format}: {out}");
+        for secret in [
+            "SuperSecret123",
+            "glpat-abcdefghij1234567890",
+            "s3cr3tP4ss",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        ] {
+            assert!(!out.contains(secret), "{format} shows {secret}:\n{out}");
+        }
+    }
+}

@@ -1,7 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
-use crate::rules::pkg_util::{apt_install, configured, is_visible_to, list};
+use crate::rules::pkg_util::{apt_install, configured, is_visible_to, list, runs_containing};
 
 declare_rule! {
     /// Flags `apt-get install` without `--no-install-recommends`.
@@ -58,11 +58,10 @@ fn option_off(args: &[String]) -> bool {
     })
 }
 
-/// A COPY or ADD into apt's configuration directory before `instr`.
-fn copies_apt_conf(cx: &Context<'_>, instr: usize) -> bool {
+/// The COPY and ADD instructions into apt's configuration directory.
+fn apt_conf_copies(cx: &Context<'_>) -> Vec<usize> {
     cx.instructions()
-        .filter(|(i, _)| is_visible_to(cx, *i, instr))
-        .any(|(_, ins)| match &ins.kind {
+        .filter(|(_, ins)| match &ins.kind {
             Kind::Copy(c) | Kind::Add(c) => {
                 let dest = c.dest.value.trim_end_matches('/');
                 dest.starts_with("/etc/apt/apt.conf")
@@ -71,10 +70,16 @@ fn copies_apt_conf(cx: &Context<'_>, instr: usize) -> bool {
             }
             _ => false,
         })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 impl Check for AptNoRecommends {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
+        const SETTING: &str = "apt::install-recommends";
+        let mut turned_off = runs_containing(cx, &[SETTING, "apt.conf", "\"0\""]);
+        turned_off.extend(runs_containing(cx, &[SETTING, "apt.conf", "false"]));
+        let copied = apt_conf_copies(cx);
         for (run, cmd) in cx.commands() {
             let Some(call) = apt_install(cmd) else {
                 continue;
@@ -86,10 +91,8 @@ impl Check for AptNoRecommends {
             {
                 continue;
             }
-            const SETTING: &str = "apt::install-recommends";
-            if configured(cx, run.instr, &[SETTING, "apt.conf", "\"0\""])
-                || configured(cx, run.instr, &[SETTING, "apt.conf", "false"])
-                || copies_apt_conf(cx, run.instr)
+            if configured(cx, &turned_off, run.instr)
+                || copied.iter().any(|&i| is_visible_to(cx, i, run.instr))
             {
                 continue;
             }

@@ -41,6 +41,7 @@ declare_rule! {
             "FROM debian:12\nRUN mkdir /a\nRUN --mount=type=cache,target=/root/.cache pip install x\n",
             "FROM debian:12 AS a\nRUN mkdir /a\nFROM debian:12\nRUN mkdir /b\n",
             "FROM debian:12\nRUN <<EOF\nmkdir /a\nchown app /a\nEOF\nRUN mkdir /b\n",
+            "FROM debian:12\nRUN <<EOF bash\nset -e\napt-get update\nEOF\nRUN <<EOF sh -e\nmkdir /b\nEOF\nRUN mkdir /c\n",
         ],
     }
 }
@@ -65,7 +66,10 @@ impl Check for ConsecutiveRun {
                 (r.instr, n)
             })
             .collect();
+        // A RUN with a heredoc is not a one-liner to join with &&: its script may hold many
+        // commands, also when it is fed to an interpreter (`RUN <<EOF bash`).
         let single = |i: usize, ins: &Instruction| match &ins.kind {
+            _ if !ins.heredocs.is_empty() => false,
             Kind::Run(Command::Exec { .. }) => true,
             Kind::Run(Command::Shell(_)) => counts.get(&i).is_some_and(|&n| n <= 1),
             _ => false,

@@ -38,11 +38,16 @@ declare_rule! {
 
 impl Check for CurlAndWget {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
-        for stage in &cx.model.stages {
-            let uses: Vec<(&RunScript, &ShellCommand)> = cx
-                .commands()
-                .filter(|(r, c)| stage.body.contains(&r.instr) && c.is_any(&["curl", "wget"]))
-                .collect();
+        // One pass over the commands, grouped by stage (not one pass per stage).
+        let mut by_stage: Vec<Vec<(&RunScript, &ShellCommand)>> =
+            vec![Vec::new(); cx.model.stages.len()];
+        for (r, c) in cx.commands().filter(|(_, c)| c.is_any(&["curl", "wget"])) {
+            let stage = cx.model.stage_of.get(r.instr).copied().flatten();
+            if let Some(uses) = stage.and_then(|s| by_stage.get_mut(s)) {
+                uses.push((r, c));
+            }
+        }
+        for uses in &by_stage {
             let Some(&(first_run, first)) = uses.first() else {
                 continue;
             };

@@ -1,6 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
+use crate::rules::secret_util::shown_value;
 
 declare_rule! {
     /// Flags an ENV pair that uses a variable set by an earlier pair of the same ENV
@@ -33,6 +34,8 @@ declare_rule! {
         fire: [
             "FROM alpine:3.20\nENV APP_HOME=/srv/app APP_BIN=$APP_HOME/bin\n",
             "FROM alpine:3.20\nENV V=1\nenv V=2 \\\n    URL=\"https://example.com/${V}/x\"\n",
+            // Secret values are masked in the message.
+            "FROM alpine:3.20\nENV DB_PASS=s3cr3tP4ss\nENV DB_PASS=Hunter2Hunter2 DSN=\"pg://app:${DB_PASS}@db/app\"\n",
         ],
         quiet: [
             "FROM alpine:3.20\nENV PATH=/opt/bin:$PATH GOPATH=/go\n",
@@ -101,7 +104,7 @@ impl Check for EnvSelfReference {
                     continue;
                 };
                 let before = match cx.model.lookup(cx.df, i, &name) {
-                    Some(v) => format!("its previous value `{v}`"),
+                    Some(v) => format!("its previous value `{}`", shown_value(&name, &v)),
                     None => "the value it had before this line (none that this Dockerfile sets)"
                         .to_string(),
                 };
@@ -110,7 +113,8 @@ impl Check for EnvSelfReference {
                     pair.range,
                     format!(
                         "`{}` uses `${name}`, which this same ENV sets to `{}`; it expands to {before}",
-                        pair.key, set.value
+                        pair.key,
+                        shown_value(&set.key, &set.value)
                     ),
                 ));
             }

@@ -1,6 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
+use crate::rules::secret_util::shown_value;
 
 declare_rule! {
     /// Flags the legacy whitespace form `ENV key value` (and `LABEL key value`) instead of
@@ -32,6 +33,8 @@ declare_rule! {
         fire: [
             "FROM alpine:3.20\nENV JAVA_HOME /usr/lib/jvm/java-17\n",
             "FROM alpine:3.20\nlabel maintainer \"Jane <jane@example.com>\"\nENV OPTS -Xmx1g -Xms1g\n",
+            // The value of a secret is masked in the message and the evidence.
+            "FROM alpine:3.20\nENV JWT_SECRET changeme\nLABEL token ghp_R8x2Lq9Zw4Nv7Tb3Kp6Ys1Hd5Fm0Gc8Jx2Wa\n",
         ],
         quiet: [
             "FROM alpine:3.20\nENV JAVA_HOME=/usr/lib/jvm/java-17 OPTS=\"-Xmx1g -Xms1g\"\n",
@@ -71,15 +74,23 @@ impl Check for LegacyKeyValue {
                 _ => continue,
             };
             let Some(pair) = pair else { continue };
-            out.push(cx.hit_at(
+            // Do not echo the value of a secret (`ENV DB_PASSWORD s3cret`) into the report.
+            let shown = shown_value(&pair.key, &pair.value);
+            let secret = shown != pair.value;
+            let value = if secret { &shown } else { &pair.raw_value };
+            let mut hit = cx.hit_at(
                 i,
                 pair.range,
                 format!(
                     "legacy `{keyword} {} …` form; write `{keyword} {}`",
                     pair.key,
-                    suggestion(&pair.key, &pair.raw_value)
+                    suggestion(&pair.key, value)
                 ),
-            ));
+            );
+            if secret {
+                hit.evidence = Some(format!("{} {shown}", pair.key));
+            }
+            out.push(hit);
         }
     }
 }

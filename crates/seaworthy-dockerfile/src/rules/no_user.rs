@@ -40,6 +40,7 @@ declare_rule! {
         fire: [
             "FROM python:3.12-slim\nCOPY app /app\nCMD [\"python\", \"/app/main.py\"]\n",
             "FROM golang:1.22 AS build\nUSER 1000\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n",
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY app.exe C:/app/\nCMD [\"C:/app/app.exe\"]\n",
         ],
         quiet: [
             "FROM debian:12 AS base\nUSER 10001\nFROM base\nCMD [\"app\"]\n",
@@ -57,6 +58,12 @@ fn nonroot_base(reference: &str) -> bool {
         || r.contains("/nanoserver")
 }
 
+/// Windows Server Core and full Windows bases, which run as ContainerAdministrator.
+fn windows_admin_base(reference: &str) -> bool {
+    let r = reference.to_ascii_lowercase();
+    r.contains("/windows/") || r.contains("windowsservercore") || r.contains("/windows:")
+}
+
 impl Check for NoUser {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
         if cx.last_in_shipped(|k| matches!(k, Kind::User(_))).is_some() {
@@ -69,6 +76,12 @@ impl Check for NoUser {
         let (Some(target), Some(root)) = (cx.model.stages.get(target), cx.model.stages.get(root))
         else {
             return;
+        };
+        let default_user = match &root.base {
+            Base::Image { reference, .. } if windows_admin_base(reference) => {
+                "ContainerAdministrator"
+            }
+            _ => "normally root",
         };
         let base = match &root.base {
             Base::Image { reference, .. } if nonroot_base(reference) => return,
@@ -89,7 +102,7 @@ impl Check for NoUser {
             target.from,
             from.image.range,
             format!(
-                "{stage} ships without a USER, so it runs as {base}'s default user, normally root"
+                "{stage} ships without a USER, so it runs as {base}'s default user, {default_user}"
             ),
         ));
     }

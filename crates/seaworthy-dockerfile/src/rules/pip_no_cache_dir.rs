@@ -1,6 +1,8 @@
 use crate::context::{Context, Hit};
 use crate::rules::Check;
-use crate::rules::pkg_util::{after, env_set, has_cache_mount, pip_args, pip_install, removes};
+use crate::rules::pkg_util::{
+    after, declares, env_set, has_cache_mount, pip_args, pip_install, removes,
+};
 use crate::shell::ShellCommand;
 
 declare_rule! {
@@ -68,6 +70,7 @@ fn cleans(cmd: &ShellCommand) -> bool {
 
 impl Check for PipNoCacheDir {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
+        let no_cache_env = declares(cx, "PIP_NO_CACHE_DIR");
         for run in &cx.runs {
             if !cx.is_in_target_chain(run.instr) || has_cache_mount(cx, run, &[], is_pip_cache) {
                 continue;
@@ -81,7 +84,9 @@ impl Check for PipNoCacheDir {
                     let a = a.split('=').next().unwrap_or(a);
                     a.len() >= "--no-cache".len() && "--no-cache-dir".starts_with(a)
                 });
-                if disabled || env_set(cx, run, i, "PIP_NO_CACHE_DIR") || after(run, i).any(cleans)
+                if disabled
+                    || env_set(cx, run, i, "PIP_NO_CACHE_DIR", no_cache_env)
+                    || after(run, i).any(cleans)
                 {
                     continue;
                 }

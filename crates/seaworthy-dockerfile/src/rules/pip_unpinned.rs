@@ -1,6 +1,6 @@
 use crate::context::{Context, Hit};
 use crate::rules::Check;
-use crate::rules::pkg_util::{env_set, list, pip_install, pip_operands, unpinned};
+use crate::rules::pkg_util::{declares, env_set, list, pip_install, pip_operands, unpinned};
 
 declare_rule! {
     /// Flags `pip install` of packages without a version specifier (`flask` instead of
@@ -72,6 +72,7 @@ fn pinned(req: &str) -> bool {
 
 impl Check for PipUnpinned {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
+        let constraint_env = declares(cx, "PIP_CONSTRAINT");
         for run in &cx.runs {
             for (i, cmd) in run.script.commands.iter().enumerate() {
                 let Some(args) = pip_install(cmd) else {
@@ -80,7 +81,7 @@ impl Check for PipUnpinned {
                 if args
                     .iter()
                     .any(|a| a.starts_with("--constraint") || a.starts_with("-c"))
-                    || env_set(cx, run, i, "PIP_CONSTRAINT")
+                    || env_set(cx, run, i, "PIP_CONSTRAINT", constraint_env)
                 {
                     continue;
                 }

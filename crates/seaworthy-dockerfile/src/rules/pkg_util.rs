@@ -470,19 +470,28 @@ pub fn after(run: &RunScript, at: usize) -> impl Iterator<Item = &ShellCommand> 
     run.script.commands.iter().skip(at + 1)
 }
 
-/// Whether the variable is set for RUN `instr` by ENV or ARG, or before `at` inside the RUN
-/// (`export NAME=…`, `NAME=… cmd`).
-pub fn env_set(cx: &Context<'_>, run: &RunScript, at: usize, name: &str) -> bool {
-    if cx.model.lookup(cx.df, run.instr, name).is_some() {
-        return true;
-    }
-    run.script.commands.iter().take(at + 1).any(|c| {
+/// Whether some ENV or ARG anywhere in the file declares `name`. Rules that call [`env_set`]
+/// for every command compute it once: without a declaration the (linear) lookup through the
+/// stage is skipped.
+pub fn declares(cx: &Context<'_>, name: &str) -> bool {
+    cx.instructions().any(|(_, ins)| match &ins.kind {
+        Kind::Env { pairs, .. } => pairs.iter().any(|p| p.key == name),
+        Kind::Arg(decls) => decls.iter().any(|d| d.name == name),
+        _ => false,
+    })
+}
+
+/// Whether the variable is set for RUN `instr` by ENV or ARG (only looked up when `declared`,
+/// see [`declares`]), or before `at` inside the RUN (`export NAME=…`, `NAME=… cmd`).
+pub fn env_set(cx: &Context<'_>, run: &RunScript, at: usize, name: &str, declared: bool) -> bool {
+    let in_run = run.script.commands.iter().take(at + 1).any(|c| {
         c.assignments.iter().any(|(k, _)| k == name)
             || (c.is("export")
                 && c.args
                     .iter()
                     .any(|a| a.split_once('=').is_some_and(|(k, _)| k == name)))
-    })
+    });
+    in_run || (declared && cx.model.lookup(cx.df, run.instr, name).is_some())
 }
 
 /// Whether stage `ancestor` is `stage` or a stage it builds on.
@@ -518,13 +527,14 @@ pub fn is_visible_to(cx: &Context<'_>, earlier: usize, later: usize) -> bool {
     }
 }
 
-/// Whether any instruction visible to `instr` (or `instr` itself) writes text containing all of
-/// `needles` (case-insensitive), e.g. a package-manager setting put in a config file.
-pub fn configured(cx: &Context<'_>, instr: usize, needles: &[&str]) -> bool {
+/// The RUN instructions whose text (heredoc bodies included) contains all of `needles`
+/// (lower case; matched case-insensitively), e.g. a package-manager setting written into a
+/// config file. Compute it once per check and ask [`configured`] for each instruction: scanning
+/// the whole file for every install would be quadratic in the number of RUNs.
+pub fn runs_containing(cx: &Context<'_>, needles: &[&str]) -> Vec<usize> {
     cx.instructions()
-        .filter(|(i, _)| *i == instr || is_visible_to(cx, *i, instr))
         .filter(|(_, ins)| matches!(ins.kind, Kind::Run(_)))
-        .any(|(_, ins)| {
+        .filter(|(_, ins)| {
             let text = ins.text.to_ascii_lowercase();
             let bodies: String = ins
                 .heredocs
@@ -535,6 +545,15 @@ pub fn configured(cx: &Context<'_>, instr: usize, needles: &[&str]) -> bool {
                 .iter()
                 .all(|n| text.contains(n) || bodies.contains(n))
         })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether one of `found` (from [`runs_containing`]) is `instr` itself or visible to it.
+pub fn configured(cx: &Context<'_>, found: &[usize], instr: usize) -> bool {
+    found
+        .iter()
+        .any(|&i| i == instr || is_visible_to(cx, i, instr))
 }
 
 #[cfg(test)]

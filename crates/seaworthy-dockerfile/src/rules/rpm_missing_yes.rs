@@ -1,7 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{
-    configured, is_yum_install_sub, is_zypper_install_sub, yum_like, zypper,
+    configured, is_yum_install_sub, is_zypper_install_sub, runs_containing, yum_like, zypper,
 };
 
 declare_rule! {
@@ -89,13 +89,14 @@ fn zypper_asks(sub: &str) -> bool {
 
 impl Check for RpmMissingYes {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
+        let mut assume_yes = runs_containing(cx, &["assumeyes=1", ".conf"]);
+        assume_yes.extend(runs_containing(cx, &["assumeyes=true", ".conf"]));
         for (run, cmd) in cx.commands() {
             if cmd.is_any(&["yum", "dnf", "tdnf"]) {
                 let Some(call) = yum_like(cmd) else { continue };
                 if !yum_asks(call.sub)
                     || cmd.has_flag(&["-y", "--assumeyes", "--assumeno"])
-                    || configured(cx, run.instr, &["assumeyes=1", ".conf"])
-                    || configured(cx, run.instr, &["assumeyes=true", ".conf"])
+                    || configured(cx, &assume_yes, run.instr)
                 {
                     continue;
                 }

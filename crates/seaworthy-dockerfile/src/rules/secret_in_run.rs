@@ -140,7 +140,7 @@ fn command_secret(cmd: &ShellCommand) -> Option<(&str, &'static str)> {
 }
 
 /// `scheme://user:pass@host` in `text`: (start, end) of the password.
-fn url_passwords(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn url_passwords(text: &str) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(pos) = text.get(from..).and_then(|t| t.find("://")) {
@@ -168,7 +168,7 @@ fn url_passwords(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// `NAME=value` assignments with a secret-like name in `text`: (start, end, name, value).
-fn assignments(text: &str) -> Vec<(usize, usize, String, String)> {
+pub(crate) fn assignments(text: &str) -> Vec<(usize, usize, String, String)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;

@@ -17,6 +17,25 @@ pub fn mask_in(text: &str, secret: &str) -> String {
     text.replace(secret, &mask(secret))
 }
 
+/// `value` as a message of a non-secret rule may show it: masked whole when the variable's
+/// name says it holds a secret (`DB_PASSWORD`) or the value looks like a random credential,
+/// with credentials of a known format masked inside it otherwise.
+pub fn shown_value(name: &str, value: &str) -> String {
+    if value.is_empty() {
+        return String::new();
+    }
+    if is_secret_name(name) || looks_random(value) {
+        return mask(value);
+    }
+    let mut shown = value.to_string();
+    for k in find_known(value).iter().rev() {
+        if shown.get(k.start..k.end).is_some() {
+            shown.replace_range(k.start..k.end, &k.shown);
+        }
+    }
+    shown
+}
+
 /// Shannon entropy in bits per character.
 pub fn entropy(s: &str) -> f64 {
     let mut counts: Vec<(char, usize)> = Vec::new();

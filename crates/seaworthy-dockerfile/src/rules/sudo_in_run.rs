@@ -35,6 +35,7 @@ declare_rule! {
             "FROM debian:12\nUSER app\nRUN sudo apt-get update \\\n && sudo -E apt-get install -y curl\n",
             "FROM debian:12\nRUN [\"sudo\", \"-u\", \"app\", \"/opt/setup.sh\"]\n",
             "FROM alpine:3.20\nRUN <<EOF\nset -e\ndoas apk add git\nEOF\n",
+            "FROM debian:12\nRUN sudo -u app env HOME=/home/app /opt/setup.sh && sudo --user=root ls\n",
         ],
         quiet: [
             "FROM debian:12\nRUN apt-get install -y sudo && echo 'app ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/app\n",
@@ -56,6 +57,30 @@ fn current_user(cx: &Context<'_>, i: usize) -> Option<String> {
     })
 }
 
+/// The user of `sudo -u USER` / `sudo --user=USER` / `doas -u USER`, read from the words of
+/// the command's text before the program it runs.
+fn target_user(text: &str, wrapper: &str) -> Option<String> {
+    let mut words = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '"'));
+    words.find(|w| w.rsplit('/').next() == Some(wrapper))?;
+    while let Some(w) = words.next() {
+        if !w.starts_with('-') {
+            return None;
+        }
+        if w == "-u" || w == "--user" {
+            return words.next().map(str::to_string);
+        }
+        if let Some(u) = w.strip_prefix("--user=") {
+            return Some(u.to_string());
+        }
+        if let Some(u) = w.strip_prefix("-u").filter(|u| !u.is_empty()) {
+            return Some(u.to_string());
+        }
+    }
+    None
+}
+
 impl Check for SudoInRun {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
         for (run, cmd) in cx.commands() {
@@ -71,13 +96,25 @@ impl Check for SudoInRun {
             } else {
                 format!("`{}`", cmd.name)
             };
-            let message = match current_user(cx, run.instr).filter(|u| !is_root(u)) {
-                Some(user) => format!(
-                    "`{wrapper}` runs {runs} as root while USER is `{user}`; switch with USER \
-                     root around this step instead"
-                ),
-                None => {
-                    format!("`{wrapper}` runs {runs}, but build steps already run as root; drop it")
+            let as_user = run
+                .text
+                .get(cmd.start..cmd.end)
+                .and_then(|t| target_user(t, &wrapper))
+                .filter(|u| !is_root(u));
+            let message = if let Some(user) = as_user {
+                format!(
+                    "`{wrapper} -u {user}` runs {runs} as `{user}`; switch with USER {user} around \
+                     this step (or use gosu or su-exec) instead of relying on {wrapper} in the image"
+                )
+            } else {
+                match current_user(cx, run.instr).filter(|u| !is_root(u)) {
+                    Some(user) => format!(
+                        "`{wrapper}` runs {runs} as root while USER is `{user}`; switch with USER \
+                         root around this step instead"
+                    ),
+                    None => format!(
+                        "`{wrapper}` runs {runs}, but build steps already run as root; drop it"
+                    ),
                 }
             };
             let mut hit = cx.hit_cmd(run, cmd, message);

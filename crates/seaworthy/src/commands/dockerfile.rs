@@ -71,7 +71,11 @@ fn lint_one(input: &Input, opts: &LintOptions) -> Linted {
         message,
     })?;
     match lint_bytes(&path, &bytes, opts) {
-        Ok(findings) => Ok((findings, String::from_utf8_lossy(&bytes).into_owned())),
+        // The text feeds code frames: secrets in it are masked like everywhere else.
+        Ok(findings) => Ok((
+            findings,
+            seaworthy_dockerfile::redact::redact(&String::from_utf8_lossy(&bytes)),
+        )),
         Err(e) => Err(InputError {
             path,
             line: e.line,
