@@ -26,7 +26,7 @@ const MAX_PAREN_DEPTH: usize = 12;
 /// (a heredoc operator without a proper delimiter word, e.g. `<< ''` or `<<-` at the end).
 fn known_to_misbehave(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if has_bad_heredoc_tag(bytes) || heredoc_after_substitution(text) {
+    if has_bad_heredoc_tag(bytes) || heredoc_with_substitution(text) {
         return true;
     }
     let mut depth = 0usize;
@@ -92,18 +92,15 @@ fn has_bad_heredoc_tag(bytes: &[u8]) -> bool {
     false
 }
 
-/// A heredoc operator after a `$(` or a backquote: brush-parser 0.4's tokenizer can loop
-/// forever reading heredoc tags inside nested constructs (`$(<<\t\t'j'`, found by fuzzing).
-/// Such scripts are rare; the tokenizer still finds their commands.
-fn heredoc_after_substitution(text: &str) -> bool {
-    let Some(first) = [text.find("$("), text.find('`')]
-        .into_iter()
-        .flatten()
-        .min()
-    else {
-        return false;
-    };
-    text[first..].contains("<<")
+/// A heredoc operator in a script that also has a `$(` or a backquote: brush-parser 0.4's
+/// tokenizer can loop forever, allocating, when it reads heredoc tags around nested constructs
+/// (`$(<<\t\t'j'`, `{<<I\x08"$(($(`, found by fuzzing). Such scripts are rare; the tokenizer
+/// still finds their commands.
+fn heredoc_with_substitution(text: &str) -> bool {
+    let heredoc = text
+        .match_indices("<<")
+        .any(|(i, _)| !text[i + 2..].starts_with('<'));
+    heredoc && (text.contains("$(") || text.contains('`'))
 }
 
 /// Parses `text` with brush-parser; false if it was rejected (or the parser panicked).

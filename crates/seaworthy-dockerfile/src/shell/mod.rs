@@ -409,6 +409,7 @@ mod tests {
             "tH=\x16HCHE(CK E(useradd CK~K $(#1C ADD << '' SHELL",
             "$(<<\t ' '   ",
             "$(<<\t\t'j'   ",
+            "`$({<<I\x08\"$(($( {<<I\x08\"$(($( (($(#`",
         ] {
             let _ = Script::parse(text);
         }
@@ -417,7 +418,7 @@ mod tests {
     #[test]
     fn ordinary_heredocs_still_parse_exactly() {
         for text in [
-            "cat <<EOF > /a\nx $(date)\nEOF",
+            "cat <<EOF > /a\nx\nEOF\necho done",
             "cat <<-'EOF'\n\tx\n\tEOF",
             "cat << \"E\"\nx\nE",
             "cat <<<\"$x\"",
