@@ -26,7 +26,15 @@ const MAX_PAREN_DEPTH: usize = 12;
 /// (a heredoc operator without a proper delimiter word, e.g. `<< ''` or `<<-` at the end).
 fn known_to_misbehave(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if has_bad_heredoc_tag(bytes) || heredoc_with_substitution(text) {
+    // Control characters have no place in a real script, and every input found to hang the
+    // parser had some; `$[` is bash's obsolete arithmetic, whose grammar backtracks badly.
+    if bytes
+        .iter()
+        .any(|&b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f)
+        || text.contains("$[")
+        || has_bad_heredoc_tag(bytes)
+        || heredoc_with_substitution(text)
+    {
         return true;
     }
     let mut depth = 0usize;
@@ -105,9 +113,6 @@ fn heredoc_with_substitution(text: &str) -> bool {
 
 /// Parses `text` with brush-parser; false if it was rejected (or the parser panicked).
 pub(crate) fn collect(text: &str, b: &mut Builder, depth: usize, nested: bool) -> bool {
-    if known_to_misbehave(text) {
-        return false;
-    }
     // brush-parser 0.4 loops forever, allocating, on `<<\r($(` and `<<\f($(`; as blanks these
     // characters mean the same to a shell, and the byte offsets stay the same.
     let normalized;
@@ -117,6 +122,9 @@ pub(crate) fn collect(text: &str, b: &mut Builder, depth: usize, nested: bool) -
     } else {
         text
     };
+    if known_to_misbehave(text) {
+        return false;
+    }
     let options = brush_parser::ParserOptions::default();
     GUARDED.with(|g| g.set(true));
     let parsed = std::panic::catch_unwind(|| {
