@@ -17,9 +17,10 @@ pub fn in_guarded_parse() -> bool {
     GUARDED.with(std::cell::Cell::get)
 }
 
-/// Parentheses nested deeper than this go to the tokenizer: brush-parser 0.4's arithmetic
-/// grammar backtracks exponentially on them (`((((((…` takes minutes at depth 30).
-const MAX_PAREN_DEPTH: usize = 12;
+/// Parentheses, brackets or braces nested deeper than this go to the tokenizer: brush-parser
+/// 0.4's grammar backtracks exponentially on them (`((((((…` takes minutes at depth 30, so
+/// does `D[[''D[''[…`).
+const MAX_PAREN_DEPTH: usize = 8;
 
 /// Inputs brush-parser 0.4 is known to mishandle: panics (an fd number that overflows before
 /// `<`/`>`), exponential backtracking (deeply nested parentheses) and endless, allocating loops
@@ -37,17 +38,25 @@ fn known_to_misbehave(text: &str) -> bool {
     {
         return true;
     }
-    let mut depth = 0usize;
+    // Nesting depth of ( [ {: the grammar backtracks exponentially in it.
+    let mut depth = [0usize; 3];
     for &b in bytes {
-        match b {
-            b'(' => {
-                depth += 1;
-                if depth > MAX_PAREN_DEPTH {
-                    return true;
-                }
+        let (kind, open) = match b {
+            b'(' => (0, true),
+            b')' => (0, false),
+            b'[' => (1, true),
+            b']' => (1, false),
+            b'{' => (2, true),
+            b'}' => (2, false),
+            _ => continue,
+        };
+        if open {
+            depth[kind] += 1;
+            if depth[kind] > MAX_PAREN_DEPTH {
+                return true;
             }
-            b')' => depth = depth.saturating_sub(1),
-            _ => {}
+        } else {
+            depth[kind] = depth[kind].saturating_sub(1);
         }
     }
     let mut run = 0usize;
