@@ -254,7 +254,7 @@ fn run_script(df: &Dockerfile, model: &Model, i: usize, ins: &Instruction) -> Op
                         rest.replace_range(s..e, "");
                     }
                 }
-                rest.trim().is_empty()
+                rest.trim().is_empty() || is_shell_invocation(&rest)
             };
             if bare_heredoc {
                 let doc = &ins.heredocs[0];
@@ -286,6 +286,17 @@ fn run_script(df: &Dockerfile, model: &Model, i: usize, ins: &Instruction) -> Op
         map,
         exec_range,
     })
+}
+
+/// `bash`, `sh -e`, `/bin/bash -eux`: a shell reading its script from the heredoc.
+fn is_shell_invocation(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let name = first.rsplit('/').next().unwrap_or(first);
+    matches!(name, "sh" | "bash" | "dash" | "ash")
+        && words.all(|w| w.starts_with('-') && w.len() > 1 && !w.contains('c') && w != "--")
 }
 
 fn shell_quote(s: &str) -> String {
