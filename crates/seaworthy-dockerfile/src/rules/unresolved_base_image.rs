@@ -57,25 +57,11 @@ declare_rule! {
     }
 }
 
-/// ARGs BuildKit defines before the first FROM by itself.
-pub(crate) const PLATFORM_ARGS: &[&str] = &[
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-];
-
 impl Check for UnresolvedBaseImage {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
         let first_from = cx.model.stages.first().map_or(0, |s| s.from);
-        let declared_global = |name: &str| {
-            cx.df
-                .instructions
-                .get(..first_from)
+        let declared = |instructions: Option<&[crate::parser::Instruction]>, name: &str| {
+            instructions
                 .unwrap_or(&[])
                 .iter()
                 .any(|ins| match &ins.kind {
@@ -83,27 +69,15 @@ impl Check for UnresolvedBaseImage {
                     _ => false,
                 })
         };
-        let declared_in_stage = |name: &str| {
-            cx.df
-                .instructions
-                .get(first_from..)
-                .unwrap_or(&[])
-                .iter()
-                .any(|ins| match &ins.kind {
-                    Kind::Arg(decls) => decls.iter().any(|d| d.name == name),
-                    _ => false,
-                })
-        };
+        // BuildKit's platform ARGs are in the model's global args, so they never show up here.
+        let declared_global = |name: &str| declared(cx.df.instructions.get(..first_from), name);
+        let declared_in_stage = |name: &str| declared(cx.df.instructions.get(first_from..), name);
         for stage in &cx.model.stages {
             let Kind::From(from) = &cx.instruction(stage.from).kind else {
                 continue;
             };
             let message = match &stage.base {
                 Base::Unresolved { raw, missing } => {
-                    let missing: Vec<&String> = missing
-                        .iter()
-                        .filter(|m| !PLATFORM_ARGS.contains(&m.as_str()))
-                        .collect();
                     let Some(first) = missing.first() else {
                         continue;
                     };
@@ -120,9 +94,11 @@ impl Check for UnresolvedBaseImage {
                     } else {
                         // Declared without a default: BuildKit expands it to "" unless given.
                         let lookup = |n: &str| {
-                            cx.model.global_args.get(n).cloned().or_else(|| {
-                                (declared_global(n) || PLATFORM_ARGS.contains(&n)).then(String::new)
-                            })
+                            cx.model
+                                .global_args
+                                .get(n)
+                                .cloned()
+                                .or_else(|| declared_global(n).then(String::new))
                         };
                         let empty = words::expand(raw, cx.df.escape(), &lookup).value;
                         let empty = empty.trim();
