@@ -47,6 +47,8 @@ pub struct Context<'a> {
     pub model: &'a Model,
     pub config: &'a Config,
     pub runs: Vec<RunScript>,
+    /// The target stage and the stages it builds on, nearest first (computed once).
+    shipped: Vec<usize>,
 }
 
 impl<'a> Context<'a> {
@@ -62,6 +64,7 @@ impl<'a> Context<'a> {
             model,
             config,
             runs,
+            shipped: model.target_chain(),
         }
     }
 
@@ -131,8 +134,8 @@ impl<'a> Context<'a> {
     }
 
     /// Stages whose content ends up in the image that ships (the target and its parents).
-    pub fn shipped_stages(&self) -> Vec<usize> {
-        self.model.target_chain()
+    pub fn shipped_stages(&self) -> &[usize] {
+        &self.shipped
     }
 
     pub fn is_in_target_chain(&self, i: usize) -> bool {
@@ -141,12 +144,12 @@ impl<'a> Context<'a> {
             .get(i)
             .copied()
             .flatten()
-            .is_some_and(|s| self.model.target_chain().contains(&s))
+            .is_some_and(|s| self.shipped.contains(&s))
     }
 
     /// Instructions of `kind` from the target stage up its parents (nearest first).
     pub fn last_in_shipped<F: Fn(&Kind) -> bool>(&self, f: F) -> Option<usize> {
-        for s in self.model.target_chain() {
+        for &s in &self.shipped {
             let stage = &self.model.stages[s];
             if let Some(i) = stage
                 .body
