@@ -12,6 +12,8 @@ pub struct RunScript {
     pub instr: usize,
     pub text: String,
     pub script: Script,
+    /// The SHELL in effect (from this stage or a parent), `None` for the default `/bin/sh -c`.
+    pub shell: Option<Vec<String>>,
     map: SourceMap,
     /// Exec-form RUN: the script is rebuilt from the JSON array, so every position is the array.
     exec_range: Option<TextRange>,
@@ -53,11 +55,18 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(df: &'a Dockerfile, model: &'a Model, config: &'a Config) -> Self {
+        let shells: Vec<usize> = df
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(|(_, ins)| matches!(ins.kind, Kind::Shell(_)))
+            .map(|(i, _)| i)
+            .collect();
         let runs = df
             .instructions
             .iter()
             .enumerate()
-            .filter_map(|(i, ins)| run_script(df, model, i, ins))
+            .filter_map(|(i, ins)| run_script(df, model, &shells, i, ins))
             .collect();
         Context {
             df,
@@ -184,20 +193,26 @@ pub fn clip(s: &str) -> String {
 }
 
 /// The shell instruction `i` runs with: the last SHELL before it in its stage, else in the
-/// stages it builds on.
-pub fn shell_of(df: &Dockerfile, model: &Model, i: usize) -> Option<Vec<String>> {
+/// stages it builds on. `shells` holds the indexes of all SHELL instructions in order, so a
+/// file with thousands of RUNs is not scanned backwards for each of them.
+fn shell_of<'d>(
+    df: &'d Dockerfile,
+    model: &Model,
+    shells: &[usize],
+    i: usize,
+) -> Option<&'d [String]> {
     let mut stage = model.stage_of.get(i).copied().flatten()?;
     let mut before = i;
     for _ in 0..model.stages.len() {
-        let s = &model.stages[stage];
-        let found = (s.body.start..before.min(s.body.end)).rev().find_map(|j| {
-            match &df.instructions[j].kind {
-                Kind::Shell(v) => Some(v.clone()),
-                _ => None,
-            }
-        });
-        if found.is_some() {
-            return found;
+        let s = model.stages.get(stage)?;
+        let end = before.min(s.body.end);
+        let last = shells[..shells.partition_point(|&j| j < end)]
+            .last()
+            .filter(|&&j| j >= s.body.start);
+        if let Some(&j) = last
+            && let Kind::Shell(v) = &df.instructions[j].kind
+        {
+            return Some(v);
         }
         match s.base {
             crate::model::Base::Stage(parent) if parent < stage => {
@@ -225,13 +240,18 @@ fn is_posix_shell(shell: &[String]) -> bool {
     )
 }
 
-fn run_script(df: &Dockerfile, model: &Model, i: usize, ins: &Instruction) -> Option<RunScript> {
+fn run_script(
+    df: &Dockerfile,
+    model: &Model,
+    shells: &[usize],
+    i: usize,
+    ins: &Instruction,
+) -> Option<RunScript> {
     let Kind::Run(cmd) = &ins.kind else {
         return None;
     };
-    if let Some(shell) = shell_of(df, model, i)
-        && !is_posix_shell(&shell)
-    {
+    let shell = shell_of(df, model, shells, i);
+    if shell.is_some_and(|s| !is_posix_shell(s)) {
         return None;
     }
     let mut map = SourceMap::default();
@@ -286,6 +306,7 @@ fn run_script(df: &Dockerfile, model: &Model, i: usize, ins: &Instruction) -> Op
         instr: i,
         text,
         script,
+        shell: shell.map(<[String]>::to_vec),
         map,
         exec_range,
     })

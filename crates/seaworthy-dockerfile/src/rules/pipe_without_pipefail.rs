@@ -1,6 +1,4 @@
 use crate::context::{Context, Hit, RunScript, clip};
-use crate::model::Base;
-use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::remote_script_pipe::span;
 use crate::shell::ShellCommand;
@@ -61,35 +59,6 @@ fn sets_pipefail(args: &[String]) -> bool {
     })
 }
 
-/// The SHELL in effect at instruction `i`: the last one in its stage, else in a parent stage.
-/// `shells` holds the indexes of all SHELL instructions in order, so that a file with thousands
-/// of RUNs is not scanned backwards once per RUN.
-fn shell_at<'a>(cx: &Context<'a>, shells: &[usize], i: usize) -> Option<&'a [String]> {
-    let mut stage = cx.model.stage_of.get(i).copied().flatten()?;
-    let mut before = i;
-    for _ in 0..cx.model.stages.len() {
-        let s = cx.model.stages.get(stage)?;
-        let end = before.min(s.body.end);
-        let last = shells
-            .get(..shells.partition_point(|&j| j < end))
-            .and_then(|prior| prior.last())
-            .filter(|&&j| j >= s.body.start);
-        if let Some(&j) = last
-            && let Kind::Shell(v) = &cx.instruction(j).kind
-        {
-            return Some(v);
-        }
-        match s.base {
-            Base::Stage(parent) if parent < stage => {
-                stage = parent;
-                before = cx.model.stages.get(parent)?.body.end;
-            }
-            _ => return None,
-        }
-    }
-    None
-}
-
 /// Commands whose output is fixed, so a failure on their side of the pipe cannot go unseen.
 fn cannot_fail(cmd: &ShellCommand) -> bool {
     cmd.is_any(&["echo", "printf", "yes", "true"])
@@ -97,13 +66,8 @@ fn cannot_fail(cmd: &ShellCommand) -> bool {
 
 impl Check for PipeWithoutPipefail {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
-        let shells: Vec<usize> = cx
-            .instructions()
-            .filter(|(_, ins)| matches!(ins.kind, Kind::Shell(_)))
-            .map(|(i, _)| i)
-            .collect();
         for run in &cx.runs {
-            if shell_at(cx, &shells, run.instr).is_some_and(sets_pipefail) {
+            if run.shell.as_deref().is_some_and(sets_pipefail) {
                 continue;
             }
             let set_at = run
