@@ -1,0 +1,44 @@
+//! Which file contents are read while layers stream by. Everything else is only indexed.
+
+/// Bytes of a file's head handed to [`ContentFilter::wants_magic`].
+pub const MAGIC_LEN: usize = 64;
+
+/// Chooses the files whose contents are kept, by path or by magic bytes, and may shrink them
+/// (an ELF binary to its build-info section, say) before the layer stream moves on.
+pub trait ContentFilter: Sync {
+    /// Keep this file's contents? `path` is relative to the image root, without a leading `/`.
+    fn wants_path(&self, path: &str) -> bool;
+
+    /// Does any file need its magic bytes checked? When false, heads are never read.
+    fn uses_magic(&self) -> bool {
+        false
+    }
+
+    /// Keep this file's contents, judged from its first bytes (at most [`MAGIC_LEN`])?
+    fn wants_magic(&self, _path: &str, _head: &[u8]) -> bool {
+        false
+    }
+
+    /// Reduces captured contents to what is kept; `None` keeps nothing. Runs on the layer's thread.
+    fn reduce(&self, _path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
+        Some(data)
+    }
+}
+
+/// Captures nothing: the layer walk only indexes paths.
+pub struct NoContent;
+
+impl ContentFilter for NoContent {
+    fn wants_path(&self, _path: &str) -> bool {
+        false
+    }
+}
+
+/// Captures files whose path is in a fixed list (tests, OS detection).
+pub struct ExactPaths<'a>(pub &'a [&'a str]);
+
+impl ContentFilter for ExactPaths<'_> {
+    fn wants_path(&self, path: &str) -> bool {
+        self.0.contains(&path)
+    }
+}

@@ -1,0 +1,253 @@
+//! The image's final filesystem: layers merged in order with whiteouts applied. Every path knows
+//! the layer that last wrote it; only captured files have contents.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use crate::layer::{EntryKind, LayerIndex, split_parent};
+
+/// A path in the merged view.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: EntryKind,
+    pub mode: u32,
+    pub size: u64,
+    pub uid: u64,
+    pub gid: u64,
+    /// Index of the layer that last wrote this path.
+    pub layer: usize,
+}
+
+/// A captured file's contents and where they came from.
+#[derive(Debug, Clone, Copy)]
+pub struct FileRef<'a> {
+    pub path: &'a str,
+    pub layer: usize,
+    pub data: &'a [u8],
+}
+
+/// Why a path could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("{0}: too many levels of symbolic links")]
+    Loop(String),
+}
+
+/// Hard limit on symlinks followed while resolving one path (Linux uses 40).
+const MAX_SYMLINK_HOPS: usize = 40;
+
+#[derive(Debug, Default)]
+pub struct FsView {
+    nodes: BTreeMap<String, Node>,
+    contents: HashMap<String, Vec<u8>>,
+}
+
+impl FsView {
+    /// Merges layer indexes, lowest first. Fails on a hardlink whose target exists nowhere.
+    pub fn from_layers(layers: Vec<LayerIndex>) -> Result<FsView, (usize, String)> {
+        let mut view = FsView::default();
+        for (i, layer) in layers.into_iter().enumerate() {
+            view.apply(i, layer).map_err(|m| (i, m))?;
+        }
+        Ok(view)
+    }
+
+    /// A view of loose files, all in layer 0 (catalogers' tests, directory scans).
+    pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> FsView {
+        let mut view = FsView::default();
+        for (path, data) in files {
+            let path = path.trim_start_matches('/').to_string();
+            view.nodes.insert(
+                path.clone(),
+                Node {
+                    kind: EntryKind::File,
+                    mode: 0o644,
+                    size: data.len() as u64,
+                    uid: 0,
+                    gid: 0,
+                    layer: 0,
+                },
+            );
+            view.contents.insert(path, data);
+        }
+        view
+    }
+
+    fn apply(&mut self, layer: usize, index: LayerIndex) -> Result<(), String> {
+        for dir in &index.opaque_dirs {
+            self.remove_below(dir);
+        }
+        for path in &index.whiteouts {
+            self.remove(path);
+        }
+        let mut contents = index.contents;
+        for entry in index.entries {
+            let is_dir = entry.kind == EntryKind::Dir;
+            if !is_dir
+                && self
+                    .nodes
+                    .get(&entry.path)
+                    .is_some_and(|n| n.kind == EntryKind::Dir)
+            {
+                self.remove_below(&entry.path);
+            }
+            if let EntryKind::Hardlink(target) = &entry.kind {
+                if !self.nodes.contains_key(target) {
+                    return Err(format!(
+                        "hardlink {} points at {target}, which does not exist",
+                        entry.path
+                    ));
+                }
+                if !contents.contains_key(&entry.path)
+                    && let Some(data) = self.contents.get(target)
+                {
+                    contents.insert(entry.path.clone(), data.clone());
+                }
+            }
+            match contents.remove(&entry.path) {
+                Some(data) => {
+                    self.contents.insert(entry.path.clone(), data);
+                }
+                None if !is_dir => {
+                    self.contents.remove(&entry.path);
+                }
+                None => {}
+            }
+            self.nodes.insert(
+                entry.path,
+                Node {
+                    kind: entry.kind,
+                    mode: entry.mode,
+                    size: entry.size,
+                    uid: entry.uid,
+                    gid: entry.gid,
+                    layer,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn remove(&mut self, path: &str) {
+        self.nodes.remove(path);
+        self.contents.remove(path);
+        self.remove_below(path);
+    }
+
+    /// Removes everything under `dir` (not `dir` itself); `""` is the root.
+    fn remove_below(&mut self, dir: &str) {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let doomed: Vec<String> = self
+            .nodes
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in doomed {
+            self.contents.remove(&k);
+            self.nodes.remove(&k);
+        }
+    }
+
+    /// The node at `path` exactly (symlinks not followed).
+    pub fn node(&self, path: &str) -> Option<&Node> {
+        self.nodes.get(path.trim_start_matches('/'))
+    }
+
+    /// Every path in the view, sorted.
+    pub fn nodes(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.nodes.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Resolves symlinks in every component, inside the image root: absolute targets start at
+    /// the image root and `..` stops there, as under chroot. Nothing outside the image is touched.
+    pub fn resolve(&self, path: &str) -> Result<String, ResolveError> {
+        let mut todo: VecDeque<String> = path.split('/').map(str::to_string).collect();
+        let mut current: Vec<String> = Vec::new();
+        let mut hops = 0;
+        while let Some(part) = todo.pop_front() {
+            match part.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    current.pop();
+                    continue;
+                }
+                _ => current.push(part),
+            }
+            let here = current.join("/");
+            if let Some(Node {
+                kind: EntryKind::Symlink(target),
+                ..
+            }) = self.nodes.get(&here)
+            {
+                hops += 1;
+                if hops > MAX_SYMLINK_HOPS {
+                    return Err(ResolveError::Loop(path.to_string()));
+                }
+                current.pop();
+                if target.starts_with('/') {
+                    current.clear();
+                }
+                for part in target.split('/').rev() {
+                    todo.push_front(part.to_string());
+                }
+            }
+        }
+        Ok(current.join("/"))
+    }
+
+    /// Contents of the file at `path` (symlinks followed inside the root), if captured.
+    pub fn read(&self, path: &str) -> Option<FileRef<'_>> {
+        let resolved = self.resolve(path).ok()?;
+        let (key, data) = self.contents.get_key_value(&resolved)?;
+        let layer = self.nodes.get(&resolved).map_or(0, |n| n.layer);
+        Some(FileRef {
+            path: key,
+            layer,
+            data,
+        })
+    }
+
+    /// Every captured file visible in the final view, sorted by path.
+    pub fn captured(&self) -> Vec<FileRef<'_>> {
+        let mut files: Vec<FileRef<'_>> = self
+            .contents
+            .iter()
+            .map(|(path, data)| FileRef {
+                path,
+                layer: self.nodes.get(path).map_or(0, |n| n.layer),
+                data,
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(b.path));
+        files
+    }
+
+    /// Children names of a directory, sorted.
+    pub fn children(&self, dir: &str) -> Vec<&str> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        self.nodes
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(k, _)| {
+                let rest = &k[prefix.len()..];
+                (!rest.contains('/')).then_some(split_parent(k).1)
+            })
+            .collect()
+    }
+}

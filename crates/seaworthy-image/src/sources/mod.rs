@@ -1,0 +1,28 @@
+//! Where images come from. Random-access sources (files, registry) implement [`ImageSource`];
+//! the daemon streams one export and is scanned as it arrives.
+
+pub mod docker_archive;
+pub mod daemon;
+pub mod oci_layout;
+pub mod registry;
+
+use std::io::Read;
+
+use crate::digest::Digest;
+use crate::error::Result;
+use crate::image::ImageInfo;
+
+/// A layer blob opened for reading, with what it must hash to.
+pub struct LayerBlob<'a> {
+    pub reader: Box<dyn Read + Send + 'a>,
+    /// Digest the bytes of `reader` must match; `None` when the source gives nothing to check.
+    pub verify: Option<Digest>,
+    /// Size the blob must have, when known.
+    pub size: Option<u64>,
+}
+
+/// An image whose layers can be opened independently (and so read in parallel).
+pub trait ImageSource: Sync {
+    fn info(&self) -> &ImageInfo;
+    fn open_layer(&self, index: usize) -> Result<LayerBlob<'_>>;
+}

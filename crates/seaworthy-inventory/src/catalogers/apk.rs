@@ -1,0 +1,1 @@
+//! Alpine packages: lib/apk/db/installed.

@@ -1,0 +1,1 @@
+//! Compiled binaries (ELF): Go build info and Rust cargo-auditable dependency lists.

@@ -1,0 +1,1 @@
+//! Go: go.mod, only as a fallback for source trees.

@@ -1,0 +1,1 @@
+//! Java: jar/war/ear archives including nested jars (pom.properties, MANIFEST.MF).

@@ -1,0 +1,1 @@
+//! PHP: vendor/composer/installed.json.

@@ -1,0 +1,1 @@
+//! Python: *.dist-info/METADATA and *.egg-info/PKG-INFO.

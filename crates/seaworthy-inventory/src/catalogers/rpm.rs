@@ -1,0 +1,1 @@
+//! RPM packages: rpmdb.sqlite, Berkeley DB Packages and ndb Packages.db, parsed natively.
