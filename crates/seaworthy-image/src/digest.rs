@@ -192,7 +192,10 @@ mod tests {
 
     #[test]
     fn parses_and_rejects() {
-        assert_eq!(Digest::parse(EMPTY).map(|d| d.to_string()), Ok(EMPTY.into()));
+        assert_eq!(
+            Digest::parse(EMPTY).map(|d| d.to_string()),
+            Ok(EMPTY.into())
+        );
         assert!(Digest::parse("sha256:abc").is_err());
         assert!(Digest::parse("md5:d41d8cd98f00b204e9800998ecf8427e").is_err());
         assert!(Digest::parse(&EMPTY.to_uppercase()).is_err());
@@ -203,7 +206,11 @@ mod tests {
     fn verifying_reader_accepts_match_and_rejects_mismatch() {
         let ok = Digest::parse(EMPTY).unwrap_or_else(|e| panic!("{e}"));
         let mut out = Vec::new();
-        assert!(VerifyingReader::new(&b""[..], ok.clone(), Some(0)).read_to_end(&mut out).is_ok());
+        assert!(
+            VerifyingReader::new(&b""[..], ok.clone(), Some(0))
+                .read_to_end(&mut out)
+                .is_ok()
+        );
         let err = VerifyingReader::new(&b"x"[..], ok, None).read_to_end(&mut out);
         assert!(err.is_err_and(|e| e.to_string().contains("mismatch")));
     }

@@ -10,7 +10,10 @@ pub enum ImageError {
     BadInput { what: String, message: String },
     /// The reference cannot be found (no such file, image or tag).
     #[error("{what}: not found{}", .message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
-    NotFound { what: String, message: Option<String> },
+    NotFound {
+        what: String,
+        message: Option<String>,
+    },
     /// Reading failed for a reason outside the image (disk, network, daemon).
     #[error("{what}: {source}")]
     Io {

@@ -79,7 +79,9 @@ impl ManifestDoc {
         let raw: RawDoc =
             serde_json::from_slice(bytes).map_err(|e| format!("manifest is not valid: {e}"))?;
         if raw.schema_version == Some(1) {
-            return Err("Docker schema1 manifests are not supported (deprecated since 2017)".into());
+            return Err(
+                "Docker schema1 manifests are not supported (deprecated since 2017)".into(),
+            );
         }
         let kind = raw.media_type.as_deref().or(media_type).unwrap_or_default();
         match (raw.manifests, raw.config, raw.layers) {
@@ -102,9 +104,9 @@ pub fn select_platform<'a>(
     let candidates: Vec<&Descriptor> = entries
         .iter()
         .filter(|d| {
-            d.platform.as_ref().is_some_and(|p| {
-                platform.matches(&p.os, &p.architecture, p.variant.as_deref())
-            })
+            d.platform
+                .as_ref()
+                .is_some_and(|p| platform.matches(&p.os, &p.architecture, p.variant.as_deref()))
         })
         .collect();
     if let Some(first) = candidates.first() {
@@ -113,7 +115,9 @@ pub fn select_platform<'a>(
     // A single untagged-by-platform entry (as umoci writes) is the image.
     let plain: Vec<&Descriptor> = entries
         .iter()
-        .filter(|d| d.platform.is_none() && d.annotations.get("vnd.docker.reference.type").is_none())
+        .filter(|d| {
+            d.platform.is_none() && d.annotations.get("vnd.docker.reference.type").is_none()
+        })
         .collect();
     if let [only] = plain.as_slice() {
         return Ok(only);

@@ -5,9 +5,18 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference {
-    DockerArchive { path: PathBuf, tag: Option<String> },
-    OciDir { path: PathBuf, tag: Option<String> },
-    OciArchive { path: PathBuf, tag: Option<String> },
+    DockerArchive {
+        path: PathBuf,
+        tag: Option<String>,
+    },
+    OciDir {
+        path: PathBuf,
+        tag: Option<String>,
+    },
+    OciArchive {
+        path: PathBuf,
+        tag: Option<String>,
+    },
     Daemon(String),
     Registry(String),
     /// No scheme and no such path: the daemon if it has the image, else a registry.

@@ -43,7 +43,12 @@ fn digest_from_path(path: &str) -> Option<Digest> {
 }
 
 impl DockerArchive {
-    pub fn open(store: TarStore, reference: &str, tag: Option<&str>, limits: &Limits) -> Result<Self> {
+    pub fn open(
+        store: TarStore,
+        reference: &str,
+        tag: Option<&str>,
+        limits: &Limits,
+    ) -> Result<Self> {
         let name = store.name();
         let what = format!("{name}: manifest.json");
         let bytes = store.read_small("manifest.json", limits.max_json_bytes)?;
@@ -53,9 +58,10 @@ impl DockerArchive {
             Some(tag) => entries
                 .iter()
                 .find(|e| {
-                    e.repo_tags.iter().flatten().any(|t| {
-                        t == tag || t.rsplit_once(':').is_some_and(|(_, t)| t == tag)
-                    })
+                    e.repo_tags
+                        .iter()
+                        .flatten()
+                        .any(|t| t == tag || t.rsplit_once(':').is_some_and(|(_, t)| t == tag))
                 })
                 .ok_or_else(|| ImageError::bad(&what, format!("no image tagged {tag:?}")))?,
             None => match entries.as_slice() {
@@ -86,8 +92,8 @@ impl DockerArchive {
             }
             None => Digest::sha256_of(&config_bytes),
         };
-        let config = ImageConfig::parse(&config_bytes)
-            .map_err(|m| ImageError::bad(&config_what, m))?;
+        let config =
+            ImageConfig::parse(&config_bytes).map_err(|m| ImageError::bad(&config_what, m))?;
         if config.diff_ids.len() != entry.layers.len() {
             return Err(ImageError::bad(
                 &what,
@@ -150,7 +156,8 @@ impl ImageSource for DockerArchive {
         let head = reader
             .fill_buf()
             .map_err(|e| ImageError::from_read(&what, e))?;
-        let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
+        let compressed =
+            head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
         let verify = if compressed {
             layer.digest.clone()
         } else {

@@ -1,8 +1,8 @@
 //! Where images come from. Random-access sources (files, registry) implement [`ImageSource`];
 //! the daemon streams one export and is scanned as it arrives.
 
-pub mod docker_archive;
 pub mod daemon;
+pub mod docker_archive;
 pub mod oci_layout;
 pub mod registry;
 

@@ -127,7 +127,10 @@ pub(crate) fn image_info(
         .iter()
         .map(|l| {
             if !is_layer_media_type(&l.media_type) {
-                return Err(format!("layer media type {:?} is not supported", l.media_type));
+                return Err(format!(
+                    "layer media type {:?} is not supported",
+                    l.media_type
+                ));
             }
             Ok(LayerInfo {
                 digest: Some(l.digest()?),
@@ -158,14 +161,17 @@ pub(crate) fn image_info(
     Ok(info)
 }
 
-fn choose_tagged<'a>(entries: &'a [Descriptor], tag: Option<&str>) -> Result<&'a Descriptor, String> {
+fn choose_tagged<'a>(
+    entries: &'a [Descriptor],
+    tag: Option<&str>,
+) -> Result<&'a Descriptor, String> {
     match tag {
         Some(tag) => entries
             .iter()
             .find(|d| {
-                d.annotations.get(REF_NAME).is_some_and(|r| {
-                    r == tag || r.rsplit_once(':').is_some_and(|(_, t)| t == tag)
-                })
+                d.annotations
+                    .get(REF_NAME)
+                    .is_some_and(|r| r == tag || r.rsplit_once(':').is_some_and(|(_, t)| t == tag))
             })
             .ok_or_else(|| format!("no image tagged {tag:?}")),
         None => match entries {

@@ -1,9 +1,9 @@
 //! Images in an OCI distribution (v2) registry (`registry:`).
 
+use crate::LoadOptions;
 use crate::error::{ImageError, Result};
 use crate::image::ImageInfo;
 use crate::sources::{ImageSource, LayerBlob};
-use crate::LoadOptions;
 
 pub struct RegistryImage {
     info: ImageInfo,
@@ -11,7 +11,10 @@ pub struct RegistryImage {
 
 impl RegistryImage {
     pub fn open(name: &str, _reference: &str, _opts: &LoadOptions<'_>) -> Result<Self> {
-        Err(ImageError::bad(name, "reading from a registry is not implemented yet"))
+        Err(ImageError::bad(
+            name,
+            "reading from a registry is not implemented yet",
+        ))
     }
 }
 
