@@ -116,7 +116,7 @@ pub fn select_platform<'a>(
     let plain: Vec<&Descriptor> = entries
         .iter()
         .filter(|d| {
-            d.platform.is_none() && d.annotations.get("vnd.docker.reference.type").is_none()
+            d.platform.is_none() && !d.annotations.contains_key("vnd.docker.reference.type")
         })
         .collect();
     if let [only] = plain.as_slice() {
