@@ -1,1 +1,257 @@
-//! Debian packages: var/lib/dpkg/status and distroless var/lib/dpkg/status.d/*.
+//! Debian packages: dpkg's `var/lib/dpkg/status` and the per-package files of distroless images
+//! in `var/lib/dpkg/status.d/`. Each package is attributed to the layer that last wrote its
+//! `var/lib/dpkg/info/<name>.list`, i.e. the layer that installed it.
+
+use seaworthy_image::FileRef;
+
+use crate::cataloger::{Cataloger, Env};
+use crate::package::{Ecosystem, Package, PackageLocation, SourcePackage};
+use crate::purl::purl;
+
+const NAME: &str = "dpkg";
+const STATUS: &str = "var/lib/dpkg/status";
+const STATUS_D: &str = "var/lib/dpkg/status.d/";
+const INFO: &str = "var/lib/dpkg/info/";
+
+pub fn cataloger() -> Box<dyn Cataloger> {
+    Box::new(Dpkg)
+}
+
+struct Dpkg;
+
+impl Cataloger for Dpkg {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn wants_path(&self, path: &str) -> bool {
+        path == STATUS
+            || path.strip_prefix(STATUS_D).is_some_and(|file| {
+                !file.is_empty() && !file.contains('/') && !file.ends_with(".md5sums")
+            })
+    }
+
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
+        let text = String::from_utf8_lossy(file.data);
+        let parsed = parse_stanzas(&text);
+        let distroless = file.path != STATUS;
+        let packages: Vec<Package> = parsed
+            .stanzas
+            .iter()
+            .filter(|s| is_installed(s.status, distroless))
+            .filter_map(|s| to_package(s, file, env))
+            .collect();
+        match parsed.first_bad_line {
+            Some(line) if packages.is_empty() => Err(format!(
+                "line {line}: expected `Field: value` or a continuation line"
+            )),
+            _ => Ok(packages),
+        }
+    }
+}
+
+/// The fields of one stanza this cataloger uses (first line of each; continuations ignored).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Stanza<'a> {
+    package: Option<&'a str>,
+    version: Option<&'a str>,
+    architecture: Option<&'a str>,
+    source: Option<&'a str>,
+    status: Option<&'a str>,
+    maintainer: Option<&'a str>,
+}
+
+struct Parsed<'a> {
+    stanzas: Vec<Stanza<'a>>,
+    /// 1-based number of the first line that is neither a field, a continuation nor blank.
+    first_bad_line: Option<usize>,
+}
+
+/// Splits deb822 text into stanzas. Lenient: CRLF, comments and junk lines are tolerated.
+fn parse_stanzas(text: &str) -> Parsed<'_> {
+    let mut stanzas = Vec::new();
+    let mut current = Stanza::default();
+    let mut in_stanza = false;
+    let mut first_bad_line = None;
+    for (index, raw) in text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.trim().is_empty() {
+            if in_stanza {
+                stanzas.push(std::mem::take(&mut current));
+                in_stanza = false;
+            }
+            continue;
+        }
+        if line.starts_with([' ', '\t']) || line.starts_with('#') {
+            continue;
+        }
+        let Some((field, value)) = line.split_once(':') else {
+            first_bad_line.get_or_insert(index.saturating_add(1));
+            continue;
+        };
+        in_stanza = true;
+        let value = value.trim();
+        let slot = match field.trim() {
+            f if f.eq_ignore_ascii_case("Package") => &mut current.package,
+            f if f.eq_ignore_ascii_case("Version") => &mut current.version,
+            f if f.eq_ignore_ascii_case("Architecture") => &mut current.architecture,
+            f if f.eq_ignore_ascii_case("Source") => &mut current.source,
+            f if f.eq_ignore_ascii_case("Status") => &mut current.status,
+            f if f.eq_ignore_ascii_case("Maintainer") => &mut current.maintainer,
+            _ => continue,
+        };
+        if slot.is_none() && !value.is_empty() {
+            *slot = Some(value);
+        }
+    }
+    if in_stanza {
+        stanzas.push(current);
+    }
+    Parsed {
+        stanzas,
+        first_bad_line,
+    }
+}
+
+/// `install ok installed` or `hold ok installed`. Distroless `status.d` files may lack the
+/// field: they exist only for installed packages.
+fn is_installed(status: Option<&str>, distroless: bool) -> bool {
+    let Some(status) = status else {
+        return distroless;
+    };
+    let words: Vec<&str> = status.split_whitespace().collect();
+    matches!(words.as_slice(), ["install" | "hold", "ok", "installed"])
+}
+
+fn to_package(s: &Stanza<'_>, file: &FileRef<'_>, env: &Env<'_>) -> Option<Package> {
+    let name = s.package?;
+    let version = s.version?;
+    let namespace = env.os.map_or("debian", |os| os.id.as_str());
+    let distro = env.os.map(|os| os.distro()).unwrap_or_default();
+    let arch = s.architecture.unwrap_or_default();
+    let purl = purl(
+        "deb",
+        Some(namespace),
+        name,
+        version,
+        &[("arch", arch), ("distro", &distro)],
+    );
+    let mut p = Package::new(NAME, Ecosystem::Deb, name, version, purl);
+    p.source = Some(source_package(s.source, name, version));
+    p.arch = s.architecture.map(str::to_string);
+    if let Some(m) = s.maintainer {
+        p.metadata.push(("maintainer".into(), m.to_string()));
+    }
+    p.locations.push(PackageLocation {
+        path: format!("/{}", file.path),
+        layer: installing_layer(env, name, s.architecture).unwrap_or(file.layer),
+    });
+    Some(p)
+}
+
+/// `Source: foo (1.2-3)`, `Source: foo`, or none (source named like the binary). Without a
+/// source version, the binary version minus a binNMU suffix (`+b1`) is the source version.
+fn source_package(field: Option<&str>, name: &str, version: &str) -> SourcePackage {
+    let (source_name, source_version) = match field.map(|f| f.split_once('(').unwrap_or((f, ""))) {
+        Some((n, v)) if !n.trim().is_empty() => (n.trim(), v.trim().trim_end_matches(')').trim()),
+        _ => (name, ""),
+    };
+    let source_version = if source_version.is_empty() {
+        strip_binnmu(version)
+    } else {
+        source_version
+    };
+    SourcePackage {
+        name: source_name.to_string(),
+        version: source_version.to_string(),
+    }
+}
+
+/// `1.2-3+b1` → `1.2-3`.
+fn strip_binnmu(version: &str) -> &str {
+    match version.rsplit_once("+b") {
+        Some((base, n))
+            if !base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            base
+        }
+        _ => version,
+    }
+}
+
+/// The layer that last wrote the package's file list (`<name>:<arch>.list` for Multi-Arch:
+/// same packages, `<name>.list` otherwise).
+fn installing_layer(env: &Env<'_>, name: &str, arch: Option<&str>) -> Option<usize> {
+    let plain = format!("{INFO}{name}.list");
+    let qualified = arch.map(|a| format!("{INFO}{name}:{a}.list"));
+    qualified
+        .iter()
+        .chain(std::iter::once(&plain))
+        .find_map(|path| env.fs.node(path).map(|n| n.layer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_forms() {
+        let s = |f, n, v| source_package(f, n, v);
+        let sp = |n: &str, v: &str| SourcePackage {
+            name: n.into(),
+            version: v.into(),
+        };
+        assert_eq!(
+            s(Some("libselinux (3.4-1)"), "libselinux1", "3.4-1+b6"),
+            sp("libselinux", "3.4-1")
+        );
+        assert_eq!(
+            s(Some("glibc"), "libc6", "2.36-9+deb12u1"),
+            sp("glibc", "2.36-9+deb12u1")
+        );
+        assert_eq!(s(Some("foo"), "libfoo1", "1.2-3+b1"), sp("foo", "1.2-3"));
+        assert_eq!(s(None, "adduser", "3.134"), sp("adduser", "3.134"));
+        assert_eq!(s(Some(" (1.0"), "x", "2"), sp("x", "2"));
+        assert_eq!(s(Some("foo (1.0"), "x", "2"), sp("foo", "1.0"));
+        assert_eq!(strip_binnmu("1.0+b"), "1.0+b");
+        assert_eq!(strip_binnmu("+b1"), "+b1");
+        assert_eq!(strip_binnmu("1.0+bar"), "1.0+bar");
+    }
+
+    #[test]
+    fn status_values() {
+        assert!(is_installed(Some("install ok installed"), false));
+        assert!(is_installed(Some("hold  ok installed"), false));
+        assert!(!is_installed(Some("deinstall ok config-files"), false));
+        assert!(!is_installed(Some("deinstall ok installed"), false));
+        assert!(!is_installed(
+            Some("install reinstreq half-installed"),
+            false
+        ));
+        assert!(!is_installed(None, false));
+        assert!(is_installed(None, true));
+    }
+
+    #[test]
+    fn stanzas_tolerate_crlf_comments_and_junk() {
+        let text = "Package: a\r\nVersion: 1\r\nDescription: x\r\n .\r\n more\r\n\r\n# c\nnonsense\n\n \t\nPackage: b\n";
+        let parsed = parse_stanzas(text);
+        assert_eq!(parsed.first_bad_line, Some(8));
+        assert_eq!(parsed.stanzas.len(), 2);
+        assert_eq!(parsed.stanzas[0].package, Some("a"));
+        assert_eq!(parsed.stanzas[0].version, Some("1"));
+        assert_eq!(parsed.stanzas[1].package, Some("b"));
+        assert_eq!(parsed.stanzas[1].version, None);
+    }
+
+    #[test]
+    fn wanted_paths() {
+        let d = Dpkg;
+        assert!(d.wants_path("var/lib/dpkg/status"));
+        assert!(d.wants_path("var/lib/dpkg/status.d/base-files"));
+        assert!(!d.wants_path("var/lib/dpkg/status.d/base-files.md5sums"));
+        assert!(!d.wants_path("var/lib/dpkg/status.d/"));
+        assert!(!d.wants_path("var/lib/dpkg/status-old"));
+        assert!(!d.wants_path("var/lib/dpkg/status.d/a/b"));
+    }
+}

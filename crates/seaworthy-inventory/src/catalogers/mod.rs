@@ -15,8 +15,20 @@ pub mod ruby;
 
 use crate::cataloger::Cataloger;
 
-/// Every cataloger, in a fixed order. Each module exposes `cataloger() -> Box<dyn Cataloger>`
-/// once written; add it here.
+/// Every cataloger, in a fixed order: OS package databases, then language ecosystems, then
+/// binaries and archives.
 pub fn all() -> Vec<Box<dyn Cataloger>> {
-    vec![]
+    let mut all = vec![dpkg::cataloger(), apk::cataloger(), rpm::cataloger()];
+    all.extend(npm::catalogers());
+    all.extend([
+        python::cataloger(),
+        ruby::cataloger(),
+        php::cataloger(),
+        dotnet::cataloger(),
+        cargo_lock::cataloger(),
+        gomod::cataloger(),
+        binary::cataloger(),
+        java::cataloger(),
+    ]);
+    all
 }

@@ -1,1 +1,0 @@
-//! Compiled binaries (ELF): Go build info and Rust cargo-auditable dependency lists.

@@ -1,1 +1,0 @@
-//! RPM packages: rpmdb.sqlite, Berkeley DB Packages and ndb Packages.db, parsed natively.

@@ -1,0 +1,204 @@
+//! RPM packages from rpm's database, read natively (no librpm): `rpmdb.sqlite` (current
+//! Fedora/RHEL), Berkeley DB `Packages` (RHEL ≤ 8, CentOS 7, Amazon Linux 2) and ndb
+//! `Packages.db` (SUSE). Each backend yields header images; [`header`] reads the fields.
+
+mod bdb;
+mod header;
+mod ndb;
+mod sqlite;
+
+pub use bdb::read_bdb;
+pub use header::{RpmHeader, parse_header_blob};
+pub use ndb::read_ndb;
+pub use sqlite::read_sqlite;
+
+use seaworthy_image::FileRef;
+
+use crate::cataloger::{Cataloger, Env};
+use crate::package::{Ecosystem, Package, SourcePackage};
+use crate::purl::purl;
+
+const NAME: &str = "rpm";
+
+/// Where rpm keeps its database, and which backend each path is.
+const DATABASES: &[(&str, Backend)] = &[
+    ("var/lib/rpm/rpmdb.sqlite", Backend::Sqlite),
+    ("usr/lib/sysimage/rpm/rpmdb.sqlite", Backend::Sqlite),
+    ("var/lib/rpm/Packages", Backend::Bdb),
+    ("var/lib/rpm/Packages.db", Backend::Ndb),
+    ("usr/lib/sysimage/rpm/Packages.db", Backend::Ndb),
+];
+
+/// Imported signing keys appear as packages of this name; they are not software.
+const GPG_PUBKEY: &str = "gpg-pubkey";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Bdb,
+    Ndb,
+}
+
+pub fn cataloger() -> Box<dyn Cataloger> {
+    Box::new(Rpm)
+}
+
+struct Rpm;
+
+impl Cataloger for Rpm {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn wants_path(&self, path: &str) -> bool {
+        backend(path).is_some()
+    }
+
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
+        let blobs = match backend(file.path) {
+            Some(Backend::Sqlite) => read_sqlite(file.data)?,
+            Some(Backend::Bdb) => read_bdb(file.data)?,
+            Some(Backend::Ndb) => read_ndb(file.data)?,
+            None => return Ok(Vec::new()),
+        };
+        let mut packages = Vec::new();
+        let mut first_problem = None;
+        for (n, blob) in blobs.iter().enumerate() {
+            match parse_header_blob(blob) {
+                Ok(h) if h.name == GPG_PUBKEY => {}
+                Ok(h) => packages.push(to_package(h, env)),
+                Err(e) => {
+                    first_problem.get_or_insert(format!("record {n}: {e}"));
+                }
+            }
+        }
+        // A damaged record does not hide the others; a database of only damaged ones is an error.
+        match first_problem {
+            Some(e) if packages.is_empty() => Err(e),
+            _ => Ok(packages),
+        }
+    }
+}
+
+fn backend(path: &str) -> Option<Backend> {
+    DATABASES.iter().find(|(p, _)| *p == path).map(|(_, b)| *b)
+}
+
+/// `[epoch:]version-release`, the form rpm compares.
+fn full_version(h: &RpmHeader) -> String {
+    let vr = version_release(&h.version, &h.release);
+    match h.epoch {
+        Some(epoch) => format!("{epoch}:{vr}"),
+        None => vr,
+    }
+}
+
+fn version_release(version: &str, release: &str) -> String {
+    if release.is_empty() {
+        version.to_string()
+    } else {
+        format!("{version}-{release}")
+    }
+}
+
+fn to_package(h: RpmHeader, env: &Env<'_>) -> Package {
+    let epoch = h.epoch.map(|e| e.to_string()).unwrap_or_default();
+    let distro = env.os.map(|os| os.distro()).unwrap_or_default();
+    let arch = h.arch.clone().unwrap_or_default();
+    let purl = purl(
+        Ecosystem::Rpm.purl_type(),
+        env.os.map(|os| os.id.as_str()),
+        &h.name,
+        &version_release(&h.version, &h.release),
+        &[("arch", &arch), ("epoch", &epoch), ("distro", &distro)],
+    );
+    let mut p = Package::new(NAME, Ecosystem::Rpm, &h.name, full_version(&h), purl);
+    p.source = h
+        .source_rpm
+        .as_deref()
+        .and_then(parse_source_rpm)
+        .map(|(name, vr)| SourcePackage {
+            name: name.to_string(),
+            // The file name has no epoch; a source package shares its binaries' epoch.
+            version: match h.epoch {
+                Some(e) => format!("{e}:{vr}"),
+                None => vr.to_string(),
+            },
+        });
+    p.licenses = h.license.into_iter().filter(|l| !l.is_empty()).collect();
+    p.arch = h.arch.filter(|a| !a.is_empty());
+    p.metadata = [
+        ("modularitylabel", h.modularity_label),
+        ("vendor", h.vendor),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k.to_string(), v)))
+    .collect();
+    p
+}
+
+/// `util-linux-2.32.1-42.el8_8.src.rpm` → (`util-linux`, `2.32.1-42.el8_8`): name, version
+/// and release split at the last two dashes.
+fn parse_source_rpm(file: &str) -> Option<(&str, &str)> {
+    let stem = file
+        .strip_suffix(".src.rpm")
+        .or_else(|| file.strip_suffix(".nosrc.rpm"))?;
+    let (rest, _release) = stem.rsplit_once('-')?;
+    let (name, _version) = rest.rsplit_once('-')?;
+    let vr = stem.get(name.len().checked_add(1)?..)?;
+    (!name.is_empty()).then_some((name, vr))
+}
+
+/// Byte order of a database file (rpm headers themselves are always big-endian).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Order {
+    Little,
+    Big,
+}
+
+fn u16_at(data: &[u8], off: usize, order: Order) -> Option<u16> {
+    let bytes: [u8; 2] = data.get(off..off.checked_add(2)?)?.try_into().ok()?;
+    Some(match order {
+        Order::Little => u16::from_le_bytes(bytes),
+        Order::Big => u16::from_be_bytes(bytes),
+    })
+}
+
+fn u32_at(data: &[u8], off: usize, order: Order) -> Option<u32> {
+    let bytes: [u8; 4] = data.get(off..off.checked_add(4)?)?.try_into().ok()?;
+    Some(match order {
+        Order::Little => u32::from_le_bytes(bytes),
+        Order::Big => u32::from_be_bytes(bytes),
+    })
+}
+
+fn be_u32(data: &[u8], off: usize) -> Option<u32> {
+    u32_at(data, off, Order::Big)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_rpm_splits_from_the_right() {
+        assert_eq!(
+            parse_source_rpm("util-linux-2.32.1-42.el8_8.src.rpm"),
+            Some(("util-linux", "2.32.1-42.el8_8"))
+        );
+        assert_eq!(parse_source_rpm("x-1.nosrc.rpm"), None);
+        assert_eq!(parse_source_rpm("(none)"), None);
+        assert_eq!(parse_source_rpm("-1-2.src.rpm"), None);
+    }
+
+    #[test]
+    fn paths_pick_backends() {
+        assert_eq!(backend("var/lib/rpm/Packages"), Some(Backend::Bdb));
+        assert_eq!(
+            backend("usr/lib/sysimage/rpm/Packages.db"),
+            Some(Backend::Ndb)
+        );
+        assert_eq!(backend("var/lib/rpm/rpmdb.sqlite"), Some(Backend::Sqlite));
+        assert_eq!(backend("var/lib/rpm/Name"), None);
+    }
+}

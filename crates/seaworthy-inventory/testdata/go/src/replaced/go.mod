@@ -1,0 +1,7 @@
+module example.com/replaced
+
+go 1.19
+
+require github.com/cespare/xxhash/v2 v2.1.1
+
+replace github.com/cespare/xxhash/v2 => ./xxhash

@@ -1,0 +1,341 @@
+//! dpkg and apk catalogers on real databases; dpkg results are checked against dpkg-query
+//! output recorded in testdata/dpkg/*.oracle (command in testdata/dpkg/SOURCES.md).
+
+use std::collections::{BTreeSet, HashMap};
+
+use seaworthy_image::layer::{Entry, LayerIndex};
+use seaworthy_image::{EntryKind, FileRef, FsView};
+use seaworthy_inventory::catalogers::{apk, dpkg};
+use seaworthy_inventory::{Cataloger, CatalogerSet, Env, Inventory, Package};
+
+const STATUS: &str = "var/lib/dpkg/status";
+const APK_DB: &str = "lib/apk/db/installed";
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let path = format!("{}/testdata/{rel}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn catalog(files: Vec<(&str, Vec<u8>)>) -> Inventory {
+    let view = FsView::from_files(files.into_iter().map(|(p, d)| (p.to_string(), d)));
+    catalog_view(&view)
+}
+
+fn catalog_view(view: &FsView) -> Inventory {
+    CatalogerSet::new(vec![dpkg::cataloger(), apk::cataloger()]).catalog(view)
+}
+
+/// The `ii`/`hi` lines of a recorded dpkg-query run, as `name version arch src-name src-version`.
+fn oracle(rel: &str) -> BTreeSet<String> {
+    String::from_utf8_lossy(&fixture(rel))
+        .lines()
+        .filter_map(|l| l.split_once('|'))
+        .filter(|(abbrev, _)| matches!(abbrev.trim(), "ii" | "hi"))
+        .map(|(_, rest)| rest.to_string())
+        .collect()
+}
+
+fn observed(inv: &Inventory) -> BTreeSet<String> {
+    inv.packages
+        .iter()
+        .map(|p| {
+            let (sn, sv) = p
+                .source
+                .as_ref()
+                .map_or(("", ""), |s| (&s.name, &s.version));
+            let arch = p.arch.as_deref().unwrap_or_default();
+            format!("{} {} {arch} {sn} {sv}", p.name, p.version)
+        })
+        .collect()
+}
+
+fn find<'a>(inv: &'a Inventory, name: &str) -> &'a Package {
+    inv.packages
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{name} not found"))
+}
+
+#[test]
+fn dpkg_minbase_matches_dpkg_query() {
+    let inv = catalog(vec![
+        (STATUS, fixture("dpkg/status-bookworm-minbase")),
+        ("etc/os-release", fixture("dpkg/os-release")),
+    ]);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    let expected = oracle("dpkg/status-bookworm-minbase.oracle");
+    assert_eq!(expected.len(), 88);
+    assert_eq!(observed(&inv), expected);
+    assert_eq!(
+        inv.os.as_ref().map(|o| o.distro()).as_deref(),
+        Some("debian-12")
+    );
+    let libc6 = find(&inv, "libc6");
+    assert_eq!(
+        libc6.purl,
+        format!(
+            "pkg:deb/debian/libc6@{}?arch=amd64&distro=debian-12",
+            libc6.version.replace('+', "%2B")
+        )
+    );
+    assert!(
+        libc6
+            .locations
+            .iter()
+            .all(|l| l.path == "/var/lib/dpkg/status")
+    );
+}
+
+#[test]
+fn dpkg_keeps_only_installed_and_held_packages() {
+    let inv = catalog(vec![
+        (STATUS, fixture("dpkg/status-states")),
+        ("etc/os-release", fixture("dpkg/os-release")),
+    ]);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert_eq!(observed(&inv), oracle("dpkg/status-states.oracle"));
+    let names: BTreeSet<&str> = inv.packages.iter().map(|p| p.name.as_str()).collect();
+    assert!(names.contains("tzdata"), "held package kept");
+    for gone in ["dmsetup", "perl-base", "osdeb-demo"] {
+        assert!(
+            !names.contains(gone),
+            "{gone} is not install/hold ok installed"
+        );
+    }
+    // binNMU: binary 5.2.15-2+b8 built from source 5.2.15-2.
+    assert_eq!(
+        find(&inv, "bash")
+            .source
+            .as_ref()
+            .map(|s| s.version.as_str()),
+        Some("5.2.15-2")
+    );
+    insta::assert_json_snapshot!("dpkg_status_states", inv.packages);
+}
+
+#[test]
+fn dpkg_crlf_reads_like_lf() {
+    let lf = fixture("dpkg/status-states");
+    let crlf = String::from_utf8_lossy(&lf)
+        .replace('\n', "\r\n")
+        .into_bytes();
+    let a = catalog(vec![(STATUS, lf)]);
+    let b = catalog(vec![(STATUS, crlf)]);
+    assert_eq!(a.packages, b.packages);
+    assert!(!a.packages.is_empty());
+}
+
+#[test]
+fn dpkg_distroless_status_d() {
+    let inv = catalog(vec![
+        (
+            "var/lib/dpkg/status.d/coreutils",
+            fixture("dpkg/status.d/coreutils"),
+        ),
+        (
+            "var/lib/dpkg/status.d/bash.md5sums",
+            fixture("dpkg/status.d/bash.md5sums"),
+        ),
+        ("etc/os-release", fixture("dpkg/os-release")),
+    ]);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert_eq!(observed(&inv), oracle("dpkg/coreutils.oracle"));
+    let selinux = find(&inv, "libselinux1");
+    assert_eq!(
+        selinux.purl,
+        "pkg:deb/debian/libselinux1@3.4-1%2Bb6?arch=arm64&distro=debian-12"
+    );
+    assert_eq!(
+        selinux.locations[0].path,
+        "/var/lib/dpkg/status.d/coreutils"
+    );
+}
+
+#[test]
+fn dpkg_status_d_without_status_field_counts_as_installed() {
+    let text = String::from_utf8_lossy(&fixture("dpkg/status.d/coreutils"))
+        .lines()
+        .filter(|l| !l.starts_with("Status:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let inv = catalog(vec![(
+        "var/lib/dpkg/status.d/coreutils",
+        text.clone().into_bytes(),
+    )]);
+    assert_eq!(observed(&inv), oracle("dpkg/coreutils.oracle"));
+    // In the main status file a stanza without Status is not installed.
+    assert!(
+        catalog(vec![(STATUS, text.into_bytes())])
+            .packages
+            .is_empty()
+    );
+}
+
+#[test]
+fn dpkg_without_os_uses_debian_namespace() {
+    let inv = catalog(vec![(STATUS, fixture("dpkg/status-states"))]);
+    assert_eq!(
+        find(&inv, "adduser").purl,
+        "pkg:deb/debian/adduser@3.134?arch=all"
+    );
+}
+
+fn file_entry(path: &str, size: usize) -> Entry {
+    Entry {
+        path: path.to_string(),
+        kind: EntryKind::File,
+        mode: 0o644,
+        size: size as u64,
+        uid: 0,
+        gid: 0,
+    }
+}
+
+fn layer(files: Vec<(&str, Vec<u8>)>) -> LayerIndex {
+    let mut index = LayerIndex::default();
+    let mut contents = HashMap::new();
+    for (path, data) in files {
+        index.entries.push(file_entry(path, data.len()));
+        contents.insert(path.to_string(), data);
+    }
+    index.contents = contents;
+    index
+}
+
+#[test]
+fn dpkg_layer_is_the_one_that_wrote_the_file_list() {
+    let status = fixture("dpkg/status-bookworm-minbase");
+    let base = layer(vec![
+        (STATUS, status.clone()),
+        ("var/lib/dpkg/info/libc6:amd64.list", Vec::new()),
+        ("var/lib/dpkg/info/bash.list", Vec::new()),
+        ("var/lib/dpkg/info/dpkg.list", Vec::new()),
+    ]);
+    let upgrade = layer(vec![
+        (STATUS, status),
+        ("var/lib/dpkg/info/bash.list", Vec::new()),
+    ]);
+    let view = FsView::from_layers(vec![base, upgrade]).unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = catalog_view(&view);
+    let layer_of = |name: &str| {
+        let p = find(&inv, name);
+        assert_eq!(p.locations.len(), 1);
+        assert_eq!(p.locations[0].path, "/var/lib/dpkg/status");
+        p.locations[0].layer
+    };
+    assert_eq!(layer_of("libc6"), 0);
+    assert_eq!(layer_of("dpkg"), 0);
+    assert_eq!(layer_of("bash"), 1);
+    // No file list: the layer of the status file.
+    assert_eq!(layer_of("grep"), 1);
+}
+
+#[test]
+fn apk_multiple_with_alpine_release() {
+    // etc/alpine-release holds just the version, as in alpine:3.16 images.
+    let inv = catalog(vec![
+        (APK_DB, fixture("apk/installed-multiple")),
+        ("etc/alpine-release", b"3.16.2\n".to_vec()),
+    ]);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert_eq!(inv.packages.len(), 14);
+    let musl = find(&inv, "musl");
+    assert_eq!(
+        musl.purl,
+        "pkg:apk/alpine/musl@1.2.3-r0?arch=x86_64&distro=alpine-3.16.2"
+    );
+    assert_eq!(musl.licenses, ["MIT"]);
+    insta::assert_json_snapshot!("apk_installed_multiple", inv.packages);
+}
+
+#[test]
+fn apk_trivy_fixture() {
+    let inv = catalog(vec![(APK_DB, fixture("apk/installed-trivy"))]);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    // 16 blocks, one without a version.
+    assert_eq!(inv.packages.len(), 15);
+    assert!(
+        inv.packages
+            .iter()
+            .all(|p| p.name != "invalidPackageWithoutAVersion")
+    );
+    let scanelf = find(&inv, "scanelf");
+    let source = scanelf
+        .source
+        .as_ref()
+        .map(|s| (s.name.as_str(), s.version.as_str()));
+    assert_eq!(source, Some(("pax-utils", "1.1.6-r0")));
+    assert_eq!(scanelf.purl, "pkg:apk/alpine/scanelf@1.1.6-r0?arch=x86_64");
+    assert_eq!(find(&inv, "musl-utils").licenses, ["MIT", "BSD", "GPL2+"]);
+    assert_eq!(
+        find(&inv, "ada-libs").licenses,
+        ["( Apache-2.0 OR MIT ) AND MPL-2.0"]
+    );
+}
+
+#[test]
+fn apk_corrupt_database_is_an_error_naming_the_line() {
+    let inv = catalog(vec![(APK_DB, fixture("apk/installed-corrupt"))]);
+    assert!(inv.packages.is_empty());
+    assert_eq!(inv.errors.len(), 1);
+    assert_eq!(inv.errors[0].cataloger, "apk");
+    assert_eq!(inv.errors[0].path, "/lib/apk/db/installed");
+    assert!(
+        inv.errors[0].message.starts_with("line 1:"),
+        "{}",
+        inv.errors[0].message
+    );
+}
+
+fn run(c: &dyn Cataloger, path: &str, data: &[u8]) {
+    let fs = FsView::default();
+    let env = Env { os: None, fs: &fs };
+    let _ = c.catalog(
+        &FileRef {
+            path,
+            layer: 0,
+            data,
+        },
+        &env,
+    );
+}
+
+#[test]
+fn truncated_and_garbage_inputs_never_panic() {
+    let dpkg = dpkg::cataloger();
+    let apk = apk::cataloger();
+    let fixtures = [
+        "dpkg/status-bookworm-minbase",
+        "dpkg/status-states",
+        "dpkg/status.d/coreutils",
+        "apk/installed-multiple",
+        "apk/installed-trivy",
+        "apk/installed-corrupt",
+    ];
+    for name in fixtures {
+        let data = fixture(name);
+        for end in (0..data.len()).step_by(97) {
+            let cut = data.get(..end).unwrap_or_default();
+            run(dpkg.as_ref(), STATUS, cut);
+            run(dpkg.as_ref(), "var/lib/dpkg/status.d/x", cut);
+            run(apk.as_ref(), APK_DB, cut);
+        }
+    }
+    // Deterministic pseudo-random bytes drawn mostly from the formats' own punctuation.
+    let alphabet = b"PVAoLm:( )+b1\n\r\t .\xc3\xa9\xff";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for round in 0..300_usize {
+        let len = round.wrapping_mul(7) % 1500;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let i = usize::try_from(state >> 33).unwrap_or(0) % alphabet.len();
+                alphabet.get(i).copied().unwrap_or(b'x')
+            })
+            .collect();
+        run(dpkg.as_ref(), STATUS, &bytes);
+        run(apk.as_ref(), APK_DB, &bytes);
+    }
+}

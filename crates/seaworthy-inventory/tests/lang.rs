@@ -1,0 +1,607 @@
+//! Language-ecosystem catalogers (python, npm/yarn, ruby, php, dotnet, cargo) on real files
+//! from `testdata/` (origins in each `SOURCES.md`), checked against the tools' own views where
+//! the tool is on this machine (`*.oracle`), and fed truncated and hostile input.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use seaworthy_image::{FileRef, FsView};
+use seaworthy_inventory::catalogers::{cargo_lock, dotnet, npm, php, python, ruby};
+use seaworthy_inventory::{Cataloger, CatalogerSet, Env, Inventory};
+
+fn testdata(rel: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Runs `catalogers` over an image holding `files` (image path, testdata path).
+fn scan(catalogers: Vec<Box<dyn Cataloger>>, files: &[(&str, &str)]) -> Inventory {
+    let fs = FsView::from_files(
+        files
+            .iter()
+            .map(|(image, rel)| (image.to_string(), testdata(rel))),
+    );
+    CatalogerSet::new(catalogers).catalog(&fs)
+}
+
+/// One line per package (and per error), for snapshots.
+fn listing(inv: &Inventory) -> String {
+    let mut out = String::new();
+    for p in &inv.packages {
+        out.push_str(&format!("{} {} {}", p.name, p.version, p.purl));
+        if !p.licenses.is_empty() {
+            out.push_str(&format!(" licenses={:?}", p.licenses));
+        }
+        if let Some(s) = &p.source {
+            out.push_str(&format!(" source={}@{}", s.name, s.version));
+        }
+        for (k, v) in &p.metadata {
+            out.push_str(&format!(" {k}={v}"));
+        }
+        let paths: Vec<&str> = p.locations.iter().map(|l| l.path.as_str()).collect();
+        out.push_str(&format!(" [{}] <{}>\n", paths.join(", "), p.cataloger));
+    }
+    for e in &inv.errors {
+        out.push_str(&format!(
+            "ERROR {} {}: {}\n",
+            e.cataloger, e.path, e.message
+        ));
+    }
+    out
+}
+
+fn name_versions(inv: &Inventory, sep: &str) -> BTreeSet<String> {
+    inv.packages
+        .iter()
+        .map(|p| format!("{}{sep}{}", p.name, p.version))
+        .collect()
+}
+
+fn oracle(rel: &str, parse: impl Fn(&str) -> String) -> BTreeSet<String> {
+    String::from_utf8(testdata(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(parse)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// python
+
+const SITE: &str = "usr/local/lib/python3.11/site-packages";
+const DIST: &str = "usr/lib/python3/dist-packages";
+
+fn python_files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for d in [
+        "MarkupSafe-3.0.2",
+        "packaging-25.0",
+        "six-1.17.0",
+        "typing_extensions-4.13.2",
+        "zope.interface-7.2",
+    ] {
+        files.push((
+            format!("{SITE}/{d}.dist-info/METADATA"),
+            format!("python/{d}.dist-info/METADATA"),
+        ));
+    }
+    for d in [
+        "lazr.restfulclient-0.14.5",
+        "PyJWT-2.6.0",
+        "python_apt-2.6.0",
+    ] {
+        files.push((
+            format!("{DIST}/{d}.egg-info/PKG-INFO"),
+            format!("python/{d}.egg-info/PKG-INFO"),
+        ));
+    }
+    files.push((
+        "usr/local/lib/python2.7/wsgiref.egg-info".into(),
+        "python/wsgiref.egg-info".into(),
+    ));
+    files
+}
+
+fn python_inventory() -> Inventory {
+    let files = python_files();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    scan(vec![python::cataloger()], &refs)
+}
+
+#[test]
+fn python_site_packages() {
+    let inv = python_inventory();
+    insta::assert_snapshot!(listing(&inv));
+}
+
+/// `pip list --path` over the same files (it does not list the version-less `wsgiref.egg-info`).
+#[test]
+fn python_matches_pip_list() {
+    let inv = python_inventory();
+    let mut ours = name_versions(&inv, "==");
+    assert!(ours.remove("wsgiref==0.1.2"));
+    assert_eq!(ours, oracle("python/pip-list.oracle", str::to_string));
+}
+
+#[test]
+fn python_ignores_other_files() {
+    let c = python::cataloger();
+    assert!(!c.wants_path("usr/lib/python3/dist-packages/six-1.17.0.dist-info/RECORD"));
+    assert!(!c.wants_path("usr/lib/python3/dist-packages/six.py"));
+    assert!(c.wants_path("opt/app/.venv/lib/python3.12/site-packages/a-1.dist-info/METADATA"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// npm / yarn
+
+const NPM_MANIFESTS: &[&str] = &[
+    "npm/package.json",
+    "npm/node_modules/abbrev/package.json",
+    "npm/node_modules/@npmcli/fs/package.json",
+    "npm/node_modules/qrcode-terminal/package.json",
+    "npm/node_modules/tar/node_modules/minipass/package.json",
+    "npm/node_modules/wrap-ansi-cjs/package.json",
+    "npm/node_modules/glob/dist/esm/package.json",
+];
+
+#[test]
+fn npm_installed_packages() {
+    let files: Vec<(String, String)> = NPM_MANIFESTS
+        .iter()
+        .map(|m| {
+            (
+                format!("usr/lib/node_modules/{m}"),
+                format!("npm/node_modules/{m}"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let inv = scan(npm::catalogers(), &refs);
+    insta::assert_snapshot!(listing(&inv));
+}
+
+fn npm_lock(rel: &str) -> Inventory {
+    scan(npm::catalogers(), &[("app/package-lock.json", rel)])
+}
+
+#[test]
+fn npm_lock_v3() {
+    insta::assert_snapshot!(listing(&npm_lock("npm/package-lock.v3.json")));
+}
+
+/// The same project written as lockfile v2 finds what v3 finds; v1 records no version for
+/// `file:` dependencies, so it finds none of them.
+#[test]
+fn npm_lock_versions_agree() {
+    let v3 = npm_lock("npm/package-lock.v3.json");
+    let v2 = npm_lock("npm/package-lock.v2.json");
+    let v1 = npm_lock("npm/package-lock.v1.json");
+    assert_eq!(listing(&v2), listing(&v3));
+    assert!(
+        v1.packages.is_empty() && v1.errors.is_empty(),
+        "{}",
+        listing(&v1)
+    );
+}
+
+/// A real v1 lockfile of registry packages, against `npm ls --all --package-lock-only`
+/// (and, for the packages not marked `dev`, the same with `--omit=dev`).
+#[test]
+fn npm_lock_v1_matches_npm_ls() {
+    let inv = npm_lock("npm/d3flamegraph-package-lock.json");
+    assert!(inv.errors.is_empty(), "{}", listing(&inv));
+    let ours = name_versions(&inv, "@");
+    assert_eq!(
+        ours,
+        oracle("npm/d3flamegraph-npm-ls.oracle", str::to_string)
+    );
+    let prod: BTreeSet<String> = inv
+        .packages
+        .iter()
+        .filter(|p| !p.metadata.iter().any(|(k, v)| k == "dev" && v == "true"))
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
+    assert_eq!(
+        prod,
+        oracle("npm/d3flamegraph-npm-ls-omit-dev.oracle", str::to_string)
+    );
+}
+
+#[test]
+fn yarn_v1() {
+    let inv = scan(npm::catalogers(), &[("app/yarn.lock", "npm/yarn-v1.lock")]);
+    insta::assert_snapshot!(listing(&inv));
+}
+
+#[test]
+fn yarn_berry() {
+    let inv = scan(
+        npm::catalogers(),
+        &[("app/yarn.lock", "npm/yarn-berry.lock")],
+    );
+    insta::assert_snapshot!(listing(&inv));
+}
+
+#[test]
+fn npm_lockfiles_inside_node_modules_are_not_read() {
+    let inv = scan(
+        npm::catalogers(),
+        &[
+            ("app/node_modules/x/yarn.lock", "npm/yarn-berry.lock"),
+            (
+                "app/node_modules/x/package-lock.json",
+                "npm/package-lock.v3.json",
+            ),
+        ],
+    );
+    assert!(
+        inv.packages.is_empty() && inv.errors.is_empty(),
+        "{}",
+        listing(&inv)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// ruby
+
+const GEMSPECS: &[(&str, &str)] = &[
+    (
+        "usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec",
+        "ruby/rack-2.2.22.gemspec",
+    ),
+    (
+        "usr/lib/x86_64-linux-gnu/rubygems-integration/3.1.0/specifications/json-2.6.3.gemspec",
+        "ruby/json-2.6.3.gemspec",
+    ),
+    (
+        "usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec",
+        "ruby/rake-13.0.6.gemspec",
+    ),
+    (
+        "usr/lib/ruby/gems/3.1.0/specifications/test-unit-3.5.3.gemspec",
+        "ruby/test-unit-3.5.3.gemspec",
+    ),
+    (
+        "usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec",
+        "ruby/default/json-2.6.1.gemspec",
+    ),
+    (
+        "usr/lib/ruby/gems/3.1.0/specifications/default/openssl-3.0.1.gemspec",
+        "ruby/default/openssl-3.0.1.gemspec",
+    ),
+    (
+        "usr/lib/ruby/gems/3.1.0/specifications/default/rdoc-6.4.1.1.gemspec",
+        "ruby/default/rdoc-6.4.1.1.gemspec",
+    ),
+];
+
+#[test]
+fn ruby_gemspecs() {
+    let inv = scan(vec![ruby::cataloger()], GEMSPECS);
+    insta::assert_snapshot!(listing(&inv));
+}
+
+/// `Gem::Specification.load` (Ruby 3.1) on the same files: name, version, licenses.
+#[test]
+fn ruby_matches_gem_specification_load() {
+    let inv = scan(vec![ruby::cataloger()], GEMSPECS);
+    let ours: BTreeSet<String> = inv
+        .packages
+        .iter()
+        .map(|p| format!("{} {} {}", p.name, p.version, p.licenses.join(",")))
+        .collect();
+    assert_eq!(ours, oracle("ruby/gem-spec-load.oracle", str::to_string));
+}
+
+#[test]
+fn ruby_ignores_gemspecs_outside_specifications() {
+    let c = ruby::cataloger();
+    assert!(!c.wants_path("usr/lib/ruby/gems/3.1.0/gems/rack-2.2.22/rack.gemspec"));
+    assert!(c.wants_path("usr/local/bundle/specifications/rack-3.0.0.gemspec"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// php, dotnet, cargo
+
+#[test]
+fn composer_v1() {
+    let inv = scan(
+        vec![php::cataloger()],
+        &[(
+            "var/www/vendor/composer/installed.json",
+            "php/composer-v1-installed.json",
+        )],
+    );
+    insta::assert_snapshot!(listing(&inv));
+}
+
+#[test]
+fn composer_v2() {
+    let inv = scan(
+        vec![php::cataloger()],
+        &[(
+            "usr/share/mediawiki/vendor/composer/installed.json",
+            "php/mediawiki-installed.json",
+        )],
+    );
+    assert_eq!(inv.packages.len(), 67);
+    insta::assert_snapshot!(listing(&inv));
+}
+
+#[test]
+fn dotnet_deps_json() {
+    let inv = scan(
+        vec![dotnet::cataloger()],
+        &[(
+            "app/pythonnet/runtime/Python.Runtime.deps.json",
+            "dotnet/Python.Runtime.deps.json",
+        )],
+    );
+    insta::assert_snapshot!(listing(&inv));
+}
+
+#[test]
+fn cargo_lock_v4() {
+    let inv = scan(
+        vec![cargo_lock::cataloger()],
+        &[("src/app/Cargo.lock", "cargo/Cargo.v4.lock")],
+    );
+    insta::assert_snapshot!(listing(&inv));
+}
+
+/// `cargo metadata` on the project that lockfile belongs to; packages without a source are
+/// the workspace's own.
+#[test]
+fn cargo_lock_matches_cargo_metadata() {
+    let inv = scan(
+        vec![cargo_lock::cataloger()],
+        &[("Cargo.lock", "cargo/Cargo.v4.lock")],
+    );
+    let expected = oracle("cargo/Cargo.v4.cargo-metadata.oracle", |l| l.to_string())
+        .into_iter()
+        .filter(|l| !l.ends_with(" -"))
+        .map(|l| {
+            l.rsplit_once(' ')
+                .map(|(nv, _)| nv.to_string())
+                .unwrap_or(l)
+        })
+        .collect::<BTreeSet<_>>();
+    assert_eq!(name_versions(&inv, " "), expected);
+}
+
+#[test]
+fn cargo_lock_v1() {
+    let inv = scan(
+        vec![cargo_lock::cataloger()],
+        &[(
+            "src/same-file/Cargo.lock",
+            "cargo/same-file-1.0.6.Cargo.lock",
+        )],
+    );
+    insta::assert_snapshot!(listing(&inv));
+}
+
+// ---------------------------------------------------------------------------------------------
+// hostile input
+
+/// Every fixture with the image path its cataloger reads it at.
+fn all_fixtures() -> Vec<(String, String)> {
+    let mut all = python_files();
+    for m in NPM_MANIFESTS.iter().filter(|m| !m.contains("/dist/")) {
+        all.push((format!("node_modules/{m}"), format!("npm/node_modules/{m}")));
+    }
+    for lock in [
+        "package-lock.v1.json",
+        "package-lock.v2.json",
+        "package-lock.v3.json",
+        "d3flamegraph-package-lock.json",
+    ] {
+        all.push(("package-lock.json".into(), format!("npm/{lock}")));
+    }
+    for lock in ["yarn-v1.lock", "yarn-berry.lock"] {
+        all.push(("yarn.lock".into(), format!("npm/{lock}")));
+    }
+    for (image, rel) in GEMSPECS {
+        all.push((image.to_string(), rel.to_string()));
+    }
+    for f in ["composer-v1-installed.json", "mediawiki-installed.json"] {
+        all.push(("vendor/composer/installed.json".into(), format!("php/{f}")));
+    }
+    all.push((
+        "a/App.deps.json".into(),
+        "dotnet/Python.Runtime.deps.json".into(),
+    ));
+    for f in ["Cargo.v4.lock", "same-file-1.0.6.Cargo.lock"] {
+        all.push(("Cargo.lock".into(), format!("cargo/{f}")));
+    }
+    all
+}
+
+fn every_cataloger() -> Vec<Box<dyn Cataloger>> {
+    let mut all = vec![
+        python::cataloger(),
+        ruby::cataloger(),
+        php::cataloger(),
+        dotnet::cataloger(),
+        cargo_lock::cataloger(),
+    ];
+    all.extend(npm::catalogers());
+    all
+}
+
+/// Runs every cataloger that wants `path` on `data`; returns the results.
+fn run_on(path: &str, data: &[u8]) -> Vec<Result<usize, String>> {
+    let fs = FsView::from_files(Vec::<(String, Vec<u8>)>::new());
+    let env = Env { os: None, fs: &fs };
+    let file = FileRef {
+        path,
+        layer: 0,
+        data,
+    };
+    every_cataloger()
+        .iter()
+        .filter(|c| c.wants_path(path))
+        .map(|c| c.catalog(&file, &env).map(|p| p.len()))
+        .collect()
+}
+
+/// Offsets to cut `len` bytes at: all of a small file, ~300 spread over a large one.
+fn cuts(len: usize) -> Vec<usize> {
+    let step = (len / 300).max(1);
+    (0..len)
+        .step_by(step)
+        .chain([len.saturating_sub(1)])
+        .collect()
+}
+
+#[test]
+fn truncated_fixtures_never_panic() {
+    for (path, rel) in all_fixtures() {
+        let data = testdata(&rel);
+        let full = run_on(&path, &data);
+        assert!(!full.is_empty(), "no cataloger wants {path}");
+        assert!(full.iter().all(Result::is_ok), "{rel}: {full:?}");
+        for cut in cuts(data.len()) {
+            let _ = run_on(&path, data.get(..cut).unwrap_or_default());
+        }
+    }
+}
+
+#[test]
+fn corrupted_fixtures_never_panic() {
+    for (path, rel) in all_fixtures() {
+        let data = testdata(&rel);
+        for at in cuts(data.len()).into_iter().step_by(7) {
+            for byte in [0xff, b'"', b'{', b'[', b'\n', b':', b'@', b'/', 0] {
+                let mut bad = data.clone();
+                if let Some(b) = bad.get_mut(at) {
+                    *b = byte;
+                }
+                let _ = run_on(&path, &bad);
+            }
+        }
+    }
+}
+
+fn expect_err(path: &str, data: &[u8], needle: &str) {
+    let results = run_on(path, data);
+    assert!(!results.is_empty(), "no cataloger wants {path}");
+    for r in results {
+        match r {
+            Err(e) => assert!(
+                e.to_lowercase().contains(&needle.to_lowercase()),
+                "{path}: {e:?} lacks {needle:?}"
+            ),
+            Ok(n) => panic!("{path}: accepted hostile input ({n} packages)"),
+        }
+    }
+}
+
+#[test]
+fn invalid_utf8_is_an_error() {
+    expect_err(
+        "a/x-1.dist-info/METADATA",
+        b"Name: \xff\nVersion: 1\n",
+        "UTF-8",
+    );
+    expect_err(
+        "specifications/x-1.gemspec",
+        b"s.name = \"\xff\"\n",
+        "UTF-8",
+    );
+    expect_err("yarn.lock", b"a@1:\n  version \"\xfe\"\n", "UTF-8");
+    expect_err("Cargo.lock", b"[[package]]\nname = \"\xff\"\n", "UTF-8");
+    expect_err(
+        "node_modules/a/package.json",
+        b"{\"name\": \"\xff\"}",
+        "JSON",
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error() {
+    let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    for path in [
+        "node_modules/a/package.json",
+        "package-lock.json",
+        "vendor/composer/installed.json",
+        "a.deps.json",
+    ] {
+        expect_err(path, deep_json.as_bytes(), "JSON");
+    }
+    let deep_object = format!("{}{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+    for path in [
+        "node_modules/a/package.json",
+        "package-lock.json",
+        "vendor/composer/installed.json",
+        "a.deps.json",
+    ] {
+        expect_err(path, deep_object.as_bytes(), "JSON");
+    }
+
+    let mut yaml = String::from("__metadata:\n  version: 8\n\"a@npm:1\":\n  x: ");
+    yaml.push_str(&"[".repeat(100_000));
+    expect_err("yarn.lock", yaml.as_bytes(), "YAML");
+
+    let toml = format!(
+        "[[package]]\nname = \"a\"\nversion = \"1\"\nx = {}",
+        "[".repeat(100_000)
+    );
+    expect_err("Cargo.lock", toml.as_bytes(), "Cargo.lock");
+}
+
+/// A v1 tree nested deeper than the walk allows (but within the JSON parser's limit).
+#[test]
+fn deep_package_lock_v1_is_an_error() {
+    let mut lock = String::from("{\"lockfileVersion\": 1, \"dependencies\": ");
+    let depth = 60;
+    for _ in 0..depth {
+        lock.push_str("{\"a\": {\"version\": \"1.0.0\", \"dependencies\": ");
+    }
+    lock.push_str("{}");
+    for _ in 0..depth {
+        lock.push_str("}}");
+    }
+    lock.push('}');
+    expect_err("package-lock.json", lock.as_bytes(), "nested deeper");
+}
+
+#[test]
+fn missing_fields_are_named() {
+    expect_err("a/x-1.dist-info/METADATA", b"Name: x\n", "Version");
+    expect_err(
+        "node_modules/a/package.json",
+        b"{\"name\": \"a\"}",
+        "version",
+    );
+    expect_err(
+        "specifications/x-1.gemspec",
+        b"s.version = \"1\"\n",
+        "s.name",
+    );
+    expect_err(
+        "vendor/composer/installed.json",
+        b"[{\"name\": \"a/b\"}]",
+        "version",
+    );
+    expect_err(
+        "vendor/composer/installed.json",
+        b"{\"x\": 1}",
+        "Composer 2",
+    );
+    expect_err(
+        "a.deps.json",
+        b"{\"libraries\": {\"NoVersion\": {\"type\": \"package\"}}}",
+        "Name/Version",
+    );
+    expect_err("package-lock.json", b"{\"lockfileVersion\": 3}", "packages");
+}
