@@ -89,7 +89,10 @@ impl CatalogerSet {
     /// Detects the OS, then runs every cataloger over the files it claims, in parallel.
     pub fn catalog(&self, fs: &FsView) -> Inventory {
         let os = detect(fs);
-        let env = Env { os: os.as_ref(), fs };
+        let env = Env {
+            os: os.as_ref(),
+            fs,
+        };
         let files = fs.captured();
         let results: Vec<(Vec<Package>, Vec<CatalogError>)> = files
             .par_iter()
@@ -142,14 +145,22 @@ fn merge_duplicates(mut packages: Vec<Package>) -> Vec<Package> {
         p.locations.dedup();
     }
     packages.sort_by(|a, b| {
-        (a.ecosystem, &a.name, &a.version, &a.purl, a.cataloger, &a.locations).cmp(&(
-            b.ecosystem,
-            &b.name,
-            &b.version,
-            &b.purl,
-            b.cataloger,
-            &b.locations,
-        ))
+        (
+            a.ecosystem,
+            &a.name,
+            &a.version,
+            &a.purl,
+            a.cataloger,
+            &a.locations,
+        )
+            .cmp(&(
+                b.ecosystem,
+                &b.name,
+                &b.version,
+                &b.purl,
+                b.cataloger,
+                &b.locations,
+            ))
     });
     let mut out: Vec<Package> = Vec::with_capacity(packages.len());
     for p in packages {

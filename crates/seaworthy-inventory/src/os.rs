@@ -80,7 +80,10 @@ pub fn detect(fs: &FsView) -> Option<OsInfo> {
             return Some(info);
         }
     }
-    let text = |p: &str| fs.read(p).map(|f| String::from_utf8_lossy(f.data).trim().to_string());
+    let text = |p: &str| {
+        fs.read(p)
+            .map(|f| String::from_utf8_lossy(f.data).trim().to_string())
+    };
     if let Some(v) = text("etc/alpine-release") {
         return Some(OsInfo {
             id: "alpine".into(),
@@ -92,7 +95,11 @@ pub fn detect(fs: &FsView) -> Option<OsInfo> {
         let major = v.split('.').next().unwrap_or_default();
         return Some(OsInfo {
             id: "debian".into(),
-            version_id: if major.chars().all(|c| c.is_ascii_digit()) { major.to_string() } else { String::new() },
+            version_id: if major.chars().all(|c| c.is_ascii_digit()) {
+                major.to_string()
+            } else {
+                String::new()
+            },
             version_codename: None,
             pretty_name: Some(format!("Debian {v}")),
             id_like: Vec::new(),
@@ -151,12 +158,18 @@ mod tests {
     #[test]
     fn fallbacks() {
         let fs = FsView::from_files([("etc/alpine-release".to_string(), b"3.20.3\n".to_vec())]);
-        assert_eq!(detect(&fs).map(|o| o.distro()), Some("alpine-3.20.3".into()));
+        assert_eq!(
+            detect(&fs).map(|o| o.distro()),
+            Some("alpine-3.20.3".into())
+        );
         let fs = FsView::from_files([(
             "etc/redhat-release".to_string(),
             b"CentOS Linux release 7.9.2009 (Core)\n".to_vec(),
         )]);
-        assert_eq!(detect(&fs).map(|o| o.distro()), Some("centos-7.9.2009".into()));
+        assert_eq!(
+            detect(&fs).map(|o| o.distro()),
+            Some("centos-7.9.2009".into())
+        );
         assert_eq!(detect(&FsView::default()), None);
     }
 }

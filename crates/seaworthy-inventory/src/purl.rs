@@ -18,7 +18,8 @@ pub fn purl(
         if !version.is_empty() {
             p.with_version(version)?;
         }
-        let mut sorted: Vec<&(&str, &str)> = qualifiers.iter().filter(|(_, v)| !v.is_empty()).collect();
+        let mut sorted: Vec<&(&str, &str)> =
+            qualifiers.iter().filter(|(_, v)| !v.is_empty()).collect();
         sorted.sort();
         for (k, v) in sorted {
             p.add_qualifier(*k, *v)?;
@@ -35,7 +36,13 @@ mod tests {
     #[test]
     fn encodes_per_spec() {
         assert_eq!(
-            purl("deb", Some("debian"), "libc6", "2.36-9+deb12u4", &[("arch", "amd64"), ("distro", "debian-12")]),
+            purl(
+                "deb",
+                Some("debian"),
+                "libc6",
+                "2.36-9+deb12u4",
+                &[("arch", "amd64"), ("distro", "debian-12")]
+            ),
             "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12"
         );
         assert_eq!(

@@ -7,6 +7,7 @@ mod github;
 mod json;
 mod junit;
 mod sarif;
+pub mod sbom;
 mod table;
 mod text;
 

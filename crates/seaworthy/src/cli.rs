@@ -23,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint Dockerfiles (files, directories searched for Dockerfiles, or `-` for stdin).
     Dockerfile(DockerfileArgs),
+    /// Inventory every package in an image (SBOM): docker-archive, OCI layout or archive,
+    /// local Docker daemon or registry.
+    Sbom(SbomArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show the documentation of one rule (seaworthy id, name, or a hadolint code).
@@ -89,6 +92,71 @@ pub struct DockerfileArgs {
     /// Ignore .hadolint.yaml even when one is found.
     #[arg(long)]
     pub no_hadolint_config: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    Table,
+    Json,
+    Cyclonedx,
+    Spdx,
+}
+
+/// How to find and read an image.
+#[derive(Debug, Clone, Args)]
+pub struct ImageArgs {
+    /// The image: `docker-archive:PATH[:TAG]`, `oci-dir:PATH[:TAG]`, `oci-archive:PATH[:TAG]`,
+    /// `docker:NAME` (local daemon), `registry:NAME`, or a path or name (path, then daemon, then
+    /// registry).
+    pub image: String,
+    /// Platform to pick from a multi-platform image, os/arch[/variant] [default: the host's].
+    #[arg(long, env = "SEAWORTHY_PLATFORM", value_parser = parse_platform)]
+    pub platform: Option<seaworthy_image::Platform>,
+    /// Registry (host[:port]) to reach over plain HTTP; loopback addresses only (repeatable).
+    #[arg(
+        long = "insecure-registry",
+        env = "SEAWORTHY_INSECURE_REGISTRY",
+        value_delimiter = ','
+    )]
+    pub insecure_registries: Vec<String>,
+    /// Registry user name (the password comes from SEAWORTHY_REGISTRY_PASSWORD); without it,
+    /// credentials come from the Docker config (config.json auths and credential helpers).
+    #[arg(long, env = "SEAWORTHY_REGISTRY_USERNAME")]
+    pub username: Option<String>,
+    /// Largest uncompressed layer accepted, in MiB.
+    #[arg(long, env = "SEAWORTHY_MAX_LAYER_MIB", default_value_t = 32 * 1024)]
+    pub max_layer_mib: u64,
+    /// Largest uncompressed:compressed ratio accepted for a layer over 256 MiB (gzip bombs).
+    #[arg(long, env = "SEAWORTHY_MAX_COMPRESSION_RATIO", default_value_t = 200)]
+    pub max_compression_ratio: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SbomArgs {
+    #[command(flatten)]
+    pub image: ImageArgs,
+    /// Output format: table, json (seaworthy's), cyclonedx (1.6 JSON) or spdx (2.3 JSON).
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        env = "SEAWORTHY_SBOM_FORMAT",
+        default_value = "table"
+    )]
+    pub format: SbomFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Progress bar on standard error: auto (only on a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub progress: ColorChoice,
+}
+
+fn parse_platform(s: &str) -> Result<seaworthy_image::Platform, String> {
+    seaworthy_image::Platform::parse(s)
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod config;
 mod inputs;
+mod progress;
 
 use std::io::{IsTerminal, Write};
 use std::process;
@@ -86,6 +87,7 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::Usage
             }
         },
+        Command::Sbom(args) => run_sbom(&args),
         Command::Rules(args) => {
             print!("{}", commands::rules::list(args.format));
             ExitCode::Pass
@@ -100,6 +102,61 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::Usage
             }
         },
+    }
+}
+
+fn run_sbom(args: &cli::SbomArgs) -> ExitCode {
+    let outcome = match commands::sbom::run(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("seaworthy: error: {e}");
+            return if e.is_input_error() {
+                ExitCode::Usage
+            } else {
+                ExitCode::Internal
+            };
+        }
+    };
+    let created = commands::sbom::created_now();
+    let input = seaworthy_report::sbom::SbomInput {
+        image: &outcome.image.info,
+        inventory: &outcome.inventory,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        created: &created,
+    };
+    let format = match args.format {
+        cli::SbomFormat::Table => seaworthy_report::sbom::SbomFormat::Table,
+        cli::SbomFormat::Json => seaworthy_report::sbom::SbomFormat::Json,
+        cli::SbomFormat::Cyclonedx => seaworthy_report::sbom::SbomFormat::CycloneDx,
+        cli::SbomFormat::Spdx => seaworthy_report::sbom::SbomFormat::Spdx,
+    };
+    let out = OutputArgs {
+        format: if args.format == cli::SbomFormat::Table {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        },
+        output: args.output.clone(),
+        color: args.color,
+    };
+    let text = seaworthy_report::sbom::render_sbom(&input, format, use_color(&out));
+    if let Err(e) = emit(&out, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    for err in &outcome.inventory.errors {
+        eprintln!(
+            "seaworthy: error: {} (layer {}): {}: {}",
+            err.path,
+            err.layer + 1,
+            err.cataloger,
+            err.message
+        );
+    }
+    if outcome.inventory.errors.is_empty() {
+        ExitCode::Pass
+    } else {
+        ExitCode::Usage
     }
 }
 

@@ -1,2 +1,3 @@
 pub mod dockerfile;
 pub mod rules;
+pub mod sbom;

@@ -1,0 +1,73 @@
+//! `seaworthy sbom`: read an image and list every package in it.
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use seaworthy_image::{ImageError, Limits, LoadOptions, load};
+use seaworthy_inventory::{Inventory, all_catalogers};
+
+use crate::cli::{ColorChoice, ImageArgs, SbomArgs};
+use crate::progress::LayerBar;
+
+pub struct Outcome {
+    pub image: seaworthy_image::Image,
+    pub inventory: Inventory,
+}
+
+/// Image loading options from the command line; the caller owns filter and progress.
+pub fn load_options<'a>(
+    args: &ImageArgs,
+    filter: &'a dyn seaworthy_image::ContentFilter,
+    progress: &'a dyn seaworthy_image::Progress,
+) -> LoadOptions<'a> {
+    let mut opts = LoadOptions::new(filter);
+    opts.platform = args.platform.clone();
+    opts.insecure_registries = args.insecure_registries.clone();
+    opts.limits = Limits {
+        max_layer_bytes: args.max_layer_mib.saturating_mul(1 << 20),
+        max_compression_ratio: args.max_compression_ratio,
+        ..Limits::default()
+    };
+    if let Some(user) = &args.username {
+        let password = std::env::var("SEAWORTHY_REGISTRY_PASSWORD").unwrap_or_default();
+        opts.credentials = Some((user.clone(), password));
+    }
+    opts.progress = progress;
+    opts
+}
+
+pub fn show_progress(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal(),
+    }
+}
+
+pub fn run(args: &SbomArgs) -> Result<Outcome, ImageError> {
+    let catalogers = all_catalogers();
+    let bar = show_progress(args.progress).then(LayerBar::new);
+    let none = seaworthy_image::NoProgress;
+    let progress: &dyn seaworthy_image::Progress = match &bar {
+        Some(b) => b,
+        None => &none,
+    };
+    let opts = load_options(&args.image, &catalogers, progress);
+    let image = load(&args.image.image, &opts);
+    if let Some(b) = &bar {
+        b.finish();
+    }
+    let image = image?;
+    let inventory = catalogers.catalog(&image.fs);
+    Ok(Outcome { image, inventory })
+}
+
+/// RFC 3339 creation time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+pub fn created_now() -> String {
+    let ts = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
