@@ -75,38 +75,18 @@ pub fn load(reference: &str, opts: &LoadOptions<'_>) -> Result<Image> {
             if !path.exists() {
                 return Err(ImageError::not_found(path.display().to_string()));
             }
-            let src = OciLayout::open(
-                DirStore::new(&path),
-                reference,
-                "oci-dir",
-                tag.as_deref(),
-                &opts.platform(),
-                &opts.limits,
-            )?;
-            scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
+            load_layout(DirStore::new(&path), reference, "oci-dir", tag, opts)
         }
         Reference::OciArchive { path, tag } => {
-            let src = OciLayout::open(
-                TarStore::open(&path)?,
-                reference,
-                "oci-archive",
-                tag.as_deref(),
-                &opts.platform(),
-                &opts.limits,
-            )?;
-            scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
+            load_layout(TarStore::open(&path)?, reference, "oci-archive", tag, opts)
         }
         Reference::Daemon(name) => sources::daemon::load(&name, reference, opts),
-        Reference::Registry(name) => {
-            let src = sources::registry::RegistryImage::open(&name, reference, opts)?;
-            scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
-        }
+        Reference::Registry(name) => load_registry(&name, reference, opts),
         Reference::Name(name) => {
             if sources::daemon::has_image(&name)? {
                 sources::daemon::load(&name, reference, opts)
             } else {
-                let src = sources::registry::RegistryImage::open(&name, reference, opts)?;
-                scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
+                load_registry(&name, reference, opts)
             }
         }
     }
@@ -124,19 +104,36 @@ fn load_archive(
         let src = DockerArchive::open(store, reference, tag.as_deref(), &opts.limits)?;
         scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
     } else if store.contains("oci-layout") {
-        let src = OciLayout::open(
-            store,
-            reference,
-            "oci-archive",
-            tag.as_deref(),
-            &opts.platform(),
-            &opts.limits,
-        )?;
-        scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
+        load_layout(store, reference, "oci-archive", tag, opts)
     } else {
         Err(ImageError::bad(
             path.display().to_string(),
             "neither a docker-archive (no manifest.json) nor an OCI archive (no oci-layout)",
         ))
     }
+}
+
+/// An OCI image layout in `store` (a directory or an archive).
+fn load_layout<S: store::BlobStore>(
+    store: S,
+    reference: &str,
+    source: &'static str,
+    tag: Option<String>,
+    opts: &LoadOptions<'_>,
+) -> Result<Image> {
+    let platform = opts.platform();
+    let src = OciLayout::open(
+        store,
+        reference,
+        source,
+        tag.as_deref(),
+        &platform,
+        &opts.limits,
+    )?;
+    scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
+}
+
+fn load_registry(name: &str, reference: &str, opts: &LoadOptions<'_>) -> Result<Image> {
+    let src = sources::registry::RegistryImage::open(name, reference, opts)?;
+    scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
 }

@@ -144,24 +144,7 @@ fn merge_duplicates(mut packages: Vec<Package>) -> Vec<Package> {
         p.locations.sort();
         p.locations.dedup();
     }
-    packages.sort_by(|a, b| {
-        (
-            a.ecosystem,
-            &a.name,
-            &a.version,
-            &a.purl,
-            a.cataloger,
-            &a.locations,
-        )
-            .cmp(&(
-                b.ecosystem,
-                &b.name,
-                &b.version,
-                &b.purl,
-                b.cataloger,
-                &b.locations,
-            ))
-    });
+    packages.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut out: Vec<Package> = Vec::with_capacity(packages.len());
     for p in packages {
         match out.last_mut() {

@@ -91,6 +91,29 @@ pub struct Package {
 }
 
 impl Package {
+    /// The order packages are listed in everywhere: ecosystem, name, version, purl, cataloger,
+    /// locations.
+    #[allow(clippy::type_complexity)]
+    pub fn sort_key(
+        &self,
+    ) -> (
+        Ecosystem,
+        &str,
+        &str,
+        &str,
+        &'static str,
+        &[PackageLocation],
+    ) {
+        (
+            self.ecosystem,
+            &self.name,
+            &self.version,
+            &self.purl,
+            self.cataloger,
+            &self.locations,
+        )
+    }
+
     /// A package with the required fields; the rest default to empty.
     pub fn new(
         cataloger: &'static str,

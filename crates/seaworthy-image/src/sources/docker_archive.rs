@@ -18,14 +18,15 @@ pub struct DockerArchive {
     info: ImageInfo,
 }
 
+/// One image in a `docker save` archive's `manifest.json`.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ManifestEntry {
-    config: String,
+pub(crate) struct ManifestEntry {
+    pub config: String,
     #[serde(default)]
-    repo_tags: Option<Vec<String>>,
+    pub repo_tags: Option<Vec<String>>,
     #[serde(default)]
-    layers: Vec<String>,
+    pub layers: Vec<String>,
 }
 
 /// The digest a member's path names: `blobs/sha256/<hex>` or `<hex>.json` / `<hex>.tar`.

@@ -74,24 +74,7 @@ pub fn render_sbom(input: &SbomInput<'_>, format: SbomFormat, color: bool) -> St
 /// The packages in a stable order, whatever order the inventory holds them in.
 fn sorted_packages(inventory: &Inventory) -> Vec<&Package> {
     let mut packages: Vec<&Package> = inventory.packages.iter().collect();
-    packages.sort_by(|a, b| {
-        (
-            a.ecosystem,
-            &a.name,
-            &a.version,
-            &a.purl,
-            a.cataloger,
-            &a.locations,
-        )
-            .cmp(&(
-                b.ecosystem,
-                &b.name,
-                &b.version,
-                &b.purl,
-                b.cataloger,
-                &b.locations,
-            ))
-    });
+    packages.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     packages
 }
 

@@ -3,14 +3,13 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-
 use crate::LoadOptions;
 use crate::digest::Digest;
 use crate::error::{ImageError, Result};
 use crate::image::{ImageConfig, ImageInfo, LayerInfo};
 use crate::layer::{LayerIndex, index_layer};
 use crate::sources::daemon::export::{Export, LayerMember, blob_digest};
+use crate::sources::docker_archive::ManifestEntry;
 
 /// Most hops followed through linked members.
 const MAX_LINK_HOPS: usize = 8;
@@ -22,16 +21,6 @@ pub(super) struct Inspected {
     pub repo_tags: Vec<String>,
     pub repo_digests: Vec<String>,
     pub layer_count: Option<usize>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ManifestEntry {
-    config: String,
-    #[serde(default)]
-    repo_tags: Option<Vec<String>>,
-    #[serde(default)]
-    layers: Vec<String>,
 }
 
 /// Builds the image's description and its layer indexes, lowest first.
