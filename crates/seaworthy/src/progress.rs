@@ -1,16 +1,24 @@
 //! A progress bar for image reads on a terminal; plain silence otherwise.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use seaworthy_image::Progress;
 
 pub struct LayerBar {
     bar: ProgressBar,
+    layers: AtomicUsize,
+    done: AtomicUsize,
 }
 
 impl LayerBar {
     pub fn new() -> LayerBar {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        LayerBar { bar }
+        LayerBar {
+            bar,
+            layers: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+        }
     }
 
     pub fn finish(&self) {
@@ -29,8 +37,8 @@ impl Progress for LayerBar {
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
         self.bar.set_style(style);
+        self.layers.store(layers, Ordering::Relaxed);
         self.bar.set_message(format!("0/{layers} layers"));
-        self.bar.set_prefix(layers.to_string());
     }
 
     fn advance(&self, bytes: u64) {
@@ -38,15 +46,8 @@ impl Progress for LayerBar {
     }
 
     fn layer_done(&self) {
-        let done = self
-            .bar
-            .message()
-            .split('/')
-            .next()
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(0)
-            + 1;
-        self.bar
-            .set_message(format!("{done}/{} layers", self.bar.prefix()));
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let layers = self.layers.load(Ordering::Relaxed);
+        self.bar.set_message(format!("{done}/{layers} layers"));
     }
 }
