@@ -232,15 +232,19 @@ impl Pusher {
         Reference::with_tag(self.addr.clone(), repo.into(), tag.into())
     }
 
+    async fn push_auth(&self, reference: &Reference) {
+        self.client
+            .auth(reference, &self.auth, RegistryOperation::Push)
+            .await
+            .unwrap_or_else(|e| panic!("auth for push: {e}"));
+    }
+
     /// Uploads a blob; returns its digest.
     pub fn blob(&self, repo: &str, data: &[u8]) -> String {
         let digest = super::image_util::sha256(data);
         let reference = self.reference(repo, "latest");
         self.runtime.block_on(async {
-            self.client
-                .auth(&reference, &self.auth, RegistryOperation::Push)
-                .await
-                .unwrap_or_else(|e| panic!("auth for push: {e}"));
+            self.push_auth(&reference).await;
             self.client
                 .push_blob(&reference, data.to_vec(), &digest)
                 .await
@@ -255,10 +259,7 @@ impl Pusher {
         let content_type =
             reqwest::header::HeaderValue::from_str(media_type).unwrap_or_else(|e| panic!("{e}"));
         self.runtime.block_on(async {
-            self.client
-                .auth(&reference, &self.auth, RegistryOperation::Push)
-                .await
-                .unwrap_or_else(|e| panic!("auth for push: {e}"));
+            self.push_auth(&reference).await;
             self.client
                 .push_manifest_raw(&reference, body.to_vec(), content_type)
                 .await
