@@ -1,4 +1,13 @@
 //! Known vulnerabilities: advisory sources, a SQLite store, and matching with each ecosystem's
-//! own version rules. Version semantics come first (`versions`), one module per scheme.
+//! own version rules.
 
+pub mod ecosystem;
+pub mod findings;
+pub mod model;
+pub mod ranges;
+pub mod sources;
 pub mod versions;
+
+pub use ecosystem::Scheme;
+pub use findings::{CvssScore, DbSummary, LayerRef, MatchStatus, MatchedPackage, VulnMatch};
+pub use model::{Advisory, Affected, Event, Range, Rating, RatingKind, ReqSyntax, Status};
