@@ -91,6 +91,9 @@ pub struct VulnMatch {
     /// Every other id of the same vulnerability (sorted).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Related but different vulnerabilities (the CVEs an ALSA fixes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
     pub package: MatchedPackage,
     pub status: MatchStatus,
     #[serde(skip_serializing_if = "Option::is_none")]

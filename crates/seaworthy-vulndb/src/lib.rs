@@ -1,11 +1,15 @@
 //! Known vulnerabilities: advisory sources, a SQLite store, and matching with each ecosystem's
 //! own version rules.
 
+pub mod cvss;
 pub mod ecosystem;
+pub mod fetch;
 pub mod findings;
+pub mod matcher;
 pub mod model;
 pub mod ranges;
 pub mod sources;
+pub mod store;
 pub mod versions;
 
 pub use ecosystem::Scheme;

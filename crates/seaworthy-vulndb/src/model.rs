@@ -12,6 +12,10 @@ pub struct Advisory {
     /// Other ids of the same vulnerability (CVE ↔ GHSA ↔ PYSEC ↔ DSA …), without `id` itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Ids of different but related vulnerabilities (an ALSA names the CVEs it fixes here);
+    /// shown with a finding, never used to merge findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
     /// Source name (`debian-tracker`, `alpine-secdb`, `osv`, `rustsec`, …).
     pub source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,13 @@
 
 use crate::model::Advisory;
 
+pub mod friendsofphp;
+pub mod nodejs_wg;
+pub mod osv;
+pub mod rubysec;
+pub mod rustsec;
+mod tarball;
+
 /// Problems kept per feed file; the rest are only counted.
 pub const MAX_PROBLEMS: usize = 20;
 

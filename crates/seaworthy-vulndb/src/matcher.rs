@@ -1,0 +1,597 @@
+//! Matching an inventory against the store: each package is looked up under its ecosystem key
+//! (Debian and Alpine by source package and release), every affected entry is judged with the
+//! ecosystem's own version rules, and hits for the same vulnerability from several sources are
+//! merged through their aliases into one [`VulnMatch`].
+
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use seaworthy_core::Severity;
+use seaworthy_inventory::{Ecosystem, OsInfo, Package};
+
+use crate::ecosystem::{self, Scheme};
+use crate::findings::{CvssScore, LayerRef, MatchStatus, MatchedPackage, VulnMatch};
+use crate::model::{Advisory, Affected, Event, Range, RatingKind, Status};
+use crate::store::{Store, StoreError};
+use crate::{cvss, ranges};
+
+/// What to match.
+pub struct MatchInput<'a> {
+    pub os: Option<&'a OsInfo>,
+    pub packages: &'a [Package],
+    /// Layers of the image, by index, for provenance.
+    pub layers: &'a [LayerRef],
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MatchOptions {
+    /// Leave out vulnerabilities that have no fixed version yet.
+    pub ignore_unfixed: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct MatchResult {
+    /// Sorted by [`VulnMatch::sort_key`].
+    pub matches: Vec<VulnMatch>,
+    /// Matches left out by `ignore_unfixed`.
+    pub ignored_unfixed: usize,
+    /// Packages that were looked up.
+    pub packages_matched: usize,
+    /// Packages that could not be looked up (`deb on an unknown distribution`), counted by reason.
+    pub not_matched: Vec<(String, usize)>,
+    /// Range expressions the matcher could not evaluate (`RUSTSEC-…: …`), deduplicated.
+    pub range_errors: Vec<String>,
+}
+
+/// Where one package is looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub ecosystem: String,
+    pub name: String,
+    pub version: String,
+    /// Debian releases fall back to unstable's entry when an advisory says nothing about them.
+    pub fallback: Option<String>,
+}
+
+/// The lookup key of a package, or why there is none.
+pub fn query_for(os: Option<&OsInfo>, p: &Package) -> Result<Query, String> {
+    let source = p.source.as_ref();
+    let by_source = || {
+        source
+            .map(|s| (s.name.clone(), s.version.clone()))
+            .unwrap_or_else(|| (p.name.clone(), p.version.clone()))
+    };
+    let os_key = |what: &str| -> Result<String, String> {
+        let os = os.ok_or_else(|| format!("{what} packages without a detected OS"))?;
+        let major = os.version_id.split('.').next().unwrap_or_default();
+        match (os.id.as_str(), p.ecosystem) {
+            ("debian", Ecosystem::Deb) => {
+                let codename = os
+                    .version_codename
+                    .clone()
+                    .or_else(|| ecosystem::debian_codename(&os.version_id).map(str::to_string))
+                    .ok_or("deb packages on a Debian release without codename or version")?;
+                Ok(ecosystem::debian(&codename))
+            }
+            ("ubuntu", Ecosystem::Deb) if !os.version_id.is_empty() => {
+                Ok(format!("ubuntu:{}", os.version_id))
+            }
+            ("alpine", Ecosystem::Apk) if !os.version_id.is_empty() => {
+                Ok(ecosystem::alpine(&os.version_id))
+            }
+            ("almalinux" | "rocky", Ecosystem::Rpm) if !major.is_empty() => {
+                Ok(format!("{}:{major}", os.id))
+            }
+            (id, _) => Err(format!("{what} packages on {id} (no advisory source)")),
+        }
+    };
+    let lang = |key: &str, name: &str| Query {
+        ecosystem: key.to_string(),
+        name: ecosystem::normalize_name(key, name),
+        version: p.version.clone(),
+        fallback: None,
+    };
+    Ok(match p.ecosystem {
+        Ecosystem::Deb | Ecosystem::Apk => {
+            let key = os_key(p.ecosystem.purl_type())?;
+            let (name, version) = by_source();
+            let fallback = key.starts_with("debian:") && key != "debian:sid";
+            Query {
+                ecosystem: key,
+                name,
+                version,
+                fallback: fallback.then(|| "debian:sid".to_string()),
+            }
+        }
+        Ecosystem::Rpm => Query {
+            ecosystem: os_key("rpm")?,
+            name: p.name.clone(),
+            version: p.version.clone(),
+            fallback: None,
+        },
+        Ecosystem::Cargo => lang("crates.io", &p.name),
+        Ecosystem::Golang => lang("Go", &p.name),
+        Ecosystem::Npm => lang("npm", &p.name),
+        Ecosystem::Pypi => lang("PyPI", &p.name),
+        Ecosystem::Gem => lang("RubyGems", &p.name),
+        Ecosystem::Composer => lang("Packagist", &p.name),
+        Ecosystem::Nuget => lang("NuGet", &p.name),
+        Ecosystem::Maven => lang("Maven", &maven_name(p)),
+    })
+}
+
+/// `group:artifact` from the purl (`pkg:maven/org.apache/commons-text@1.9`).
+fn maven_name(p: &Package) -> String {
+    let rest = p.purl.strip_prefix("pkg:maven/").unwrap_or_default();
+    let path = rest.split(['@', '?', '#']).next().unwrap_or_default();
+    match path.rsplit_once('/') {
+        Some((group, artifact)) if !group.is_empty() => {
+            format!("{}:{}", group.replace('/', "."), artifact)
+        }
+        _ => p.name.clone(),
+    }
+}
+
+/// The judgement of one affected entry for one version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub status: MatchStatus,
+    pub fixed: Option<String>,
+}
+
+/// Is `version` affected by `a`? `None` when it is not (or when nothing can be said).
+pub fn judge(a: &Affected, version: &str) -> Result<Option<Verdict>, ranges::RangeError> {
+    let plain = |status| {
+        Ok(Some(Verdict {
+            status,
+            fixed: None,
+        }))
+    };
+    match a.status {
+        Status::NotAffected => return Ok(None),
+        Status::Unfixed => return plain(MatchStatus::Unfixed),
+        Status::NoDsa => return plain(MatchStatus::NoDsa),
+        Status::Ignored => return plain(MatchStatus::Ignored),
+        Status::Postponed => return plain(MatchStatus::Postponed),
+        Status::EndOfLife => return plain(MatchStatus::EndOfLife),
+        Status::Affected => {}
+    }
+    let Some(scheme) = Scheme::of(&a.ecosystem) else {
+        return Ok(None);
+    };
+    let go = a.ecosystem == "Go";
+    let mut hit: Option<Option<String>> = None;
+    if a.versions
+        .iter()
+        .any(|v| compare(scheme, false, go, v, version) == Ordering::Equal)
+    {
+        hit = Some(None);
+    }
+    for range in &a.ranges {
+        let verdict = match range {
+            Range::Events { semver, events } => {
+                events_contain(scheme, *semver, go, events, version)
+            }
+            Range::Requirements {
+                syntax,
+                affected,
+                unaffected,
+            } => ranges::requirements_affect(*syntax, affected, unaffected, version)?
+                .then(|| ranges::lowest_fix(*syntax, unaffected, version)),
+        };
+        if let Some(fixed) = verdict {
+            // Keep the earliest fixed version any range offers.
+            hit = Some(match (hit.flatten(), fixed) {
+                (Some(a), Some(b)) => Some(min_version(scheme, a, b)),
+                (a, b) => a.or(b),
+            });
+        }
+    }
+    Ok(hit.map(|fixed| Verdict {
+        status: if fixed.is_some() {
+            MatchStatus::Fixed
+        } else {
+            MatchStatus::Affected
+        },
+        fixed,
+    }))
+}
+
+fn min_version(scheme: Scheme, a: String, b: String) -> String {
+    if scheme.compare(&a, &b) == Ordering::Greater {
+        b
+    } else {
+        a
+    }
+}
+
+fn compare(scheme: Scheme, semver: bool, go: bool, a: &str, b: &str) -> Ordering {
+    if go {
+        let v = |s: &str| {
+            if s.starts_with('v') {
+                s.to_string()
+            } else {
+                format!("v{s}")
+            }
+        };
+        return Scheme::Golang.compare(&v(a), &v(b));
+    }
+    if semver {
+        let strip = |s: &'_ str| s.strip_prefix('v').unwrap_or(s).to_string();
+        return Scheme::Semver.compare(&strip(a), &strip(b));
+    }
+    scheme.compare(a, b)
+}
+
+/// OSV range evaluation: `Some(fixed)` when `version` is inside the range, with the first
+/// `fixed` event above it.
+fn events_contain(
+    scheme: Scheme,
+    semver: bool,
+    go: bool,
+    events: &[Event],
+    version: &str,
+) -> Option<Option<String>> {
+    let is_zero = |e: &Event| matches!(e, Event::Introduced(v) if v == "0");
+    let mut sorted: Vec<&Event> = events.iter().collect();
+    sorted.sort_by(|a, b| match (is_zero(a), is_zero(b)) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        _ => compare(scheme, semver, go, event_value(a), event_value(b)),
+    });
+    let mut inside = false;
+    let mut limit_hit = false;
+    let mut position = sorted.len();
+    for (i, e) in sorted.iter().enumerate() {
+        let cmp = || compare(scheme, semver, go, version, event_value(e));
+        match e {
+            Event::Introduced(_) if is_zero(e) || cmp() != Ordering::Less => inside = true,
+            Event::Fixed(_) if cmp() != Ordering::Less => inside = false,
+            Event::LastAffected(_) if cmp() == Ordering::Greater => inside = false,
+            Event::Limit(_) if cmp() != Ordering::Less => limit_hit = true,
+            _ => {
+                position = i;
+                break;
+            }
+        }
+    }
+    if !inside || limit_hit {
+        return None;
+    }
+    // The fix of this segment is the next event, when that event is a fix.
+    let fixed = match sorted.get(position) {
+        Some(Event::Fixed(v)) => Some(v.clone()),
+        _ => None,
+    };
+    Some(fixed)
+}
+
+fn event_value(e: &Event) -> &str {
+    match e {
+        Event::Introduced(v) | Event::Fixed(v) | Event::LastAffected(v) | Event::Limit(v) => v,
+    }
+}
+
+/// One judged affected entry with its advisory.
+struct Hit {
+    advisory: Rc<Advisory>,
+    affected: Affected,
+    verdict: Verdict,
+}
+
+/// Matches every package of `input` against `store`.
+pub fn match_packages(
+    store: &Store,
+    input: &MatchInput<'_>,
+    options: MatchOptions,
+) -> Result<MatchResult, StoreError> {
+    let mut result = MatchResult::default();
+    let mut heads: HashMap<i64, Rc<Advisory>> = HashMap::new();
+    let mut not_matched: HashMap<String, usize> = HashMap::new();
+    let mut range_errors = BTreeSet::new();
+    let mut out = Vec::new();
+    for p in input.packages {
+        let query = match query_for(input.os, p) {
+            Ok(q) => q,
+            Err(reason) => {
+                *not_matched.entry(reason).or_default() += 1;
+                continue;
+            }
+        };
+        result.packages_matched += 1;
+        let rows = store.affected(&query.ecosystem, &query.name)?;
+        let mut hits = Vec::new();
+        let mut covered = BTreeSet::new();
+        for row in rows {
+            covered.insert(row.advisory);
+            let head = advisory_head(store, &mut heads, row.advisory)?;
+            judge_into(
+                &mut hits,
+                &mut range_errors,
+                head,
+                row.affected,
+                &query.version,
+                false,
+            );
+        }
+        if let Some(fallback) = &query.fallback {
+            for row in store.affected(fallback, &query.name)? {
+                if covered.contains(&row.advisory) {
+                    continue;
+                }
+                let head = advisory_head(store, &mut heads, row.advisory)?;
+                judge_into(
+                    &mut hits,
+                    &mut range_errors,
+                    head,
+                    row.affected,
+                    &query.version,
+                    true,
+                );
+            }
+        }
+        for m in merge(p, &query, hits, input.layers) {
+            if options.ignore_unfixed && !m.status.has_fix() {
+                result.ignored_unfixed += 1;
+            } else {
+                out.push(m);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    result.matches = out;
+    let mut not_matched: Vec<_> = not_matched.into_iter().collect();
+    not_matched.sort();
+    result.not_matched = not_matched;
+    result.range_errors = range_errors.into_iter().collect();
+    Ok(result)
+}
+
+fn advisory_head(
+    store: &Store,
+    heads: &mut HashMap<i64, Rc<Advisory>>,
+    row: i64,
+) -> Result<Rc<Advisory>, StoreError> {
+    if let Some(a) = heads.get(&row) {
+        return Ok(a.clone());
+    }
+    let a = Rc::new(store.advisory(row)?);
+    heads.insert(row, a.clone());
+    Ok(a)
+}
+
+fn judge_into(
+    hits: &mut Vec<Hit>,
+    errors: &mut BTreeSet<String>,
+    advisory: Rc<Advisory>,
+    affected: Affected,
+    version: &str,
+    from_unstable: bool,
+) {
+    if advisory.withdrawn.is_some() {
+        return;
+    }
+    let verdict = match judge(&affected, version) {
+        Ok(Some(v)) => v,
+        Ok(None) => return,
+        Err(e) => {
+            errors.insert(format!("{}: {e}", advisory.id));
+            return;
+        }
+    };
+    // Unstable's fix is not this release's fix: the release stays open until it ships one.
+    let verdict = match (from_unstable, verdict) {
+        (true, Verdict { fixed: Some(v), .. }) => {
+            let mut affected = affected;
+            affected.note = Some(format!("fixed in unstable ({v}), not yet in this release"));
+            return hits.push(Hit {
+                advisory,
+                affected,
+                verdict: Verdict {
+                    status: MatchStatus::Unfixed,
+                    fixed: None,
+                },
+            });
+        }
+        (_, v) => v,
+    };
+    hits.push(Hit {
+        advisory,
+        affected,
+        verdict,
+    });
+}
+
+/// Groups hits whose ids overlap (union-find over ids and aliases) into one match each.
+fn merge(p: &Package, query: &Query, hits: Vec<Hit>, layers: &[LayerRef]) -> Vec<VulnMatch> {
+    let n = hits.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in hits.iter().enumerate() {
+        for id in std::iter::once(&h.advisory.id).chain(&h.advisory.aliases) {
+            match by_id.get(id.as_str()) {
+                Some(&j) => {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    parent[a] = b;
+                }
+                None => {
+                    by_id.insert(id, i);
+                }
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Vec<&Hit>> = HashMap::new();
+    for (i, h) in hits.iter().enumerate() {
+        let root = find(&mut parent, i);
+        groups.entry(root).or_default().push(h);
+    }
+    let location = p.locations.first();
+    let package = MatchedPackage {
+        name: p.name.clone(),
+        version: p.version.clone(),
+        ecosystem: p.ecosystem.to_string(),
+        purl: p.purl.clone(),
+        matched_as: (query.name != p.name || query.version != p.version)
+            .then(|| (query.name.clone(), query.version.clone())),
+        path: location.map(|l| l.path.clone()).unwrap_or_default(),
+        layer: location.and_then(|l| layers.get(l.layer).cloned()),
+    };
+    let scheme = Scheme::of(&query.ecosystem);
+    groups
+        .into_values()
+        .map(|group| build_match(&group, package.clone(), scheme, p.ecosystem.is_os()))
+        .collect()
+}
+
+fn primary_id(ids: &BTreeSet<String>) -> String {
+    let pick = |prefix: &str| ids.iter().find(|id| id.starts_with(prefix)).cloned();
+    pick("CVE-")
+        .or_else(|| pick("GHSA-"))
+        .or_else(|| ids.iter().next().cloned())
+        .unwrap_or_default()
+}
+
+fn status_rank(s: MatchStatus) -> u8 {
+    match s {
+        MatchStatus::Fixed => 0,
+        MatchStatus::NoDsa => 1,
+        MatchStatus::Postponed => 2,
+        MatchStatus::Ignored => 3,
+        MatchStatus::EndOfLife => 4,
+        MatchStatus::Unfixed => 5,
+        MatchStatus::Affected => 6,
+    }
+}
+
+fn build_match(
+    group: &[&Hit],
+    package: MatchedPackage,
+    scheme: Option<Scheme>,
+    os_package: bool,
+) -> VulnMatch {
+    let ids: BTreeSet<String> = group
+        .iter()
+        .flat_map(|h| std::iter::once(&h.advisory.id).chain(&h.advisory.aliases))
+        .cloned()
+        .collect();
+    let id = primary_id(&ids);
+    let aliases = ids.iter().filter(|i| **i != id).cloned().collect();
+    let related: BTreeSet<String> = group
+        .iter()
+        .flat_map(|h| h.advisory.related.iter())
+        .filter(|r| !ids.contains(*r))
+        .cloned()
+        .collect();
+    let status = group
+        .iter()
+        .map(|h| h.verdict.status)
+        .min_by_key(|s| status_rank(*s))
+        .unwrap_or(MatchStatus::Affected);
+    let fixed_version = group
+        .iter()
+        .filter_map(|h| h.verdict.fixed.clone())
+        .reduce(|a, b| match scheme {
+            Some(s) => min_version(s, a, b),
+            None => a.min(b),
+        });
+    let mut cvss: Vec<CvssScore> = Vec::new();
+    for h in group {
+        for r in &h.advisory.ratings {
+            if matches!(r.kind, RatingKind::Label) || cvss.iter().any(|c| c.vector == r.value) {
+                continue;
+            }
+            if let Some(s) = cvss::score(&r.value) {
+                cvss.push(CvssScore {
+                    version: s.version,
+                    vector: r.value.clone(),
+                    score: s.score,
+                    severity: s.severity,
+                    source: r.by.clone().unwrap_or_else(|| h.advisory.source.clone()),
+                });
+            }
+        }
+    }
+    cvss.sort_by(|a, b| b.version.cmp(&a.version).then(a.vector.cmp(&b.vector)));
+    let (severity, severity_source) = rate(group, &cvss, os_package);
+    let sources: BTreeSet<String> = group.iter().map(|h| h.advisory.source.clone()).collect();
+    let mut references: Vec<String> = Vec::new();
+    for h in group {
+        for r in &h.advisory.references {
+            if references.len() < 10 && !references.contains(r) {
+                references.push(r.clone());
+            }
+        }
+    }
+    let notes: BTreeSet<String> = group
+        .iter()
+        .filter_map(|h| h.affected.note.clone())
+        .collect();
+    VulnMatch {
+        id,
+        aliases,
+        related: related.into_iter().collect(),
+        package,
+        status,
+        fixed_version: if status == MatchStatus::Fixed {
+            fixed_version
+        } else {
+            None
+        },
+        severity,
+        severity_source,
+        cvss,
+        title: group.iter().find_map(|h| h.advisory.summary.clone()),
+        sources: sources.into_iter().collect(),
+        references,
+        notes: notes.into_iter().collect(),
+    }
+}
+
+/// A distribution's or ecosystem's severity word.
+pub fn severity_label(label: &str) -> Option<Severity> {
+    Some(match label.trim().to_ascii_lowercase().as_str() {
+        "unimportant" | "negligible" | "none" => Severity::Info,
+        "low" => Severity::Low,
+        "medium" | "moderate" => Severity::Medium,
+        "high" | "important" => Severity::High,
+        "critical" => Severity::Critical,
+        _ => return None,
+    })
+}
+
+/// Distribution rating first (OS packages), then CVSS (v3.x, v4, v2 in that order of
+/// preference), then any other label; unrated vulnerabilities count as medium.
+fn rate(group: &[&Hit], cvss: &[CvssScore], os_package: bool) -> (Severity, String) {
+    let distro = group.iter().find_map(|h| {
+        let own = h.affected.severity.as_deref().and_then(severity_label);
+        let label = h
+            .advisory
+            .ratings
+            .iter()
+            .filter(|r| r.kind == RatingKind::Label)
+            .find_map(|r| severity_label(&r.value));
+        own.map(|s| (s, format!("{} urgency", h.advisory.source)))
+            .or_else(|| label.map(|s| (s, format!("{} rating", h.advisory.source))))
+    });
+    if os_package && let Some(d) = distro.clone() {
+        return d;
+    }
+    let best = ["3.1", "3.0", "4.0", "2.0"].iter().find_map(|v| {
+        cvss.iter()
+            .filter(|c| c.version == *v)
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+    });
+    if let Some(c) = best {
+        return (c.severity, format!("cvss {} ({})", c.version, c.source));
+    }
+    distro.unwrap_or((Severity::Medium, "unrated (counted as medium)".to_string()))
+}
