@@ -10,6 +10,7 @@ mod sarif;
 pub mod sbom;
 mod table;
 mod text;
+pub mod vulns;
 
 use std::str::FromStr;
 

@@ -5,11 +5,13 @@ pub mod cvss;
 pub mod ecosystem;
 pub mod fetch;
 pub mod findings;
+pub mod import;
 pub mod matcher;
 pub mod model;
 pub mod ranges;
 pub mod sources;
 pub mod store;
+pub mod update;
 pub mod versions;
 
 pub use ecosystem::Scheme;

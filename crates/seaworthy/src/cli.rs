@@ -26,6 +26,11 @@ pub enum Command {
     /// Inventory every package in an image (SBOM): docker-archive, OCI layout or archive,
     /// local Docker daemon or registry.
     Sbom(SbomArgs),
+    /// Scan an image for known vulnerabilities in its OS and language packages.
+    Image(ImageScanArgs),
+    /// The vulnerability database: update, import, export, status, search.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// List every rule.
     Rules(RulesArgs),
     /// Show the documentation of one rule (seaworthy id, name, or a hadolint code).
@@ -186,4 +191,152 @@ fn parse_key_value(s: &str) -> Result<(String, String), String> {
         }),
         _ => Err(format!("expected KEY=VALUE, got `{s}`")),
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VulnFormat {
+    Table,
+    Json,
+    Sarif,
+    Cyclonedx,
+}
+
+/// Which vulnerability database to use.
+#[derive(Debug, Clone, Args)]
+pub struct DbPathArgs {
+    /// Database file [default: $XDG_CACHE_HOME/seaworthy/vuln.db, or `[db] path` in seaworthy.toml].
+    #[arg(long = "db", env = "SEAWORTHY_DB", global = true)]
+    pub path: Option<PathBuf>,
+    /// Configuration file [default: seaworthy.toml found upward from the working directory].
+    #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImageScanArgs {
+    #[command(flatten)]
+    pub image: ImageArgs,
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// Report format: table, json, sarif, or cyclonedx (SBOM with a vulnerabilities section).
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        env = "SEAWORTHY_FORMAT",
+        default_value = "table"
+    )]
+    pub format: VulnFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Fail (exit 1) on vulnerabilities at or above this severity [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Report only these severities (comma-separated), e.g. --severity high,critical.
+    #[arg(long, env = "SEAWORTHY_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+    /// Leave out vulnerabilities without a fixed version (they are counted in the summary).
+    #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED")]
+    pub ignore_unfixed: bool,
+    /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Progress bar on standard error: auto (only on a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub progress: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download the advisory feeds (Debian tracker, Alpine secdb, OSV exports, RustSec) and
+    /// rebuild the database. Base URLs: SEAWORTHY_DEBIAN_TRACKER_URL, SEAWORTHY_ALPINE_SECDB_URL,
+    /// SEAWORTHY_OSV_URL, SEAWORTHY_RUSTSEC_URL (or `[db]` in seaworthy.toml); an empty value
+    /// disables a source.
+    Update(DbUpdateArgs),
+    /// Build the database from feed files on disk (air-gapped CI): OSV `all.zip` exports and
+    /// records, Debian tracker JSON and `data/{CVE,DSA,DLA,DTSA}/list`, Alpine secdb JSON, and the
+    /// RustSec, rubysec, FriendsOfPHP and Node.js security-wg archives (`.tar.gz`); directories
+    /// are searched. A `.db` file written by `db export` is copied as is.
+    Import(DbImportArgs),
+    /// Write the database to one portable file (use it with `--db FILE` or `db import FILE`).
+    Export(DbExportArgs),
+    /// Show the database: sources, advisory counts, build time, schema version.
+    Status(DbStatusArgs),
+    /// Look up advisories by id (CVE-…, GHSA-…, DSA-…, alias) or by package name.
+    Search(DbSearchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbUpdateArgs {
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// Directory for downloaded feed files (kept for conditional requests).
+    #[arg(long, env = "SEAWORTHY_FEED_CACHE")]
+    pub cache_dir: Option<PathBuf>,
+    /// Debian security tracker JSON URL.
+    #[arg(long, env = "SEAWORTHY_DEBIAN_TRACKER_URL")]
+    pub debian_tracker_url: Option<String>,
+    /// Alpine secdb base URL (`<url>/v3.N/main.json`).
+    #[arg(long, env = "SEAWORTHY_ALPINE_SECDB_URL")]
+    pub alpine_secdb_url: Option<String>,
+    /// Alpine branches (comma-separated, e.g. v3.19,v3.20).
+    #[arg(long, env = "SEAWORTHY_ALPINE_BRANCHES", value_delimiter = ',')]
+    pub alpine_branches: Vec<String>,
+    /// OSV export base URL (`<url>/<Ecosystem>/all.zip`).
+    #[arg(long, env = "SEAWORTHY_OSV_URL")]
+    pub osv_url: Option<String>,
+    /// OSV ecosystems (comma-separated, e.g. PyPI,npm,Debian).
+    #[arg(long, env = "SEAWORTHY_OSV_ECOSYSTEMS", value_delimiter = ',')]
+    pub osv_ecosystems: Vec<String>,
+    /// RustSec advisory-db archive URL (`.tar.gz`).
+    #[arg(long, env = "SEAWORTHY_RUSTSEC_URL")]
+    pub rustsec_url: Option<String>,
+    /// Progress bars on standard error: auto (only on a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub progress: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbImportArgs {
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// Feed files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbExportArgs {
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// The file to write.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbStatusArgs {
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: TableOrJson,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbSearchArgs {
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// CVE-…, GHSA-…, DSA-…, RUSTSEC-…, or a package name.
+    pub query: String,
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: TableOrJson,
+    /// Most advisories shown.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
 }

@@ -23,6 +23,33 @@ pub struct FileConfig {
     pub dockerfile: DockerfileSection,
     #[serde(default)]
     pub rules: RulesSection,
+    #[serde(default)]
+    pub db: DbSection,
+    #[serde(default)]
+    pub image: ImageSection,
+}
+
+/// `[db]`: where the vulnerability database lives and where its feeds come from.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DbSection {
+    pub path: Option<PathBuf>,
+    pub cache_dir: Option<PathBuf>,
+    pub debian_tracker_url: Option<String>,
+    pub alpine_secdb_url: Option<String>,
+    pub alpine_branches: Option<Vec<String>>,
+    pub osv_url: Option<String>,
+    pub osv_ecosystems: Option<Vec<String>>,
+    pub rustsec_url: Option<String>,
+}
+
+/// `[image]`: the vulnerability scan's defaults.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ImageSection {
+    pub fail_on: Option<Severity>,
+    #[serde(default)]
+    pub ignore_unfixed: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -104,6 +131,24 @@ fn rule_ids(id: &str, file: &Path) -> Result<Vec<String>> {
         "{}: unknown rule `{id}` (see `seaworthy rules` for the list)",
         file.display()
     )
+}
+
+/// The whole `seaworthy.toml` (explicit path, or found upward), or defaults when there is none.
+pub fn load_file(explicit: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>)> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find_upward(&cwd, &[FILE_NAME]),
+    };
+    match path {
+        Some(path) => {
+            let text = read_small(&path)?;
+            let file: FileConfig =
+                toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Ok((file, Some(path)))
+        }
+        None => Ok((FileConfig::default(), None)),
+    }
 }
 
 pub fn load(explicit: Option<&Path>, use_hadolint: bool) -> Result<Settings> {

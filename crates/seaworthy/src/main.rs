@@ -88,6 +88,8 @@ fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Sbom(args) => run_sbom(&args),
+        Command::Image(args) => run_image(&args),
+        Command::Db(command) => run_db(&command),
         Command::Rules(args) => {
             print!("{}", commands::rules::list(args.format));
             ExitCode::Pass
@@ -157,6 +159,110 @@ fn run_sbom(args: &cli::SbomArgs) -> ExitCode {
         ExitCode::Pass
     } else {
         ExitCode::Usage
+    }
+}
+
+fn failure_code(f: &commands::db::Failure) -> ExitCode {
+    eprintln!("seaworthy: error: {:#}", f.error);
+    if f.input {
+        ExitCode::Usage
+    } else {
+        ExitCode::Internal
+    }
+}
+
+fn run_db(command: &cli::DbCommand) -> ExitCode {
+    use commands::db;
+    let result = match command {
+        cli::DbCommand::Update(args) => db::run_update(args),
+        cli::DbCommand::Import(args) => db::run_import(args),
+        cli::DbCommand::Export(args) => db::run_export(args),
+        cli::DbCommand::Status(args) => db::run_status(args),
+        cli::DbCommand::Search(args) => db::run_search(args),
+    };
+    match result {
+        Ok(text) => {
+            let out = OutputArgs {
+                format: OutputFormat::Table,
+                output: None,
+                color: ColorChoice::Never,
+            };
+            match emit(&out, &text) {
+                Ok(()) => ExitCode::Pass,
+                Err(e) => {
+                    eprintln!("seaworthy: {e}");
+                    ExitCode::Internal
+                }
+            }
+        }
+        Err(f) => failure_code(&f),
+    }
+}
+
+fn run_image(args: &cli::ImageScanArgs) -> ExitCode {
+    use seaworthy_report::vulns::{VulnFormat, VulnReportInput, render_vulns};
+    let outcome = match commands::image::run(args) {
+        Ok(o) => o,
+        Err(f) => return failure_code(&f),
+    };
+    let created = commands::sbom::created_now();
+    let input = VulnReportInput {
+        image: &outcome.image.info,
+        inventory: &outcome.inventory,
+        matches: &outcome.result.matches,
+        db: &outcome.db,
+        ignored_unfixed: outcome.result.ignored_unfixed,
+        fail_on: Some(outcome.fail_on),
+        tool_version: env!("CARGO_PKG_VERSION"),
+        created: &created,
+    };
+    let format = match args.format {
+        cli::VulnFormat::Table => VulnFormat::Table,
+        cli::VulnFormat::Json => VulnFormat::Json,
+        cli::VulnFormat::Sarif => VulnFormat::Sarif,
+        cli::VulnFormat::Cyclonedx => VulnFormat::Cyclonedx,
+    };
+    let out = OutputArgs {
+        format: if args.format == cli::VulnFormat::Table {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        },
+        output: args.output.clone(),
+        color: args.color,
+    };
+    let text = render_vulns(&input, format, use_color(&out));
+    if let Err(e) = emit(&out, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    for (reason, count) in &outcome.result.not_matched {
+        eprintln!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");
+    }
+    for e in outcome.result.range_errors.iter().take(5) {
+        eprintln!("seaworthy: warning: advisory range not understood: {e}");
+    }
+    for err in &outcome.inventory.errors {
+        eprintln!(
+            "seaworthy: error: {} (layer {}): {}: {}",
+            err.path,
+            err.layer + 1,
+            err.cataloger,
+            err.message
+        );
+    }
+    if !outcome.inventory.errors.is_empty() {
+        return ExitCode::Usage;
+    }
+    if outcome
+        .result
+        .matches
+        .iter()
+        .any(|m| m.severity >= outcome.fail_on)
+    {
+        ExitCode::PolicyFailed
+    } else {
+        ExitCode::Pass
     }
 }
 

@@ -51,3 +51,66 @@ impl Progress for LayerBar {
         self.bar.set_message(format!("{done}/{layers} layers"));
     }
 }
+
+/// One bar per feed download during `db update`.
+pub struct FeedBars {
+    multi: indicatif::MultiProgress,
+    bars: std::sync::Mutex<std::collections::HashMap<String, ProgressBar>>,
+}
+
+impl FeedBars {
+    pub fn new() -> FeedBars {
+        FeedBars {
+            multi: indicatif::MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            bars: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    pub fn event(&self, event: &seaworthy_vulndb::fetch::FetchEvent) {
+        use seaworthy_vulndb::fetch::FetchEvent;
+        let Ok(mut bars) = self.bars.lock() else {
+            return;
+        };
+        match event {
+            FetchEvent::Started { url, total } => {
+                if let Some(old) = bars.remove(url) {
+                    old.finish_and_clear();
+                }
+                let bar = self.multi.add(ProgressBar::new(total.unwrap_or(0)));
+                let style = ProgressStyle::with_template(
+                    "{spinner} {msg:50!} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+                bar.set_style(style);
+                bar.set_message(url.clone());
+                bars.insert(url.clone(), bar);
+            }
+            FetchEvent::Progress { url, bytes } => {
+                if let Some(bar) = bars.get(url) {
+                    bar.set_position(*bytes);
+                }
+            }
+            FetchEvent::Finished { url, not_modified } => {
+                if let Some(bar) = bars.remove(url) {
+                    let what = if *not_modified { "unchanged" } else { "done" };
+                    bar.finish_with_message(format!("{url} ({what})"));
+                }
+            }
+            FetchEvent::Retrying { url, reason, .. } => {
+                if let Some(bar) = bars.get(url) {
+                    bar.set_message(format!("{url} (retrying: {reason})"));
+                }
+            }
+            FetchEvent::Failed { url, error } => {
+                if let Some(bar) = bars.remove(url) {
+                    bar.abandon_with_message(format!("{url} failed: {error}"));
+                }
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        let _ = self.multi.clear();
+    }
+}

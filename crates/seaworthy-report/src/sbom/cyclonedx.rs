@@ -17,14 +17,15 @@ use super::{SbomInput, document_uuid, image_identity, layer_digest, sorted_packa
 
 const SCHEMA: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
 
+/// The SBOM document; the vulnerability report's CycloneDX extends it (`crate::vulns`).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Bom<'a> {
+pub(crate) struct Bom<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     bom_format: &'static str,
     spec_version: &'static str,
-    serial_number: String,
+    pub(crate) serial_number: String,
     version: u32,
     metadata: Metadata<'a>,
     components: Vec<Component>,
@@ -115,14 +116,34 @@ fn property(name: impl Into<String>, value: impl Into<String>) -> Property {
 }
 
 pub(crate) fn render(input: &SbomInput<'_>) -> String {
+    let (bom, _) = input.cyclonedx_bom();
+    serde_json::to_string_pretty(&bom).unwrap_or_default()
+}
+
+impl<'a> SbomInput<'a> {
+    /// The CycloneDX document, and each package with the `bom-ref` of its component. A method
+    /// so that the vulnerability report (`crate::vulns`) builds on the same components.
+    pub(crate) fn cyclonedx_bom(&self) -> (Bom<'a>, Vec<(&'a Package, String)>) {
+        bom(self)
+    }
+
+    /// The serial number of another document about the same image (the vulnerability report):
+    /// the SBOM's derivation with `what` mixed in, so the two documents never share one.
+    pub(crate) fn derived_serial_number(&self, what: &str) -> String {
+        let salted = format!("{}\0{what}", self.tool_version);
+        format!("urn:uuid:{}", document_uuid(self.image, &salted))
+    }
+}
+
+fn bom<'a>(input: &SbomInput<'a>) -> (Bom<'a>, Vec<(&'a Package, String)>) {
     let packages = sorted_packages(input.inventory);
     let refs = bom_refs(&packages);
     let mut components = Vec::with_capacity(packages.len().saturating_add(1));
     if let Some(os) = &input.inventory.os {
         components.push(os_component(os));
     }
-    for (package, bom_ref) in packages.iter().zip(refs) {
-        components.push(package_component(input.image, package, bom_ref));
+    for (package, bom_ref) in packages.iter().zip(&refs) {
+        components.push(package_component(input.image, package, bom_ref.clone()));
     }
     let mut tool = Component::new("application", "seaworthy");
     tool.version = Some(input.tool_version.to_string());
@@ -144,7 +165,7 @@ pub(crate) fn render(input: &SbomInput<'_>) -> String {
         },
         components,
     };
-    serde_json::to_string_pretty(&bom).unwrap_or_default()
+    (bom, packages.into_iter().zip(refs).collect())
 }
 
 fn image_component(image: &ImageInfo) -> Component {

@@ -5,6 +5,9 @@
 
 use crate::model::Advisory;
 
+pub mod alpine_secdb;
+pub mod debian_list;
+pub mod debian_tracker;
 pub mod friendsofphp;
 pub mod nodejs_wg;
 pub mod osv;

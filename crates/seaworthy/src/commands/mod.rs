@@ -1,3 +1,5 @@
+pub mod db;
 pub mod dockerfile;
+pub mod image;
 pub mod rules;
 pub mod sbom;

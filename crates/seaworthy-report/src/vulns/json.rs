@@ -1,0 +1,122 @@
+//! seaworthy's own vulnerability report JSON, documented in `docs/vuln-report-format.md`: the
+//! tool, the image, the database, a summary, and every match as the matcher models it.
+
+use seaworthy_core::Severity;
+use seaworthy_inventory::OsInfo;
+use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
+use serde::ser::SerializeMap as _;
+use serde::{Serialize, Serializer};
+
+use super::{VulnReportInput, counts};
+
+/// Bump the major version on any breaking change to the document's shape.
+pub(crate) const SCHEMA_VERSION: &str = "1.0.0";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: &'static str,
+    tool: Tool<'a>,
+    created: &'a str,
+    image: Image<'a>,
+    database: &'a DbSummary,
+    summary: Summary,
+    matches: Vec<&'a VulnMatch>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Image<'a> {
+    reference: &'a str,
+    manifest_digest: Option<String>,
+    config_digest: Option<String>,
+    os: Option<&'a OsInfo>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    /// Every severity, worst first.
+    by_severity: Ordered,
+    /// Every status, keyed as `matches[].status` spells it.
+    by_status: Ordered,
+    packages: usize,
+    affected_packages: usize,
+    matches: usize,
+    ignored_unfixed: usize,
+    fail_on: Option<Severity>,
+    failing: usize,
+    passed: bool,
+}
+
+pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
+    let counts = counts(input.matches);
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "seaworthy",
+            version: input.tool_version,
+        },
+        created: input.created,
+        image: Image {
+            reference: &input.image.reference,
+            manifest_digest: input
+                .image
+                .manifest_digest
+                .as_ref()
+                .map(ToString::to_string),
+            config_digest: input.image.config_digest.as_ref().map(ToString::to_string),
+            os: input.inventory.os.as_ref(),
+        },
+        database: input.db,
+        summary: Summary {
+            by_severity: Ordered(
+                counts
+                    .by_severity
+                    .iter()
+                    .map(|&(s, n)| (s.as_str().to_string(), n))
+                    .collect(),
+            ),
+            by_status: Ordered(
+                counts
+                    .by_status
+                    .iter()
+                    .map(|&(s, n)| (status_key(s), n))
+                    .collect(),
+            ),
+            packages: input.inventory.packages.len(),
+            affected_packages: counts.affected_packages,
+            matches: input.matches.len(),
+            ignored_unfixed: input.ignored_unfixed,
+            fail_on: input.fail_on,
+            failing: input.failing(),
+            passed: input.passed(),
+        },
+        matches: input.sorted_matches(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// A JSON object whose keys keep the order given.
+struct Ordered(Vec<(String, usize)>);
+
+impl Serialize for Ordered {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// A status as serde writes it in `matches[].status` (`no_dsa`, not the table's `no-dsa`).
+fn status_key(status: MatchStatus) -> String {
+    match serde_json::to_value(status) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => status.as_str().to_string(),
+    }
+}

@@ -1,0 +1,243 @@
+//! The result of `seaworthy image REF`, the vulnerabilities found in an image's packages: a
+//! table for people, seaworthy's own JSON (`docs/vuln-report-format.md`), SARIF 2.1.0 for code
+//! scanning, or CycloneDX 1.6 (the SBOM plus `vulnerabilities`).
+//!
+//! Every format is a pure function of [`VulnReportInput`]: matches are put in report order
+//! here, whatever order they come in, and the only time in the output is the caller's
+//! `created`.
+
+mod cyclonedx;
+mod json;
+mod sarif;
+mod table;
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+use seaworthy_core::Severity;
+use seaworthy_image::ImageInfo;
+use seaworthy_inventory::Inventory;
+use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
+
+use crate::gates;
+
+/// Output formats of `seaworthy image --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VulnFormat {
+    Table,
+    Json,
+    Sarif,
+    Cyclonedx,
+}
+
+impl VulnFormat {
+    pub const NAMES: &[&str] = &["table", "json", "sarif", "cyclonedx"];
+}
+
+impl FromStr for VulnFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "table" => VulnFormat::Table,
+            "json" => VulnFormat::Json,
+            "sarif" => VulnFormat::Sarif,
+            "cyclonedx" | "cyclonedx-json" => VulnFormat::Cyclonedx,
+            _ => {
+                return Err(format!(
+                    "unknown format `{s}` (expected one of: {})",
+                    VulnFormat::NAMES.join(", ")
+                ));
+            }
+        })
+    }
+}
+
+/// What a vulnerability report is made of.
+pub struct VulnReportInput<'a> {
+    pub image: &'a ImageInfo,
+    pub inventory: &'a Inventory,
+    /// The matches to report (in [`VulnMatch::sort_key`] order; renderers sort again anyway).
+    pub matches: &'a [VulnMatch],
+    pub db: &'a DbSummary,
+    /// Matches left out by `--ignore-unfixed` (not in `matches`).
+    pub ignored_unfixed: usize,
+    /// The `--fail-on` threshold, when there is one.
+    pub fail_on: Option<Severity>,
+    pub tool_version: &'a str,
+    /// RFC 3339 UTC creation time
+    pub created: &'a str,
+}
+
+impl VulnReportInput<'_> {
+    /// How many matches reach the `--fail-on` threshold (0 without one).
+    pub fn failing(&self) -> usize {
+        match self.fail_on {
+            Some(fail_on) => self
+                .matches
+                .iter()
+                .filter(|m| gates(m.severity, fail_on))
+                .count(),
+            None => 0,
+        }
+    }
+
+    /// False when some match reaches the `--fail-on` threshold.
+    pub fn passed(&self) -> bool {
+        self.failing() == 0
+    }
+
+    /// The matches in report order.
+    fn sorted_matches(&self) -> Vec<&VulnMatch> {
+        let mut matches: Vec<&VulnMatch> = self.matches.iter().collect();
+        matches.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        matches
+    }
+}
+
+/// Renders the report in `format`, ending with a newline. `color` only affects the table.
+pub fn render_vulns(input: &VulnReportInput<'_>, format: VulnFormat, color: bool) -> String {
+    let mut out = match format {
+        VulnFormat::Table => table::render(input, color),
+        VulnFormat::Json => json::render(input),
+        VulnFormat::Sarif => sarif::render(input),
+        VulnFormat::Cyclonedx => cyclonedx::render(input),
+    };
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Every status, in the order summaries list them.
+const STATUSES: [MatchStatus; 7] = [
+    MatchStatus::Fixed,
+    MatchStatus::Unfixed,
+    MatchStatus::Affected,
+    MatchStatus::NoDsa,
+    MatchStatus::Postponed,
+    MatchStatus::Ignored,
+    MatchStatus::EndOfLife,
+];
+
+/// Position of a status in [`STATUSES`]; the match is exhaustive so a new status cannot be
+/// forgotten there.
+fn status_index(status: MatchStatus) -> usize {
+    match status {
+        MatchStatus::Fixed => 0,
+        MatchStatus::Unfixed => 1,
+        MatchStatus::Affected => 2,
+        MatchStatus::NoDsa => 3,
+        MatchStatus::Postponed => 4,
+        MatchStatus::Ignored => 5,
+        MatchStatus::EndOfLife => 6,
+    }
+}
+
+/// Match counts, as the table and the JSON summary show them.
+struct Counts {
+    /// In [`Severity::ALL`] order (critical first).
+    by_severity: [(Severity, usize); 5],
+    /// In [`STATUSES`] order.
+    by_status: [(MatchStatus, usize); 7],
+    /// Distinct packages (name, version, path) with at least one match.
+    affected_packages: usize,
+}
+
+fn counts(matches: &[VulnMatch]) -> Counts {
+    let mut by_severity = Severity::ALL.map(|s| (s, 0usize));
+    let mut by_status = STATUSES.map(|s| (s, 0usize));
+    let mut packages = BTreeSet::new();
+    for m in matches {
+        for (s, n) in &mut by_severity {
+            if *s == m.severity {
+                *n = n.saturating_add(1);
+            }
+        }
+        if let Some((_, n)) = by_status.get_mut(status_index(m.status)) {
+            *n = n.saturating_add(1);
+        }
+        packages.insert((&m.package.name, &m.package.version, &m.package.path));
+    }
+    Counts {
+        by_severity,
+        by_status,
+        affected_packages: packages.len(),
+    }
+}
+
+/// The first 12 hex digits of a digest (`sha256:0123…` → `0123456789ab`).
+fn short_digest(digest: &str) -> String {
+    let hex = digest.split_once(':').map_or(digest, |(_, hex)| hex);
+    hex.chars().take(12).collect()
+}
+
+/// The command that created a layer on one line, without the shell Docker records around it
+/// (`/bin/sh -c #(nop) `, `/bin/sh -c `, ` # buildkit`); `None` when empty. The same cleanup as
+/// the SBOM table's.
+fn layer_command(created_by: &str) -> Option<String> {
+    let cmd = match created_by.split_once("/bin/sh -c #(nop) ") {
+        Some((_, rest)) => rest.to_string(),
+        None => created_by.replacen("/bin/sh -c ", "", 1),
+    };
+    let cmd = cmd.trim().trim_end_matches("# buildkit");
+    let cmd = cmd.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!cmd.is_empty()).then_some(cmd)
+}
+
+/// `s` cut to `max` characters, the last one `…` when anything was cut.
+fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The OS as people name it: its pretty name, else `id-version`, else `unknown OS`.
+fn os_name(inventory: &Inventory) -> String {
+    match &inventory.os {
+        Some(os) => os.pretty_name.clone().unwrap_or_else(|| os.distro()),
+        None => "unknown OS".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_parse() {
+        for name in VulnFormat::NAMES {
+            assert!(name.parse::<VulnFormat>().is_ok(), "{name}");
+        }
+        assert_eq!("CycloneDX-JSON".parse(), Ok(VulnFormat::Cyclonedx));
+        assert!("spdx".parse::<VulnFormat>().is_err());
+    }
+
+    #[test]
+    fn statuses_are_listed_once_in_index_order() {
+        for (i, s) in STATUSES.iter().enumerate() {
+            assert_eq!(status_index(*s), i, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(short_digest("sha256:0123456789abcdef"), "0123456789ab");
+        assert_eq!(short_digest("abc"), "abc");
+        assert_eq!(
+            layer_command("/bin/sh -c #(nop) ADD file:abc in / ").as_deref(),
+            Some("ADD file:abc in /")
+        );
+        assert_eq!(
+            layer_command("RUN /bin/sh -c apt-get update &&\n  apt-get install -y x # buildkit")
+                .as_deref(),
+            Some("RUN apt-get update && apt-get install -y x")
+        );
+        assert_eq!(layer_command(" # buildkit"), None);
+        assert_eq!(cut("abcdefg", 6), "abcde…");
+        assert_eq!(cut("ééé", 3), "ééé");
+    }
+}

@@ -1,0 +1,319 @@
+//! The vulnerability report for people: a header about the image and the database, a summary,
+//! then one row per match.
+//!
+//! ```text
+//! Image     debian:12
+//! Digests   manifest sha256:0123456789ab, config sha256:abcdef012345
+//! OS        Debian GNU/Linux 12 (bookworm)
+//! Packages  120 scanned
+//! Database  built 2025-01-01T00:00:00Z from debian-tracker, osv
+//!
+//! 2 vulnerabilities in 1 package: 0 critical, 1 high, 1 medium, 0 low, 0 info
+//! 1 with a fix, 1 no-dsa
+//!
+//! SEVERITY  ID                      PACKAGE  INSTALLED           FIXED               LAYER                       TITLE
+//! high      CVE-2024-5535 +1 alias  libssl3  3.0.11-1~deb12u2    3.0.14-1~deb12u1    0 1a2b3c4d5e6f ADD file:…   SSL_select_next_proto…
+//! ```
+//!
+//! Columns are aligned by hand, long cells cut with `…`, so the table reads the same at any
+//! terminal width. Colors only when asked; text from the image and the database goes through
+//! [`terminal_safe`] so it cannot drive the terminal.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Effects, Style};
+use seaworthy_core::Severity;
+use seaworthy_vulndb::{MatchStatus, VulnMatch};
+
+use super::{VulnReportInput, counts, cut, layer_command, os_name, short_digest};
+use crate::text::{count, terminal_safe};
+
+const HEADERS: [&str; 7] = [
+    "SEVERITY",
+    "ID",
+    "PACKAGE",
+    "INSTALLED",
+    "FIXED",
+    "LAYER",
+    "TITLE",
+];
+/// Widest a cell may be, per column.
+const MAX_WIDTHS: [usize; 7] = [8, 40, 40, 32, 32, 80, 60];
+/// Widest the layer command may be inside the LAYER cell.
+const MAX_COMMAND: usize = 60;
+
+/// Column indexes, for painting.
+const SEVERITY: usize = 0;
+const ID: usize = 1;
+const FIXED: usize = 4;
+const LAYER: usize = 5;
+
+struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// The colors of the findings table.
+    fn severity(&self, s: Severity) -> Style {
+        match s {
+            Severity::Critical => AnsiColor::BrightRed
+                .on_default()
+                .effects(Effects::BOLD | Effects::INVERT),
+            Severity::High => AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
+            Severity::Medium => AnsiColor::Yellow.on_default().effects(Effects::BOLD),
+            Severity::Low => AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
+            Severity::Info => AnsiColor::BrightBlue.on_default().effects(Effects::BOLD),
+        }
+    }
+}
+
+/// One row: the cells, and what the colors need to know.
+struct Row {
+    cells: [String; 7],
+    severity: Severity,
+    has_fix: bool,
+}
+
+pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
+    let pal = Palette { color };
+    let mut out = String::new();
+    header(&mut out, &pal, input);
+    out.push('\n');
+
+    let counts = counts(input.matches);
+    let packages = input.inventory.packages.len();
+    if input.matches.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            pal.paint(
+                AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
+                &format!(
+                    "No known vulnerabilities in {}.",
+                    count(packages, "package", "packages")
+                )
+            )
+        );
+        hidden(&mut out, input.ignored_unfixed);
+    } else {
+        let severities: Vec<String> = counts
+            .by_severity
+            .iter()
+            .map(|&(s, n)| {
+                let text = format!("{n} {s}");
+                if n > 0 {
+                    pal.paint(pal.severity(s), &text)
+                } else {
+                    text
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} in {}: {}",
+            count(input.matches.len(), "vulnerability", "vulnerabilities"),
+            count(counts.affected_packages, "package", "packages"),
+            severities.join(", ")
+        );
+        let statuses: Vec<String> = counts
+            .by_status
+            .iter()
+            .filter(|&&(_, n)| n > 0)
+            .map(|&(s, n)| match s {
+                MatchStatus::Fixed => format!("{n} with a fix"),
+                other => format!("{n} {}", other.as_str()),
+            })
+            .collect();
+        let _ = writeln!(out, "{}", statuses.join(", "));
+        hidden(&mut out, input.ignored_unfixed);
+        out.push('\n');
+        table(&mut out, &pal, input);
+    }
+
+    if let Some(fail_on) = input.fail_on {
+        out.push('\n');
+        let failing = input.failing();
+        let verdict = if failing == 0 {
+            pal.paint(
+                AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
+                &format!("PASSED (fail-on: {fail_on})"),
+            )
+        } else {
+            let text = format!(
+                "FAILED (fail-on: {fail_on}): {} at or above {fail_on}",
+                count(failing, "vulnerability", "vulnerabilities")
+            );
+            pal.paint(
+                AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
+                &text,
+            )
+        };
+        let _ = writeln!(out, "{verdict}");
+    }
+    out
+}
+
+/// `Image`, `Digests`, `OS`, `Packages`, `Database`, one per line.
+fn header(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
+    let image = input.image;
+    let mut lines: Vec<(&str, String)> = vec![("Image", image.reference.clone())];
+    let digests: Vec<String> = [
+        ("manifest", &image.manifest_digest),
+        ("config", &image.config_digest),
+    ]
+    .into_iter()
+    .filter_map(|(what, d)| {
+        d.as_ref()
+            .map(|d| format!("{what} {}:{}", d.algorithm(), d.short()))
+    })
+    .collect();
+    if !digests.is_empty() {
+        lines.push(("Digests", digests.join(", ")));
+    }
+    lines.push(("OS", os_name(input.inventory)));
+    lines.push((
+        "Packages",
+        format!("{} scanned", input.inventory.packages.len()),
+    ));
+    let built = if input.db.built.is_empty() {
+        "unknown"
+    } else {
+        input.db.built.as_str()
+    };
+    let mut db = format!("built {built}");
+    if !input.db.sources.is_empty() {
+        let mut sources: Vec<&str> = input.db.sources.iter().map(String::as_str).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let _ = write!(db, " from {}", sources.join(", "));
+    }
+    lines.push(("Database", db));
+
+    let bold = Style::new().effects(Effects::BOLD);
+    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (key, value) in lines {
+        let pad = width.saturating_sub(key.len()).saturating_add(2);
+        let value = terminal_safe(&one_line(&value));
+        let _ = writeln!(out, "{}{}{value}", pal.paint(bold, key), " ".repeat(pad));
+    }
+}
+
+fn hidden(out: &mut String, ignored_unfixed: usize) {
+    if ignored_unfixed > 0 {
+        let _ = writeln!(
+            out,
+            "{} without a fix not shown (--ignore-unfixed)",
+            count(ignored_unfixed, "vulnerability", "vulnerabilities")
+        );
+    }
+}
+
+fn table(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
+    let rows: Vec<Row> = input.sorted_matches().into_iter().map(row).collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(&row.cells) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let title = Style::new().effects(Effects::BOLD | Effects::UNDERLINE);
+    line(out, &HEADERS.map(String::from), &widths, |_, s| {
+        pal.paint(title, s)
+    });
+    let bold = Style::new().effects(Effects::BOLD);
+    let dim = Style::new().effects(Effects::DIMMED);
+    let fix = AnsiColor::Green.on_default();
+    for row in &rows {
+        line(out, &row.cells, &widths, |col, s| match col {
+            SEVERITY => pal.paint(pal.severity(row.severity), s),
+            ID => pal.paint(bold, s),
+            FIXED if row.has_fix => pal.paint(fix, s),
+            FIXED | LAYER => pal.paint(dim, s),
+            _ => s.to_string(),
+        });
+    }
+}
+
+fn row(m: &VulnMatch) -> Row {
+    let id = match m.aliases.len() {
+        0 => m.id.clone(),
+        1 => format!("{} +1 alias", m.id),
+        n => format!("{} +{n} aliases", m.id),
+    };
+    let package = match &m.package.matched_as {
+        Some((source, _)) if *source != m.package.name => {
+            format!("{} ({source})", m.package.name)
+        }
+        _ => m.package.name.clone(),
+    };
+    let fixed = match &m.fixed_version {
+        Some(v) => v.clone(),
+        None => format!("({})", m.status.as_str()),
+    };
+    let layer = match &m.package.layer {
+        Some(l) => {
+            let mut cell = l.index.to_string();
+            let digest = short_digest(&l.diff_id);
+            if !digest.is_empty() {
+                let _ = write!(cell, " {digest}");
+            }
+            if let Some(cmd) = l.created_by.as_deref().and_then(layer_command) {
+                let _ = write!(cell, " {}", cut(&cmd, MAX_COMMAND));
+            }
+            cell
+        }
+        None => String::new(),
+    };
+    let cells = [
+        m.severity.as_str().to_string(),
+        id,
+        package,
+        m.package.version.clone(),
+        fixed,
+        layer,
+        m.title.clone().unwrap_or_default(),
+    ];
+    let mut cells = cells.map(|c| terminal_safe(&one_line(&c)));
+    for (cell, max) in cells.iter_mut().zip(MAX_WIDTHS) {
+        *cell = cut(cell, max);
+    }
+    Row {
+        cells,
+        severity: m.severity,
+        has_fix: m.fixed_version.is_some(),
+    }
+}
+
+/// Line breaks and runs of white space become one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes one row: every cell but the last padded to its column's width.
+fn line(
+    out: &mut String,
+    cells: &[String; 7],
+    widths: &[usize; 7],
+    paint: impl Fn(usize, &str) -> String,
+) {
+    let last = cells.len().saturating_sub(1);
+    for (col, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        out.push_str(&paint(col, cell));
+        if col < last {
+            let pad = width.saturating_sub(cell.chars().count()).saturating_add(2);
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    // The last cell may be empty: no trailing blanks.
+    let trimmed = out.trim_end_matches(' ').len();
+    out.truncate(trimmed);
+    out.push('\n');
+}

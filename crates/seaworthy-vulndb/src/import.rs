@@ -1,0 +1,356 @@
+//! Feed files → database: recognise each file's format (from its name and first bytes), parse
+//! the files in parallel, and write one new database. Used by `db import` (files on disk) and
+//! `db update` (files just downloaded).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::sources::{
+    FeedError, Parsed, alpine_secdb, debian_list, debian_tracker, friendsofphp, nodejs_wg, osv,
+    rubysec, rustsec,
+};
+use crate::store::{Builder, SourceStatus, StoreError};
+
+/// Largest feed file read (the full Debian tracker JSON is ~70 MB, OSV's PyPI zip ~50 MB).
+pub const MAX_FEED_BYTES: u64 = 2 << 30;
+/// Directory levels searched below an import path.
+const MAX_DEPTH: usize = 8;
+
+/// Every format seaworthy reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedKind {
+    /// Debian security tracker JSON (`/tracker/data/json`).
+    DebianTracker,
+    /// The tracker repository's `data/CVE/list`.
+    DebianCveList,
+    /// `data/DSA/list`, `data/DLA/list`, `data/DTSA/list`.
+    DebianAdvisoryList(&'static str),
+    /// Alpine secdb (`v3.N/main.json`).
+    AlpineSecdb,
+    /// OSV per-ecosystem export (`<Ecosystem>/all.zip`).
+    OsvZip,
+    /// One OSV record (`<id>.json`).
+    OsvRecord,
+    /// RustSec advisory-db archive (`crates/<crate>/RUSTSEC-*.md`).
+    RustsecArchive,
+    /// rubysec ruby-advisory-db archive.
+    RubysecArchive,
+    /// FriendsOfPHP security-advisories archive.
+    FriendsOfPhpArchive,
+    /// Node.js security-wg archive (`vuln/npm/*.json`).
+    NodejsWgArchive,
+}
+
+impl FeedKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedKind::DebianTracker => "debian-tracker",
+            FeedKind::DebianCveList => "debian-cve-list",
+            FeedKind::DebianAdvisoryList(source) => source,
+            FeedKind::AlpineSecdb => "alpine-secdb",
+            FeedKind::OsvZip | FeedKind::OsvRecord => "osv",
+            FeedKind::RustsecArchive => "rustsec",
+            FeedKind::RubysecArchive => "rubysec",
+            FeedKind::FriendsOfPhpArchive => "friendsofphp",
+            FeedKind::NodejsWgArchive => "nodejs-security-wg",
+        }
+    }
+}
+
+/// A feed file to import.
+#[derive(Debug, Clone)]
+pub struct FeedFile {
+    pub kind: FeedKind,
+    /// Source name recorded in the database (`osv:PyPI`, `alpine-secdb:v3.11/main`).
+    pub name: String,
+    /// URL or path, for messages and `db status`.
+    pub location: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Feed(#[from] FeedError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}: no vulnerability feed recognised here (see `seaworthy db import --help`)")]
+    NothingFound(PathBuf),
+}
+
+impl ImportError {
+    /// True when the input (a feed file or path), not the machine, is at fault.
+    pub fn is_input_error(&self) -> bool {
+        match self {
+            ImportError::Feed(_) | ImportError::NothingFound(_) => true,
+            ImportError::Store(e) => e.is_input_error(),
+            ImportError::Io { .. } => false,
+        }
+    }
+}
+
+/// What one import produced.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    pub sources: Vec<SourceStatus>,
+    pub advisories: u64,
+    pub skipped: u64,
+    /// The first problems per source (`osv:PyPI: PYSEC-…json: …`).
+    pub problems: Vec<String>,
+}
+
+/// Finds feed files under `paths` (files or directories).
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<FeedFile>, ImportError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let before = out.len();
+        walk(path, 0, &mut out)?;
+        if out.len() == before {
+            return Err(ImportError::NothingFound(path.clone()));
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    Ok(out)
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> ImportError + '_ {
+    move |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn walk(path: &Path, depth: usize, out: &mut Vec<FeedFile>) -> Result<(), ImportError> {
+    let meta = std::fs::symlink_metadata(path).map_err(io(path))?;
+    if meta.is_dir() {
+        if depth >= MAX_DEPTH {
+            return Ok(());
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(io(path))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for entry in entries {
+            walk(&entry, depth + 1, out)?;
+        }
+    } else if meta.is_file()
+        && let Some(kind) = detect(path)?
+    {
+        out.push(FeedFile {
+            kind,
+            name: source_name(kind, path),
+            location: path.display().to_string(),
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn parent_name(path: &Path) -> String {
+    path.parent().map(file_name).unwrap_or_default()
+}
+
+/// The source name for `db status`: the format plus what distinguishes files of one format.
+pub fn source_name(kind: FeedKind, path: &Path) -> String {
+    let name = file_name(path);
+    match kind {
+        FeedKind::OsvZip => {
+            let eco = if name == "all.zip" {
+                parent_name(path)
+            } else {
+                name.trim_end_matches(".zip")
+                    .trim_start_matches("osv-")
+                    .trim_end_matches("-all")
+                    .to_string()
+            };
+            format!("osv:{eco}")
+        }
+        FeedKind::AlpineSecdb => {
+            let stem = name.trim_end_matches(".json");
+            if stem.starts_with('v') {
+                format!("alpine-secdb:{}", stem.replacen('-', "/", 1))
+            } else {
+                format!("alpine-secdb:{}/{stem}", parent_name(path))
+            }
+        }
+        FeedKind::OsvRecord => format!("osv:{}", parent_name(path)),
+        other => other.label().to_string(),
+    }
+}
+
+/// Recognises a feed file from its name and first bytes; `None` for anything else.
+pub fn detect(path: &Path) -> Result<Option<FeedKind>, ImportError> {
+    let name = file_name(path);
+    // `data/CVE/list` as in the tracker repository, or `CVE.list` next to other feeds.
+    let list = match name.strip_suffix(".list") {
+        Some(stem) => Some(stem.to_string()),
+        None if name == "list" => Some(parent_name(path)),
+        None => None,
+    };
+    if let Some(list) = list {
+        return Ok(match list.as_str() {
+            "CVE" => Some(FeedKind::DebianCveList),
+            "DSA" => Some(FeedKind::DebianAdvisoryList("debian-dsa")),
+            "DLA" => Some(FeedKind::DebianAdvisoryList("debian-dla")),
+            "DTSA" => Some(FeedKind::DebianAdvisoryList("debian-dtsa")),
+            _ => None,
+        });
+    }
+    let mut head = Vec::with_capacity(8192);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(8192).read_to_end(&mut head))
+        .map_err(io(path))?;
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Ok(Some(FeedKind::OsvZip));
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return sniff_archive(path);
+    }
+    let text = String::from_utf8_lossy(&head);
+    if !text.trim_start().starts_with('{') || !name.ends_with(".json") {
+        return Ok(None);
+    }
+    Ok(
+        if text.contains("\"distroversion\"") || text.contains("\"secfixes\"") {
+            Some(FeedKind::AlpineSecdb)
+        } else if text.contains("\"releases\"") {
+            Some(FeedKind::DebianTracker)
+        } else if text.contains("\"id\"")
+            && (text.contains("\"affected\"")
+                || text.contains("\"modified\"")
+                || text.contains("\"schema_version\""))
+        {
+            Some(FeedKind::OsvRecord)
+        } else {
+            None
+        },
+    )
+}
+
+/// Tells the advisory archives apart by the paths of their first members.
+fn sniff_archive(path: &Path) -> Result<Option<FeedKind>, ImportError> {
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let Ok(entries) = archive.entries() else {
+        return Ok(None);
+    };
+    let mut yaml = false;
+    for entry in entries.take(2000) {
+        let Ok(entry) = entry else { break };
+        let Ok(p) = entry.path() else { continue };
+        let p = p.to_string_lossy();
+        let base = p.rsplit('/').next().unwrap_or_default();
+        if p.contains("crates/") && base.starts_with("RUSTSEC-") && base.ends_with(".md") {
+            return Ok(Some(FeedKind::RustsecArchive));
+        }
+        if p.contains("gems/") && base.ends_with(".yml") {
+            return Ok(Some(FeedKind::RubysecArchive));
+        }
+        if p.contains("vuln/npm/") && base.ends_with(".json") {
+            return Ok(Some(FeedKind::NodejsWgArchive));
+        }
+        yaml |= base.ends_with(".yaml") && p.matches('/').count() >= 2;
+    }
+    Ok(yaml.then_some(FeedKind::FriendsOfPhpArchive))
+}
+
+/// Parses one feed file.
+pub fn parse(kind: FeedKind, bytes: &[u8], file: &str) -> Result<Parsed, FeedError> {
+    let text =
+        || std::str::from_utf8(bytes).map_err(|e| FeedError::new(file, format!("not UTF-8: {e}")));
+    match kind {
+        FeedKind::DebianTracker => debian_tracker::parse(bytes, file),
+        FeedKind::DebianCveList => debian_list::parse_cve_list(text()?, file),
+        FeedKind::DebianAdvisoryList(source) => {
+            debian_list::parse_advisory_list(text()?, file, source)
+        }
+        FeedKind::AlpineSecdb => alpine_secdb::parse(bytes, file),
+        FeedKind::OsvZip => osv::parse_zip(bytes, file),
+        FeedKind::OsvRecord => osv::parse_record(bytes, file).map(|a| Parsed {
+            advisories: vec![a],
+            ..Parsed::default()
+        }),
+        FeedKind::RustsecArchive => rustsec::parse_tar_gz(bytes, file),
+        FeedKind::RubysecArchive => rubysec::parse_tar_gz(bytes, file),
+        FeedKind::FriendsOfPhpArchive => friendsofphp::parse_tar_gz(bytes, file),
+        FeedKind::NodejsWgArchive => nodejs_wg::parse_tar_gz(bytes, file),
+    }
+}
+
+fn read_feed(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FEED_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io(path))?;
+    if bytes.len() as u64 > MAX_FEED_BYTES {
+        return Err(FeedError::new(
+            path.display().to_string(),
+            format!("larger than {} MiB", MAX_FEED_BYTES >> 20),
+        )
+        .into());
+    }
+    Ok(bytes)
+}
+
+/// Parses `feeds` in parallel and writes them into a new database at `db`, replacing it only
+/// when every feed was read: any feed that fails leaves the previous database as it was.
+pub fn build(
+    db: &Path,
+    feeds: &[FeedFile],
+    built: &str,
+    on_parsed: &(dyn Fn(&FeedFile, &Parsed) + Sync),
+) -> Result<ImportSummary, ImportError> {
+    let parsed: Vec<Result<Parsed, ImportError>> = feeds
+        .par_iter()
+        .map(|feed| {
+            let bytes = read_feed(&feed.path)?;
+            let parsed = parse(feed.kind, &bytes, &feed.location)?;
+            on_parsed(feed, &parsed);
+            Ok(parsed)
+        })
+        .collect();
+    let mut builder = Builder::create(db)?;
+    let mut summary = ImportSummary::default();
+    for (feed, parsed) in feeds.iter().zip(parsed) {
+        let parsed = parsed?;
+        for advisory in &parsed.advisories {
+            builder.add(advisory)?;
+        }
+        let status = SourceStatus {
+            name: feed.name.clone(),
+            location: feed.location.clone(),
+            updated: built.to_string(),
+            advisories: parsed.advisories.len() as u64,
+            skipped: parsed.skipped as u64,
+        };
+        builder.add_source(&status)?;
+        summary.advisories += status.advisories;
+        summary.skipped += status.skipped;
+        summary.problems.extend(
+            parsed
+                .problems
+                .iter()
+                .take(5)
+                .map(|p| format!("{}: {p}", feed.name)),
+        );
+        summary.sources.push(status);
+    }
+    builder.finish(built)?;
+    Ok(summary)
+}

@@ -1,0 +1,229 @@
+//! `db update`: which feed files to download (upstream URLs by default, every base URL
+//! configurable for mirrors and tests), then the same import as `db import`.
+
+use std::path::{Path, PathBuf};
+
+use crate::fetch::{FetchError, FetchEvent, FetchJob, Fetcher};
+use crate::import::{self, FeedFile, FeedKind, ImportError, ImportSummary};
+
+pub const DEBIAN_TRACKER_URL: &str = "https://security-tracker.debian.org/tracker/data/json";
+pub const ALPINE_SECDB_URL: &str = "https://secdb.alpinelinux.org";
+pub const OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+pub const RUSTSEC_URL: &str =
+    "https://github.com/rustsec/advisory-db/archive/refs/heads/main.tar.gz";
+
+/// Alpine branches fetched by default (secdb publishes one directory per branch).
+pub const ALPINE_BRANCHES: &[&str] = &[
+    "v3.14", "v3.15", "v3.16", "v3.17", "v3.18", "v3.19", "v3.20", "v3.21", "v3.22", "edge",
+];
+
+/// OSV ecosystems fetched by default: the language ecosystems and the distributions OSV carries.
+pub const OSV_ECOSYSTEMS: &[&str] = &[
+    "PyPI",
+    "npm",
+    "crates.io",
+    "Go",
+    "Maven",
+    "RubyGems",
+    "Packagist",
+    "NuGet",
+    "Debian",
+    "Ubuntu",
+    "Alpine",
+    "Rocky Linux",
+    "AlmaLinux",
+];
+
+/// Where each source is downloaded from. An empty URL disables the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedUrls {
+    pub debian_tracker: String,
+    pub alpine_secdb: String,
+    pub alpine_branches: Vec<String>,
+    pub osv: String,
+    pub osv_ecosystems: Vec<String>,
+    pub rustsec: String,
+}
+
+impl Default for FeedUrls {
+    fn default() -> FeedUrls {
+        FeedUrls {
+            debian_tracker: DEBIAN_TRACKER_URL.into(),
+            alpine_secdb: ALPINE_SECDB_URL.into(),
+            alpine_branches: ALPINE_BRANCHES.iter().map(|s| s.to_string()).collect(),
+            osv: OSV_URL.into(),
+            osv_ecosystems: OSV_ECOSYSTEMS.iter().map(|s| s.to_string()).collect(),
+            rustsec: RUSTSEC_URL.into(),
+        }
+    }
+}
+
+/// One download and how to read it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub job: FetchJob,
+    pub kind: FeedKind,
+    pub name: String,
+}
+
+fn join(base: &str, path: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), path)
+}
+
+/// Percent-encodes the characters of an ecosystem name that cannot stand in a URL path.
+fn url_segment(s: &str) -> String {
+    s.replace('%', "%25").replace(' ', "%20")
+}
+
+/// Cache file names are plain: letters, digits, `.`, `-`, `_`.
+fn cache_segment(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+impl FeedUrls {
+    /// Every file to download.
+    pub fn plan(&self) -> Vec<Planned> {
+        let mut out = Vec::new();
+        let mut add = |url: String, cache: String, kind, name: String| {
+            out.push(Planned {
+                job: FetchJob {
+                    url,
+                    cache_name: cache,
+                },
+                kind,
+                name,
+            })
+        };
+        if !self.debian_tracker.is_empty() {
+            add(
+                self.debian_tracker.clone(),
+                "debian/tracker.json".into(),
+                FeedKind::DebianTracker,
+                "debian-tracker".into(),
+            );
+        }
+        if !self.alpine_secdb.is_empty() {
+            for branch in &self.alpine_branches {
+                for repo in ["main", "community"] {
+                    add(
+                        join(
+                            &self.alpine_secdb,
+                            &format!("{}/{repo}.json", url_segment(branch)),
+                        ),
+                        format!("alpine/{}-{repo}.json", cache_segment(branch)),
+                        FeedKind::AlpineSecdb,
+                        format!("alpine-secdb:{branch}/{repo}"),
+                    );
+                }
+            }
+        }
+        if !self.osv.is_empty() {
+            for eco in &self.osv_ecosystems {
+                add(
+                    join(&self.osv, &format!("{}/all.zip", url_segment(eco))),
+                    format!("osv/{}-all.zip", cache_segment(eco)),
+                    FeedKind::OsvZip,
+                    format!("osv:{eco}"),
+                );
+            }
+        }
+        if !self.rustsec.is_empty() {
+            add(
+                self.rustsec.clone(),
+                "rustsec/advisory-db.tar.gz".into(),
+                FeedKind::RustsecArchive,
+                "rustsec".into(),
+            );
+        }
+        out
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error("nothing to update: every source is disabled")]
+    NothingPlanned,
+}
+
+impl UpdateError {
+    pub fn is_input_error(&self) -> bool {
+        match self {
+            UpdateError::Fetch(_) => false,
+            UpdateError::Import(e) => e.is_input_error(),
+            UpdateError::NothingPlanned => true,
+        }
+    }
+}
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct UpdateSummary {
+    pub import: ImportSummary,
+    /// Files the server said were unchanged (HTTP 304).
+    pub not_modified: usize,
+    pub downloaded_bytes: u64,
+}
+
+/// Downloads every planned file into `cache_dir` and rebuilds the database at `db`. The first
+/// failed download or unreadable feed aborts the update; the previous database stays.
+pub fn update(
+    db: &Path,
+    fetcher: &Fetcher,
+    urls: &FeedUrls,
+    built: &str,
+    progress: &(dyn Fn(FetchEvent) + Sync),
+) -> Result<UpdateSummary, UpdateError> {
+    let planned = urls.plan();
+    if planned.is_empty() {
+        return Err(UpdateError::NothingPlanned);
+    }
+    let jobs: Vec<FetchJob> = planned.iter().map(|p| p.job.clone()).collect();
+    let mut summary = UpdateSummary::default();
+    let mut feeds = Vec::with_capacity(planned.len());
+    for (plan, result) in planned.iter().zip(fetcher.fetch_all(&jobs, progress)) {
+        let fetched = result?;
+        summary.not_modified += usize::from(fetched.not_modified);
+        if !fetched.not_modified {
+            summary.downloaded_bytes += fetched.bytes;
+        }
+        feeds.push(FeedFile {
+            kind: plan.kind,
+            name: plan.name.clone(),
+            location: plan.job.url.clone(),
+            path: fetched.path,
+        });
+    }
+    summary.import = import::build(db, &feeds, built, &|_, _| {})?;
+    Ok(summary)
+}
+
+/// The default database path: `$XDG_CACHE_HOME/seaworthy/vuln.db` (or `~/.cache/…`).
+pub fn default_db_path() -> PathBuf {
+    cache_dir().join("vuln.db")
+}
+
+/// Where downloaded feed files are kept between updates.
+pub fn default_feed_cache() -> PathBuf {
+    cache_dir().join("feeds")
+}
+
+fn cache_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("seaworthy")
+}

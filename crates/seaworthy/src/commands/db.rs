@@ -1,0 +1,358 @@
+//! `seaworthy db …`: update, import, export, status and search of the vulnerability database.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use seaworthy_vulndb::fetch::{FetchEvent, FetchOptions, Fetcher};
+use seaworthy_vulndb::import;
+use seaworthy_vulndb::store::{DbStatus, Store, StoreError};
+use seaworthy_vulndb::update::{self, FeedUrls};
+use seaworthy_vulndb::{Advisory, Status};
+
+use crate::cli::{
+    DbExportArgs, DbImportArgs, DbPathArgs, DbSearchArgs, DbStatusArgs, DbUpdateArgs, TableOrJson,
+};
+use crate::commands::sbom::{created_now, show_progress};
+use crate::config::{self, DbSection};
+use crate::progress::FeedBars;
+
+/// An error with the exit code it deserves: 2 for bad input, 3 for the machine or network.
+pub struct Failure {
+    pub error: anyhow::Error,
+    pub input: bool,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure {
+            error: e.into(),
+            input: true,
+        }
+    }
+}
+
+fn internal(e: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        error: e.into(),
+        input: false,
+    }
+}
+
+/// The `[db]` section and the directory paths in it are relative to.
+fn db_section(args: &DbPathArgs) -> Result<DbSection> {
+    let (file, path) = config::load_file(args.config.as_deref())?;
+    let mut db = file.db;
+    let base = path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    db.path = db.path.map(|p| base.join(p));
+    db.cache_dir = db.cache_dir.map(|p| base.join(p));
+    Ok(db)
+}
+
+/// `--db`, then `SEAWORTHY_DB` (both via clap), then `[db] path`, then the user cache dir.
+pub fn db_path(args: &DbPathArgs) -> Result<PathBuf> {
+    if let Some(p) = &args.path {
+        return Ok(p.clone());
+    }
+    Ok(db_section(args)?
+        .path
+        .unwrap_or_else(update::default_db_path))
+}
+
+pub fn open(args: &DbPathArgs) -> Result<Store, Failure> {
+    let path = db_path(args)?;
+    Store::open(&path).map_err(store_failure)
+}
+
+pub fn store_failure(e: StoreError) -> Failure {
+    let input = e.is_input_error();
+    Failure {
+        error: e.into(),
+        input,
+    }
+}
+
+pub fn run_update(args: &DbUpdateArgs) -> Result<String, Failure> {
+    let section = db_section(&args.db)?;
+    let db = db_path(&args.db)?;
+    let pick = |cli: &Option<String>, file: &Option<String>, default: String| {
+        cli.clone().or_else(|| file.clone()).unwrap_or(default)
+    };
+    let pick_list = |cli: &Vec<String>, file: &Option<Vec<String>>, default: Vec<String>| {
+        if !cli.is_empty() {
+            cli.clone()
+        } else {
+            file.clone().unwrap_or(default)
+        }
+    };
+    let defaults = FeedUrls::default();
+    let urls = FeedUrls {
+        debian_tracker: pick(
+            &args.debian_tracker_url,
+            &section.debian_tracker_url,
+            defaults.debian_tracker,
+        ),
+        alpine_secdb: pick(
+            &args.alpine_secdb_url,
+            &section.alpine_secdb_url,
+            defaults.alpine_secdb,
+        ),
+        alpine_branches: pick_list(
+            &args.alpine_branches,
+            &section.alpine_branches,
+            defaults.alpine_branches,
+        ),
+        osv: pick(&args.osv_url, &section.osv_url, defaults.osv),
+        osv_ecosystems: pick_list(
+            &args.osv_ecosystems,
+            &section.osv_ecosystems,
+            defaults.osv_ecosystems,
+        ),
+        rustsec: pick(&args.rustsec_url, &section.rustsec_url, defaults.rustsec),
+    };
+    let cache = args
+        .cache_dir
+        .clone()
+        .or(section.cache_dir)
+        .unwrap_or_else(update::default_feed_cache);
+    let fetcher = Fetcher::new(cache, FetchOptions::default()).map_err(internal)?;
+    let bars = show_progress(args.progress).then(FeedBars::new);
+    let progress = |event: FetchEvent| match &bars {
+        Some(b) => b.event(&event),
+        None => match &event {
+            FetchEvent::Finished { url, not_modified } => {
+                let what = if *not_modified {
+                    "unchanged"
+                } else {
+                    "downloaded"
+                };
+                eprintln!("seaworthy: {what} {url}");
+            }
+            FetchEvent::Retrying { url, reason, .. } => {
+                eprintln!("seaworthy: retrying {url}: {reason}");
+            }
+            _ => {}
+        },
+    };
+    let built = created_now();
+    let result = update::update(&db, &fetcher, &urls, &built, &progress);
+    if let Some(b) = &bars {
+        b.finish();
+    }
+    let summary = result.map_err(|e| {
+        let input = e.is_input_error();
+        Failure {
+            error: anyhow::Error::new(e).context(format!(
+                "update failed; the previous database (if any) at {} is unchanged",
+                db.display()
+            )),
+            input,
+        }
+    })?;
+    let mut out = format!(
+        "Updated {}: {} advisories from {} feeds ({} unchanged since the last update, {:.1} MiB downloaded)",
+        db.display(),
+        summary.import.advisories,
+        summary.import.sources.len(),
+        summary.not_modified,
+        summary.downloaded_bytes as f64 / (1 << 20) as f64
+    );
+    skipped_lines(&mut out, &summary.import);
+    Ok(out)
+}
+
+fn skipped_lines(out: &mut String, summary: &import::ImportSummary) {
+    if summary.skipped > 0 {
+        let _ = write!(
+            out,
+            "\n{} advisories could not be read and were skipped:",
+            summary.skipped
+        );
+        for p in &summary.problems {
+            let _ = write!(out, "\n  {p}");
+        }
+    }
+    out.push('\n');
+}
+
+pub fn run_import(args: &DbImportArgs) -> Result<String, Failure> {
+    let db = db_path(&args.db)?;
+    // A database written by `db export`: checked, then copied into place atomically.
+    if let [single] = args.paths.as_slice()
+        && single.is_file()
+        && is_sqlite(single)
+    {
+        Store::open(single).map_err(store_failure)?;
+        let dir = db.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))
+            .map_err(internal)?;
+        let temp = dir.join(format!(".import.{}.tmp", std::process::id()));
+        std::fs::copy(single, &temp)
+            .and_then(|_| std::fs::rename(&temp, &db))
+            .with_context(|| format!("cannot write {}", db.display()))
+            .map_err(internal)?;
+        return Ok(format!(
+            "Imported {} into {}\n",
+            single.display(),
+            db.display()
+        ));
+    }
+    let feeds = import::discover(&args.paths).map_err(import_failure)?;
+    let built = created_now();
+    let summary = import::build(&db, &feeds, &built, &|feed, parsed| {
+        eprintln!(
+            "seaworthy: read {} ({} advisories)",
+            feed.location,
+            parsed.advisories.len()
+        );
+    })
+    .map_err(import_failure)?;
+    let mut out = format!(
+        "Imported {} advisories from {} feed files into {}",
+        summary.advisories,
+        summary.sources.len(),
+        db.display()
+    );
+    skipped_lines(&mut out, &summary);
+    Ok(out)
+}
+
+fn import_failure(e: import::ImportError) -> Failure {
+    let input = e.is_input_error();
+    Failure {
+        error: anyhow::Error::new(e)
+            .context("import failed; the previous database (if any) is unchanged"),
+        input,
+    }
+}
+
+fn is_sqlite(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head == b"SQLite format 3\0"
+}
+
+pub fn run_export(args: &DbExportArgs) -> Result<String, Failure> {
+    let store = open(&args.db)?;
+    store.export(&args.file).map_err(store_failure)?;
+    Ok(format!(
+        "Exported {} to {}\n",
+        store.path().display(),
+        args.file.display()
+    ))
+}
+
+pub fn run_status(args: &DbStatusArgs) -> Result<String, Failure> {
+    let status = open(&args.db)?.status().map_err(store_failure)?;
+    Ok(match args.format {
+        TableOrJson::Json => serde_json::to_string_pretty(&status).map_err(internal)? + "\n",
+        TableOrJson::Table => status_table(&status),
+    })
+}
+
+fn status_table(s: &DbStatus) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Database        {}", s.path.display());
+    let _ = writeln!(out, "Schema version  {}", s.schema_version);
+    let _ = writeln!(out, "Built           {}", s.built);
+    let _ = writeln!(
+        out,
+        "Advisories      {} ({} affected-package entries)",
+        s.advisories, s.affected
+    );
+    let _ = writeln!(
+        out,
+        "\n{:<32} {:>10} {:>8}  {:<20}  location",
+        "source", "advisories", "skipped", "updated"
+    );
+    for src in &s.sources {
+        let _ = writeln!(
+            out,
+            "{:<32} {:>10} {:>8}  {:<20}  {}",
+            src.name, src.advisories, src.skipped, src.updated, src.location
+        );
+    }
+    out
+}
+
+pub fn run_search(args: &DbSearchArgs) -> Result<String, Failure> {
+    let store = open(&args.db)?;
+    let found = store
+        .search(&args.query, args.limit)
+        .map_err(store_failure)?;
+    if args.format == TableOrJson::Json {
+        return Ok(serde_json::to_string_pretty(&found).map_err(internal)? + "\n");
+    }
+    if found.is_empty() {
+        return Ok(format!("No advisory matches `{}`.\n", args.query));
+    }
+    let mut out = String::new();
+    for a in &found {
+        advisory_text(&mut out, a);
+    }
+    Ok(out)
+}
+
+fn advisory_text(out: &mut String, a: &Advisory) {
+    let _ = write!(out, "{} ({})", a.id, a.source);
+    if !a.aliases.is_empty() {
+        let _ = write!(out, "  aka {}", a.aliases.join(", "));
+    }
+    out.push('\n');
+    if let Some(s) = &a.summary {
+        let _ = writeln!(out, "  {s}");
+    }
+    if let Some(w) = &a.withdrawn {
+        let _ = writeln!(out, "  withdrawn {w}");
+    }
+    for r in &a.ratings {
+        let _ = writeln!(out, "  rating {:?}: {}", r.kind, r.value);
+    }
+    for af in &a.affected {
+        let what = match af.status {
+            Status::Affected => {
+                let fixed: Vec<String> = af
+                    .ranges
+                    .iter()
+                    .flat_map(|r| match r {
+                        seaworthy_vulndb::Range::Events { events, .. } => events
+                            .iter()
+                            .filter_map(|e| match e {
+                                seaworthy_vulndb::Event::Fixed(v) => Some(format!("fixed {v}")),
+                                seaworthy_vulndb::Event::LastAffected(v) => {
+                                    Some(format!("last affected {v}"))
+                                }
+                                _ => None,
+                            })
+                            .collect::<Vec<_>>(),
+                        seaworthy_vulndb::Range::Requirements {
+                            affected,
+                            unaffected,
+                            ..
+                        } => affected
+                            .iter()
+                            .map(|a| format!("affected {a}"))
+                            .chain(unaffected.iter().map(|u| format!("unaffected {u}")))
+                            .collect(),
+                    })
+                    .collect();
+                if fixed.is_empty() {
+                    "affected".to_string()
+                } else {
+                    fixed.join("; ")
+                }
+            }
+            other => format!("{other:?}").to_lowercase(),
+        };
+        let _ = writeln!(out, "  {} {}: {what}", af.ecosystem, af.package);
+    }
+    out.push('\n');
+}

@@ -1,0 +1,98 @@
+//! `seaworthy image REF`: inventory the image, match every package against the vulnerability
+//! database, report, and gate on `--fail-on`.
+
+use seaworthy_core::Severity;
+use seaworthy_image::{ImageError, load};
+use seaworthy_inventory::all_catalogers;
+use seaworthy_vulndb::LayerRef;
+use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_packages};
+
+use crate::cli::ImageScanArgs;
+use crate::commands::db::{self, Failure};
+use crate::commands::sbom::{load_options, show_progress};
+use crate::config;
+use crate::progress::LayerBar;
+
+pub struct Outcome {
+    pub image: seaworthy_image::Image,
+    pub inventory: seaworthy_inventory::Inventory,
+    pub result: MatchResult,
+    pub db: seaworthy_vulndb::DbSummary,
+    pub fail_on: Severity,
+}
+
+fn image_failure(e: ImageError) -> Failure {
+    let input = e.is_input_error();
+    Failure {
+        error: e.into(),
+        input,
+    }
+}
+
+pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
+    let (file, _) = config::load_file(args.db.config.as_deref())?;
+    // Open the database first: without one there is nothing to scan against.
+    let store = db::open(&args.db)?;
+    let status = store.status().map_err(db::store_failure)?;
+    let catalogers = all_catalogers();
+    let bar = show_progress(args.progress).then(LayerBar::new);
+    let none = seaworthy_image::NoProgress;
+    let progress: &dyn seaworthy_image::Progress = match &bar {
+        Some(b) => b,
+        None => &none,
+    };
+    let opts = load_options(&args.image, &catalogers, progress);
+    let image = load(&args.image.image, &opts);
+    if let Some(b) = &bar {
+        b.finish();
+    }
+    let image = image.map_err(image_failure)?;
+    let inventory = catalogers.catalog(&image.fs);
+    let layers: Vec<LayerRef> = image
+        .info
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(index, l)| LayerRef {
+            index,
+            diff_id: l
+                .diff_id
+                .as_ref()
+                .or(l.digest.as_ref())
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            created_by: l.history.as_ref().and_then(|h| h.created_by.clone()),
+        })
+        .collect();
+    let options = MatchOptions {
+        ignore_unfixed: args.ignore_unfixed || file.image.ignore_unfixed,
+    };
+    let input = MatchInput {
+        os: inventory.os.as_ref(),
+        packages: &inventory.packages,
+        layers: &layers,
+    };
+    let mut result = match_packages(&store, &input, options).map_err(db::store_failure)?;
+    if !args.severity.is_empty() {
+        result
+            .matches
+            .retain(|m| args.severity.contains(&m.severity));
+    }
+    let db = seaworthy_vulndb::DbSummary {
+        schema_version: status.schema_version,
+        built: status.built,
+        sources: status.sources.iter().map(|s| s.name.clone()).collect(),
+    };
+    let fail_on = args
+        .fail_on
+        .or(file.image.fail_on)
+        .or(file.fail_on)
+        .unwrap_or(Severity::High);
+    Ok(Outcome {
+        image,
+        inventory,
+        result,
+        db,
+        fail_on,
+    })
+}
