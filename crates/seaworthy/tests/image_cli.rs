@@ -1,0 +1,210 @@
+//! `seaworthy db` and `seaworthy image` end to end: a database imported from the vulndb fixtures
+//! (real advisories), an image the test builds, exit codes and formats.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+#[path = "../../seaworthy-image/tests/support/image_util.rs"]
+mod image_util;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use image_util::{Blob, Layer, oci_layout};
+
+const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
+
+fn vulndb_testdata(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../seaworthy-vulndb/testdata")
+        .join(rel)
+}
+
+fn run(args: &[&str], home: &Path) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).env_remove("NO_COLOR");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("SEAWORTHY_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("XDG_CACHE_HOME", home.join("cache"))
+        .env("HOME", home)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .current_dir(home);
+    cmd.output().expect("run seaworthy")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Base layer: the real bookworm status; app layer: the `py` 1.11.0 Python package.
+fn image(dir: &Path) -> String {
+    let base = Layer::new()
+        .file(
+            "etc/os-release",
+            &std::fs::read(vulndb_testdata("bookworm/os-release")).unwrap(),
+        )
+        .file(
+            "var/lib/dpkg/status",
+            &std::fs::read(vulndb_testdata("bookworm/status")).unwrap(),
+        );
+    let app = Layer::new().file(
+        "usr/lib/python3/dist-packages/py-1.11.0.dist-info/METADATA",
+        b"Metadata-Version: 2.1\nName: py\nVersion: 1.11.0\n",
+    );
+    let layout = dir.join("oci");
+    oci_layout(
+        &layout,
+        &[Blob::gzip(base.tar()), Blob::gzip(app.tar())],
+        "latest",
+    );
+    format!("oci-dir:{}", layout.display())
+}
+
+fn import(home: &Path) -> String {
+    let db = home.join("vuln.db");
+    let cve = vulndb_testdata("debian/excerpts/CVE.list");
+    let py = vulndb_testdata("osv/PYSEC-2022-42969.json");
+    let out = run(
+        &[
+            "db",
+            "import",
+            cve.to_str().unwrap(),
+            py.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        home,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    db.to_str().unwrap().to_string()
+}
+
+#[test]
+fn without_a_database_it_says_how_to_get_one() {
+    let home = tempfile::tempdir().unwrap();
+    let img = image(home.path());
+    let out = run(&["image", &img], home.path());
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("seaworthy db update") && err.contains("db import"),
+        "{err}"
+    );
+}
+
+#[test]
+fn image_findings_with_layers_statuses_and_exit_codes() {
+    let home = tempfile::tempdir().unwrap();
+    let db = import(home.path());
+    let img = image(home.path());
+
+    let out = run(&["image", &img, "--db", &db, "-f", "json"], home.path());
+    assert_eq!(code(&out), 0, "nothing at or above high: {}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let matches = doc["matches"].as_array().unwrap();
+    let ids: Vec<&str> = matches.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["CVE-2022-42969", "CVE-2026-27171"], "{doc:#}");
+    let py = &matches[0];
+    assert_eq!(py["package"]["name"], "py");
+    assert_eq!(py["status"], "affected");
+    assert_eq!(py["package"]["layer"]["index"], 1);
+    assert!(
+        py["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "PYSEC-2022-42969")
+    );
+    let zlib = &matches[1];
+    assert_eq!(zlib["package"]["name"], "zlib1g");
+    assert_eq!(zlib["status"], "no_dsa");
+    assert_eq!(zlib["package"]["layer"]["index"], 0);
+    assert_eq!(zlib["package"]["path"], "/var/lib/dpkg/status");
+
+    // Gating: both are unrated (medium).
+    let out = run(
+        &["image", &img, "--db", &db, "--fail-on", "medium"],
+        home.path(),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("CVE-2026-27171") && table.contains("zlib1g"),
+        "{table}"
+    );
+    assert!(!table.contains('\u{1b}'), "no color into a pipe");
+    // --ignore-unfixed: neither has a fixed version.
+    let out = run(
+        &[
+            "image",
+            &img,
+            "--db",
+            &db,
+            "--fail-on",
+            "medium",
+            "--ignore-unfixed",
+            "-f",
+            "json",
+        ],
+        home.path(),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["matches"].as_array().unwrap().is_empty());
+    assert_eq!(doc["summary"]["ignored_unfixed"], 2);
+    // SARIF parses and names both rules.
+    let out = run(&["image", &img, "--db", &db, "-f", "sarif"], home.path());
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn db_status_search_export_and_reimport() {
+    let home = tempfile::tempdir().unwrap();
+    let db = import(home.path());
+    let out = run(&["db", "status", "--db", &db, "-f", "json"], home.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["schema_version"], 1);
+    assert_eq!(status["advisories"], 10); // 9 CVE-list entries with packages + 1 OSV record
+
+    let out = run(
+        &["db", "search", "GHSA-w596-4wvx-j9j6", "--db", &db],
+        home.path(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("PYSEC-2022-42969") && text.contains("last affected 1.11.0"),
+        "{text}"
+    );
+    let out = run(&["db", "search", "zlib", "--db", &db], home.path());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("CVE-2026-27171"));
+
+    let exported = home.path().join("portable.db");
+    let out = run(
+        &["db", "export", exported.to_str().unwrap(), "--db", &db],
+        home.path(),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Import into the default location (XDG cache), then scan without --db.
+    let out = run(&["db", "import", exported.to_str().unwrap()], home.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(home.path().join("cache/seaworthy/vuln.db").is_file());
+    let out = run(&["db", "status"], home.path());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("debian-cve-list"));
+
+    // Not a feed: exit 2, the database stays.
+    let junk = home.path().join("junk.txt");
+    std::fs::write(&junk, "hello").unwrap();
+    let out = run(
+        &["db", "import", junk.to_str().unwrap(), "--db", &db],
+        home.path(),
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(Path::new(&db).is_file());
+}
