@@ -4,7 +4,9 @@
 //! merged through their aliases into one [`VulnMatch`].
 
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
 use std::rc::Rc;
 
 use seaworthy_core::Severity;
@@ -13,7 +15,7 @@ use seaworthy_inventory::{Ecosystem, OsInfo, Package};
 use crate::ecosystem::{self, Scheme};
 use crate::findings::{CvssScore, LayerRef, MatchStatus, MatchedPackage, VulnMatch};
 use crate::model::{Advisory, Affected, Event, Range, RatingKind, Status};
-use crate::store::{Store, StoreError};
+use crate::store::{AffectedRow, Store, StoreError};
 use crate::{cvss, ranges};
 
 /// What to match.
@@ -281,18 +283,57 @@ struct Hit {
     verdict: Verdict,
 }
 
-/// Matches every package of `input` against `store`.
+/// Matches every package of `input` against `store`, in parallel over packages (each worker
+/// thread reads through its own connection).
 pub fn match_packages(
     store: &Store,
     input: &MatchInput<'_>,
     options: MatchOptions,
 ) -> Result<MatchResult, StoreError> {
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = input.packages.len().div_ceil(threads).max(64);
+    if input.packages.len() <= chunk {
+        return match_chunk(store, input.packages, input, options);
+    }
+    let path = store.path();
+    let parts: Vec<Result<MatchResult, StoreError>> = input
+        .packages
+        .par_chunks(chunk)
+        .map(|packages| match_chunk(&Store::open(path)?, packages, input, options))
+        .collect();
+    let mut result = MatchResult::default();
+    let mut not_matched: BTreeMap<String, usize> = BTreeMap::new();
+    let mut range_errors = BTreeSet::new();
+    for part in parts {
+        let part = part?;
+        result.matches.extend(part.matches);
+        result.ignored_unfixed += part.ignored_unfixed;
+        result.packages_matched += part.packages_matched;
+        for (reason, n) in part.not_matched {
+            *not_matched.entry(reason).or_default() += n;
+        }
+        range_errors.extend(part.range_errors);
+    }
+    result
+        .matches
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    result.not_matched = not_matched.into_iter().collect();
+    result.range_errors = range_errors.into_iter().collect();
+    Ok(result)
+}
+
+fn match_chunk(
+    store: &Store,
+    packages: &[Package],
+    input: &MatchInput<'_>,
+    options: MatchOptions,
+) -> Result<MatchResult, StoreError> {
     let mut result = MatchResult::default();
     let mut heads: HashMap<i64, Rc<Advisory>> = HashMap::new();
+    let mut scores = Scores::new();
     let mut not_matched: HashMap<String, usize> = HashMap::new();
     let mut range_errors = BTreeSet::new();
-    let mut out = Vec::new();
-    for p in input.packages {
+    for p in packages {
         let query = match query_for(input.os, p) {
             Ok(q) => q,
             Err(reason) => {
@@ -301,50 +342,44 @@ pub fn match_packages(
             }
         };
         result.packages_matched += 1;
-        let rows = store.affected(&query.ecosystem, &query.name)?;
         let mut hits = Vec::new();
         let mut covered = BTreeSet::new();
-        for row in rows {
+        for row in store.affected(&query.ecosystem, &query.name)? {
             covered.insert(row.advisory);
-            let head = advisory_head(store, &mut heads, row.advisory)?;
             judge_into(
+                store,
+                &mut heads,
                 &mut hits,
                 &mut range_errors,
-                head,
-                row.affected,
+                row,
                 &query.version,
                 false,
-            );
+            )?;
         }
         if let Some(fallback) = &query.fallback {
             for row in store.affected(fallback, &query.name)? {
-                if covered.contains(&row.advisory) {
-                    continue;
+                if !covered.contains(&row.advisory) {
+                    judge_into(
+                        store,
+                        &mut heads,
+                        &mut hits,
+                        &mut range_errors,
+                        row,
+                        &query.version,
+                        true,
+                    )?;
                 }
-                let head = advisory_head(store, &mut heads, row.advisory)?;
-                judge_into(
-                    &mut hits,
-                    &mut range_errors,
-                    head,
-                    row.affected,
-                    &query.version,
-                    true,
-                );
             }
         }
-        for m in merge(p, &query, hits, input.layers) {
+        for m in merge(p, &query, hits, input.layers, &mut scores) {
             if options.ignore_unfixed && !m.status.has_fix() {
                 result.ignored_unfixed += 1;
             } else {
-                out.push(m);
+                result.matches.push(m);
             }
         }
     }
-    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    result.matches = out;
-    let mut not_matched: Vec<_> = not_matched.into_iter().collect();
-    not_matched.sort();
-    result.not_matched = not_matched;
+    result.not_matched = not_matched.into_iter().collect();
     result.range_errors = range_errors.into_iter().collect();
     Ok(result)
 }
@@ -362,38 +397,41 @@ fn advisory_head(
     Ok(a)
 }
 
+/// Judges one stored entry; the advisory itself is read (once per run) only for a hit.
 fn judge_into(
+    store: &Store,
+    heads: &mut HashMap<i64, Rc<Advisory>>,
     hits: &mut Vec<Hit>,
     errors: &mut BTreeSet<String>,
-    advisory: Rc<Advisory>,
-    affected: Affected,
+    row: AffectedRow,
     version: &str,
     from_unstable: bool,
-) {
-    if advisory.withdrawn.is_some() {
-        return;
+) -> Result<(), StoreError> {
+    let verdict = judge(&row.affected, version);
+    if matches!(verdict, Ok(None)) {
+        return Ok(());
     }
-    let verdict = match judge(&affected, version) {
+    let advisory = advisory_head(store, heads, row.advisory)?;
+    if advisory.withdrawn.is_some() {
+        return Ok(());
+    }
+    let mut affected = row.affected;
+    let verdict = match verdict {
         Ok(Some(v)) => v,
-        Ok(None) => return,
+        Ok(None) => return Ok(()),
         Err(e) => {
             errors.insert(format!("{}: {e}", advisory.id));
-            return;
+            return Ok(());
         }
     };
     // Unstable's fix is not this release's fix: the release stays open until it ships one.
     let verdict = match (from_unstable, verdict) {
         (true, Verdict { fixed: Some(v), .. }) => {
-            let mut affected = affected;
             affected.note = Some(format!("fixed in unstable ({v}), not yet in this release"));
-            return hits.push(Hit {
-                advisory,
-                affected,
-                verdict: Verdict {
-                    status: MatchStatus::Unfixed,
-                    fixed: None,
-                },
-            });
+            Verdict {
+                status: MatchStatus::Unfixed,
+                fixed: None,
+            }
         }
         (_, v) => v,
     };
@@ -402,10 +440,20 @@ fn judge_into(
         affected,
         verdict,
     });
+    Ok(())
 }
 
 /// Groups hits whose ids overlap (union-find over ids and aliases) into one match each.
-fn merge(p: &Package, query: &Query, hits: Vec<Hit>, layers: &[LayerRef]) -> Vec<VulnMatch> {
+/// CVSS scores by vector, computed once per run.
+type Scores = HashMap<String, Option<cvss::Score>>;
+
+fn merge(
+    p: &Package,
+    query: &Query,
+    hits: Vec<Hit>,
+    layers: &[LayerRef],
+    scores: &mut Scores,
+) -> Vec<VulnMatch> {
     let n = hits.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -448,7 +496,7 @@ fn merge(p: &Package, query: &Query, hits: Vec<Hit>, layers: &[LayerRef]) -> Vec
     let scheme = Scheme::of(&query.ecosystem);
     groups
         .into_values()
-        .map(|group| build_match(&group, package.clone(), scheme, p.ecosystem.is_os()))
+        .map(|group| build_match(&group, package.clone(), scheme, p.ecosystem.is_os(), scores))
         .collect()
 }
 
@@ -477,6 +525,7 @@ fn build_match(
     package: MatchedPackage,
     scheme: Option<Scheme>,
     os_package: bool,
+    scores: &mut Scores,
 ) -> VulnMatch {
     let ids: BTreeSet<String> = group
         .iter()
@@ -509,7 +558,10 @@ fn build_match(
             if matches!(r.kind, RatingKind::Label) || cvss.iter().any(|c| c.vector == r.value) {
                 continue;
             }
-            if let Some(s) = cvss::score(&r.value) {
+            let score = scores
+                .entry(r.value.clone())
+                .or_insert_with(|| cvss::score(&r.value));
+            if let Some(s) = score.clone() {
                 cvss.push(CvssScore {
                     version: s.version,
                     vector: r.value.clone(),

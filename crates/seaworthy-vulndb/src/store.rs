@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::model::{Advisory, Affected};
 
 /// Bumped whenever tables or the JSON stored in them change shape.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -21,11 +21,12 @@ CREATE TABLE advisories (
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, source TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE ids (id TEXT NOT NULL, advisory INTEGER NOT NULL);
 CREATE TABLE affected (
-    advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL, body TEXT NOT NULL);
+    ecosystem TEXT NOT NULL, package TEXT NOT NULL, advisory INTEGER NOT NULL, seq INTEGER NOT NULL,
+    body TEXT NOT NULL, PRIMARY KEY (ecosystem, package, advisory, seq)) WITHOUT ROWID;
 ";
 
 const INDEXES: &str = "
-CREATE INDEX affected_package ON affected (ecosystem, package);
+CREATE INDEX affected_advisory ON affected (advisory);
 CREATE INDEX ids_id ON ids (id COLLATE NOCASE);
 CREATE INDEX affected_name ON affected (package COLLATE NOCASE);
 ";
@@ -118,11 +119,24 @@ impl Store {
         if !path.is_file() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
+        // A database is never changed in place (updates rename a new file over it), so it can be
+        // opened immutable: no locks, no change checks. Pages are read through mmap.
+        let uri = format!(
+            "file:{}?immutable=1",
+            path.to_string_lossy()
+                .replace('%', "%25")
+                .replace('?', "%3f")
+                .replace('#', "%23")
+        );
         let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(sql(path))?;
+        conn.execute_batch("PRAGMA mmap_size = 1073741824;")
+            .map_err(sql(path))?;
         let invalid = |what: String| StoreError::Invalid {
             path: path.to_path_buf(),
             what,
@@ -217,10 +231,13 @@ impl Store {
             .map_err(sql(&self.path))?;
         rows.into_iter()
             .map(|(advisory, body)| {
-                let affected = serde_json::from_str(&body).map_err(|e| StoreError::Invalid {
-                    path: self.path.clone(),
-                    what: format!("affected row of advisory {advisory}: {e}"),
-                })?;
+                let mut affected: Affected =
+                    serde_json::from_str(&body).map_err(|e| StoreError::Invalid {
+                        path: self.path.clone(),
+                        what: format!("affected row of advisory {advisory}: {e}"),
+                    })?;
+                affected.ecosystem = ecosystem.to_string();
+                affected.package = package.to_string();
                 Ok(AffectedRow { advisory, affected })
             })
             .collect()
@@ -269,14 +286,24 @@ impl Store {
             let mut advisory = self.advisory(row)?;
             let mut stmt = self
                 .conn
-                .prepare_cached("SELECT body FROM affected WHERE advisory = ?1")
+                .prepare_cached(
+                    "SELECT ecosystem, package, body FROM affected WHERE advisory = ?1 ORDER BY seq",
+                )
                 .map_err(sql(&self.path))?;
             let bodies = stmt
-                .query_map([row], |r| r.get::<_, String>(0))
+                .query_map([row], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
                 .map_err(sql(&self.path))?;
-            for body in bodies {
-                if let Ok(affected) = serde_json::from_str(&body) {
+            for (ecosystem, package, body) in bodies {
+                if let Ok(mut affected) = serde_json::from_str::<Affected>(&body) {
+                    affected.ecosystem = ecosystem;
+                    affected.package = package;
                     advisory.affected.push(affected);
                 }
             }
@@ -393,15 +420,16 @@ impl Builder {
             ids.execute(params![id, row]).map_err(sql(&temp))?;
         }
         let mut affected = conn
-            .prepare_cached("INSERT INTO affected VALUES (?1, ?2, ?3, ?4)")
+            .prepare_cached("INSERT INTO affected VALUES (?1, ?2, ?3, ?4, ?5)")
             .map_err(sql(&temp))?;
-        for a in &advisory.affected {
+        for (seq, a) in advisory.affected.iter().enumerate() {
             affected
                 .execute(params![
-                    row,
                     a.ecosystem,
                     a.package,
-                    to_json(a, &temp, &advisory.id)?
+                    row,
+                    seq as i64,
+                    to_json(&keyless(a), &temp, &advisory.id)?
                 ])
                 .map_err(sql(&temp))?;
         }
@@ -440,6 +468,15 @@ impl Drop for Builder {
             drop(conn);
             let _ = std::fs::remove_file(&self.temp);
         }
+    }
+}
+
+/// The stored body leaves out the key columns (ecosystem, package); readers put them back.
+fn keyless(a: &Affected) -> Affected {
+    Affected {
+        ecosystem: String::new(),
+        package: String::new(),
+        ..a.clone()
     }
 }
 
