@@ -182,7 +182,7 @@ struct Region {
 }
 
 /// SARIF `level` of a severity.
-fn level(s: Severity) -> &'static str {
+pub(crate) fn level(s: Severity) -> &'static str {
     match s {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
@@ -420,7 +420,7 @@ fn artifact(path: &str) -> ArtifactLocation {
 
 /// Percent-encodes what may not appear in a URI path. In a relative reference `:` is encoded
 /// too, so that `a:b/Dockerfile` is not read as a scheme.
-fn encode_path(p: &str, relative: bool) -> String {
+pub(crate) fn encode_path(p: &str, relative: bool) -> String {
     let mut out = String::with_capacity(p.len());
     for b in p.bytes() {
         let keep = b.is_ascii_alphanumeric()

@@ -93,7 +93,11 @@ fn layer_digest(image: &ImageInfo, location: &PackageLocation) -> String {
 /// The command that created a layer on one line, without the shell Docker records around it
 /// (`/bin/sh -c #(nop) `, `/bin/sh -c `, ` # buildkit`); `None` when the history does not say.
 fn layer_command(layer: &LayerInfo) -> Option<String> {
-    let created_by = layer.history.as_ref()?.created_by.as_deref()?;
+    clean_created_by(layer.history.as_ref()?.created_by.as_deref()?)
+}
+
+/// A history `created_by` on one line without the shell wrapper; `None` when nothing is left.
+pub(crate) fn clean_created_by(created_by: &str) -> Option<String> {
     let cmd = match created_by.split_once("/bin/sh -c #(nop) ") {
         Some((_, rest)) => rest.to_string(),
         None => created_by.replacen("/bin/sh -c ", "", 1),

@@ -172,19 +172,6 @@ fn short_digest(digest: &str) -> String {
     hex.chars().take(12).collect()
 }
 
-/// The command that created a layer on one line, without the shell Docker records around it
-/// (`/bin/sh -c #(nop) `, `/bin/sh -c `, ` # buildkit`); `None` when empty. The same cleanup as
-/// the SBOM table's.
-fn layer_command(created_by: &str) -> Option<String> {
-    let cmd = match created_by.split_once("/bin/sh -c #(nop) ") {
-        Some((_, rest)) => rest.to_string(),
-        None => created_by.replacen("/bin/sh -c ", "", 1),
-    };
-    let cmd = cmd.trim().trim_end_matches("# buildkit");
-    let cmd = cmd.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!cmd.is_empty()).then_some(cmd)
-}
-
 /// `s` cut to `max` characters, the last one `…` when anything was cut.
 fn cut(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -228,15 +215,17 @@ mod tests {
         assert_eq!(short_digest("sha256:0123456789abcdef"), "0123456789ab");
         assert_eq!(short_digest("abc"), "abc");
         assert_eq!(
-            layer_command("/bin/sh -c #(nop) ADD file:abc in / ").as_deref(),
+            crate::sbom::clean_created_by("/bin/sh -c #(nop) ADD file:abc in / ").as_deref(),
             Some("ADD file:abc in /")
         );
         assert_eq!(
-            layer_command("RUN /bin/sh -c apt-get update &&\n  apt-get install -y x # buildkit")
-                .as_deref(),
+            crate::sbom::clean_created_by(
+                "RUN /bin/sh -c apt-get update &&\n  apt-get install -y x # buildkit"
+            )
+            .as_deref(),
             Some("RUN apt-get update && apt-get install -y x")
         );
-        assert_eq!(layer_command(" # buildkit"), None);
+        assert_eq!(crate::sbom::clean_created_by(" # buildkit"), None);
         assert_eq!(cut("abcdefg", 6), "abcde…");
         assert_eq!(cut("ééé", 3), "ééé");
     }

@@ -13,6 +13,7 @@ use seaworthy_vulndb::{MatchStatus, VulnMatch};
 use serde::Serialize;
 
 use super::VulnReportInput;
+use crate::sarif::{encode_path as encode_uri_path, level};
 use crate::text::fnv1a64;
 
 const SCHEMA: &str =
@@ -179,15 +180,6 @@ struct Region {
 struct LogicalLocation {
     fully_qualified_name: String,
     kind: &'static str,
-}
-
-/// SARIF `level` of a severity.
-fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low | Severity::Info => "note",
-    }
 }
 
 pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
@@ -383,38 +375,10 @@ fn result(input: &VulnReportInput<'_>, m: &VulnMatch, rule_index: usize) -> Sari
     }
 }
 
-/// A path in the image as a relative URI reference: percent-encodes what may not appear in a
-/// URI path, and `:` so that the first segment is never read as a scheme.
+/// A path in the image as a relative URI reference (`:` encoded so that the first segment is
+/// never read as a scheme).
 fn encode_path(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for b in p.bytes() {
-        let keep = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'/'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b'@'
-            );
-        if keep {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    encode_uri_path(p, true)
 }
 
 #[cfg(test)]

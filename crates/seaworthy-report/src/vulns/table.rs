@@ -25,7 +25,8 @@ use anstyle::{AnsiColor, Effects, Style};
 use seaworthy_core::Severity;
 use seaworthy_vulndb::{MatchStatus, VulnMatch};
 
-use super::{VulnReportInput, counts, cut, layer_command, os_name, short_digest};
+use super::{VulnReportInput, counts, cut, os_name, short_digest};
+use crate::sbom::clean_created_by;
 use crate::text::{count, terminal_safe};
 
 const HEADERS: [&str; 7] = [
@@ -265,7 +266,7 @@ fn row(m: &VulnMatch) -> Row {
             if !digest.is_empty() {
                 let _ = write!(cell, " {digest}");
             }
-            if let Some(cmd) = l.created_by.as_deref().and_then(layer_command) {
+            if let Some(cmd) = l.created_by.as_deref().and_then(clean_created_by) {
                 let _ = write!(cell, " {}", cut(&cmd, MAX_COMMAND));
             }
             cell
