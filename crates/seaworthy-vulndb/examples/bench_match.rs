@@ -5,6 +5,10 @@
 
 use std::time::Instant;
 
+// The allocator the seaworthy binary uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use seaworthy_inventory::{Ecosystem, OsInfo, Package};
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, match_packages};
 use seaworthy_vulndb::store::Store;

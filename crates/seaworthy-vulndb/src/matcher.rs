@@ -6,8 +6,9 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rayon::prelude::*;
 use std::rc::Rc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use seaworthy_core::Severity;
 use seaworthy_inventory::{Ecosystem, OsInfo, Package};
@@ -283,29 +284,57 @@ struct Hit {
     verdict: Verdict,
 }
 
-/// Matches every package of `input` against `store`, in parallel over packages (each worker
-/// thread reads through its own connection).
+/// Matches every package of `input` against `store`, in parallel: one worker per thread, each
+/// with its own read connection and advisory cache, takes small batches of packages in turn so
+/// that a few packages with many advisories do not leave the other threads idle.
 pub fn match_packages(
     store: &Store,
     input: &MatchInput<'_>,
     options: MatchOptions,
 ) -> Result<MatchResult, StoreError> {
-    let threads = rayon::current_num_threads().max(1);
-    let chunk = input.packages.len().div_ceil(threads).max(64);
-    if input.packages.len() <= chunk {
-        return match_chunk(store, input.packages, input, options);
+    const BATCH: usize = 16;
+    let threads = rayon::current_num_threads()
+        .min(input.packages.len().div_ceil(BATCH * 4))
+        .max(1);
+    if threads == 1 {
+        let mut worker = Worker::new(store, input, options);
+        worker.packages(input.packages)?;
+        return Ok(worker.finish());
     }
+    let next = AtomicUsize::new(0);
+    let parts = Mutex::new(Vec::with_capacity(threads));
+    let work = |store: &Store| -> Result<MatchResult, StoreError> {
+        let mut worker = Worker::new(store, input, options);
+        loop {
+            let start = next.fetch_add(BATCH, AtomicOrdering::Relaxed);
+            let Some(batch) = input.packages.get(start..) else {
+                break;
+            };
+            worker.packages(&batch[..batch.len().min(BATCH)])?;
+        }
+        Ok(worker.finish())
+    };
     let path = store.path();
-    let parts: Vec<Result<MatchResult, StoreError>> = input
-        .packages
-        .par_chunks(chunk)
-        .map(|packages| match_chunk(&Store::open(path)?, packages, input, options))
-        .collect();
+    rayon::in_place_scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(|_| {
+                let part = Store::open(path).and_then(|own| work(&own));
+                parts.lock().unwrap_or_else(|e| e.into_inner()).push(part);
+            });
+        }
+        let part = work(store);
+        parts.lock().unwrap_or_else(|e| e.into_inner()).push(part);
+    });
+    let parts = parts.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut result = MatchResult::default();
     let mut not_matched: BTreeMap<String, usize> = BTreeMap::new();
     let mut range_errors = BTreeSet::new();
+    let mut all = Vec::with_capacity(parts.len());
     for part in parts {
-        let part = part?;
+        all.push(part?);
+    }
+    result.matches = Vec::with_capacity(all.iter().map(|p| p.matches.len()).sum());
+    for part in all {
         result.matches.extend(part.matches);
         result.ignored_unfixed += part.ignored_unfixed;
         result.packages_matched += part.packages_matched;
@@ -316,72 +345,97 @@ pub fn match_packages(
     }
     result
         .matches
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.not_matched = not_matched.into_iter().collect();
     result.range_errors = range_errors.into_iter().collect();
     Ok(result)
 }
 
-fn match_chunk(
-    store: &Store,
-    packages: &[Package],
-    input: &MatchInput<'_>,
+/// The matching state of one thread.
+struct Worker<'s, 'i> {
+    store: &'s Store,
+    input: &'i MatchInput<'i>,
     options: MatchOptions,
-) -> Result<MatchResult, StoreError> {
-    let mut result = MatchResult::default();
-    let mut heads: HashMap<i64, Rc<Advisory>> = HashMap::new();
-    let mut scores = Scores::new();
-    let mut not_matched: HashMap<String, usize> = HashMap::new();
-    let mut range_errors = BTreeSet::new();
-    for p in packages {
-        let query = match query_for(input.os, p) {
+    heads: HashMap<i64, Rc<Advisory>>,
+    scores: Scores,
+    result: MatchResult,
+    not_matched: HashMap<String, usize>,
+    range_errors: BTreeSet<String>,
+}
+
+impl<'s, 'i> Worker<'s, 'i> {
+    fn new(store: &'s Store, input: &'i MatchInput<'i>, options: MatchOptions) -> Self {
+        Worker {
+            store,
+            input,
+            options,
+            heads: HashMap::new(),
+            scores: Scores::new(),
+            result: MatchResult::default(),
+            not_matched: HashMap::new(),
+            range_errors: BTreeSet::new(),
+        }
+    }
+
+    fn packages(&mut self, packages: &[Package]) -> Result<(), StoreError> {
+        packages.iter().try_for_each(|p| self.package(p))
+    }
+
+    fn package(&mut self, p: &Package) -> Result<(), StoreError> {
+        let query = match query_for(self.input.os, p) {
             Ok(q) => q,
             Err(reason) => {
-                *not_matched.entry(reason).or_default() += 1;
-                continue;
+                *self.not_matched.entry(reason).or_default() += 1;
+                return Ok(());
             }
         };
-        result.packages_matched += 1;
+        self.result.packages_matched += 1;
         let mut hits = Vec::new();
         let mut covered = BTreeSet::new();
-        for row in store.affected(&query.ecosystem, &query.name)? {
+        for row in self.store.affected(&query.ecosystem, &query.name)? {
             covered.insert(row.advisory);
-            judge_into(
-                store,
-                &mut heads,
-                &mut hits,
-                &mut range_errors,
-                row,
-                &query.version,
-                false,
-            )?;
+            self.judge(&mut hits, row, &query.version, false)?;
         }
         if let Some(fallback) = &query.fallback {
-            for row in store.affected(fallback, &query.name)? {
+            for row in self.store.affected(fallback, &query.name)? {
                 if !covered.contains(&row.advisory) {
-                    judge_into(
-                        store,
-                        &mut heads,
-                        &mut hits,
-                        &mut range_errors,
-                        row,
-                        &query.version,
-                        true,
-                    )?;
+                    self.judge(&mut hits, row, &query.version, true)?;
                 }
             }
         }
-        for m in merge(p, &query, hits, input.layers, &mut scores) {
-            if options.ignore_unfixed && !m.status.has_fix() {
-                result.ignored_unfixed += 1;
+        for m in merge(p, &query, hits, self.input.layers, &mut self.scores) {
+            if self.options.ignore_unfixed && !m.status.has_fix() {
+                self.result.ignored_unfixed += 1;
             } else {
-                result.matches.push(m);
+                self.result.matches.push(m);
             }
         }
+        Ok(())
     }
-    result.not_matched = not_matched.into_iter().collect();
-    result.range_errors = range_errors.into_iter().collect();
-    Ok(result)
+
+    fn judge(
+        &mut self,
+        hits: &mut Vec<Hit>,
+        row: AffectedRow,
+        version: &str,
+        from_unstable: bool,
+    ) -> Result<(), StoreError> {
+        judge_into(
+            self.store,
+            &mut self.heads,
+            hits,
+            &mut self.range_errors,
+            row,
+            version,
+            from_unstable,
+        )
+    }
+
+    fn finish(mut self) -> MatchResult {
+        self.result.not_matched = self.not_matched.into_iter().collect();
+        self.result.range_errors = self.range_errors.into_iter().collect();
+        self.result
+    }
 }
 
 fn advisory_head(

@@ -14,6 +14,9 @@ use seaworthy_report::{Format, RenderOptions, render};
 
 use cli::{Cli, ColorChoice, Command, OutputArgs, OutputFormat};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
