@@ -21,6 +21,46 @@ pub struct Finding {
     /// Set when a pragma, config or waiver silenced this finding; it is still reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
+    /// For image findings: the layer and build step that brought the problem in, and the
+    /// Dockerfile line when the Dockerfile is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// Where in an image's build a finding comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// Index of the layer (0 = lowest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<u32>,
+    /// The layer's diff_id (or blob digest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer_digest: Option<String>,
+    /// Index of the config history entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u32>,
+    /// The history entry's command, cleaned of builder wrappers (`RUN apt-get install …`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// The Dockerfile instruction that made it, when a Dockerfile was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dockerfile: Option<DockerfileLine>,
+    /// What to change, when it can be said precisely (`upgrade zlib1g to 1:1.2.13-1 in the RUN at line 7`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// A line of a Dockerfile, or the base image named by its FROM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DockerfileLine {
+    pub path: String,
+    /// 1-based line of the instruction.
+    pub line: u32,
+    /// The instruction keyword (`RUN`, `COPY`) or `FROM` for a base-image layer.
+    pub instruction: String,
+    /// For base-image layers: the image the FROM names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_image: Option<String>,
 }
 
 /// Why a finding does not count towards the verdict.

@@ -7,7 +7,7 @@ mod report;
 mod rule;
 mod severity;
 
-pub use finding::{Finding, Suppression};
+pub use finding::{DockerfileLine, Finding, Origin, Suppression};
 pub use location::{Location, Position, Span};
 pub use report::{InputError, REPORT_SCHEMA_VERSION, Report, Summary};
 pub use rule::{Area, CrossRef, Peer, RuleMeta};

@@ -1,7 +1,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A 1-based line and column (columns count Unicode scalar values) plus the byte offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Position {
     pub line: u32,
     pub column: u32,
@@ -9,7 +11,9 @@ pub struct Position {
 }
 
 /// A half-open region of a text file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: Position,
     pub end: Position,
@@ -21,12 +25,21 @@ pub struct Span {
 pub enum Location {
     /// A region of a text file (Dockerfile, compose file, config).
     File { path: String, span: Span },
+    /// A setting or file of a container image; [`crate::Origin`] says which layer and build step.
+    Image {
+        /// The image as the user named it.
+        image: String,
+        /// The file in the image the finding is about (no leading `/`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+    },
 }
 
 impl Location {
     pub fn path(&self) -> &str {
         match self {
             Location::File { path, .. } => path,
+            Location::Image { image, .. } => image,
         }
     }
 
@@ -36,6 +49,11 @@ impl Location {
             Location::File { path, span } => {
                 format!("{path}:{}:{}", span.start.line, span.start.column)
             }
+            Location::Image { image, path: None } => image.clone(),
+            Location::Image {
+                image,
+                path: Some(path),
+            } => format!("{image} /{path}"),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod context;
+pub mod exposure;
 pub mod image_ref;
 pub mod lint;
 pub mod model;

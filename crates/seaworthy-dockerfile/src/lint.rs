@@ -81,6 +81,7 @@ fn finding(
             .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
             .collect(),
         suppressed: pragmas.suppression(df, hit.instr, meta.id),
+        origin: None,
     }
 }
 

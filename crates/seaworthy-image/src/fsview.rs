@@ -152,6 +152,20 @@ impl FsView {
         }
     }
 
+    /// Adds or replaces one path (synthetic views: rule tests, directory scans).
+    pub fn insert(&mut self, path: &str, node: Node, data: Option<Vec<u8>>) {
+        let path = path.trim_start_matches('/').to_string();
+        match data {
+            Some(data) => {
+                self.contents.insert(path.clone(), data);
+            }
+            None => {
+                self.contents.remove(&path);
+            }
+        }
+        self.nodes.insert(path, node);
+    }
+
     /// The node at `path` exactly (symlinks not followed).
     pub fn node(&self, path: &str) -> Option<&Node> {
         self.nodes.get(path.trim_start_matches('/'))

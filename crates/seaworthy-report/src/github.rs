@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use seaworthy_core::{Finding, Location, Report, Severity};
+use seaworthy_core::{Finding, Location, Report, Severity, Span};
 
 use crate::gates;
 
@@ -47,8 +47,15 @@ fn finding(out: &mut String, report: &Report, f: &Finding) {
         "notice"
     };
     let mut props = Vec::new();
-    let Location::File { path, span } = &f.location;
-    if !is_pseudo_path(path) && span.start.line > 0 {
+    let dockerfile = f.origin.as_ref().and_then(|o| o.dockerfile.as_ref());
+    let (path, span) = match (&f.location, dockerfile) {
+        (Location::File { path, span }, _) => (path.as_str(), *span),
+        (Location::Image { .. }, Some(d)) => (d.path.as_str(), line_span(d.line)),
+        (Location::Image { image, .. }, None) => (image.as_str(), Span::default()),
+    };
+    let pseudo = is_pseudo_path(path)
+        || (dockerfile.is_none() && matches!(f.location, Location::Image { .. }));
+    if !pseudo && span.start.line > 0 {
         let (s, e) = (span.start, span.end);
         props.push(("file", path.replace('\\', "/")));
         props.push(("line", s.line.to_string()));
@@ -63,13 +70,23 @@ fn finding(out: &mut String, report: &Report, f: &Finding) {
     }
     props.push(("title", format!("{} {}", f.rule_id, f.title)));
     let mut message = format!("{} ({})", f.message, f.severity);
-    if is_pseudo_path(path) {
+    if pseudo {
         message = format!("{}: {message}", f.location.display());
     }
     if !f.remediation.is_empty() {
         let _ = write!(message, "\nhelp: {}", f.remediation);
     }
     command(out, kind, &props, &message);
+}
+
+/// A whole line, for findings that only know their line.
+fn line_span(line: u32) -> Span {
+    let at = seaworthy_core::Position {
+        line,
+        column: 1,
+        offset: 0,
+    };
+    Span { start: at, end: at }
 }
 
 /// `<stdin>` and the like: nothing GitHub could attach an annotation to.

@@ -327,7 +327,7 @@ fn result(f: &Finding, rule_index: Option<usize>, fingerprint: String) -> SarifR
         message: Text {
             text: f.message.clone(),
         },
-        locations: vec![location(&f.location)],
+        locations: vec![location(f)],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
         suppressions,
         properties: ResultProperties {
@@ -338,13 +338,28 @@ fn result(f: &Finding, rule_index: Option<usize>, fingerprint: String) -> SarifR
     }
 }
 
-fn location(loc: &Location) -> SarifLocation {
-    match loc {
-        Location::File { path, span } => SarifLocation {
-            physical_location: PhysicalLocation {
-                artifact_location: artifact(path),
-                region: region(span),
-            },
+/// A file region; an image finding points at its Dockerfile line when that is known, else at
+/// the file in the image (or the image itself).
+fn location(f: &Finding) -> SarifLocation {
+    let dockerfile = f.origin.as_ref().and_then(|o| o.dockerfile.as_ref());
+    let (artifact_location, region) = match (&f.location, dockerfile) {
+        (Location::File { path, span }, _) => (artifact(path), region(span)),
+        (Location::Image { .. }, Some(d)) => (
+            artifact(&d.path),
+            Some(Region {
+                start_line: d.line,
+                start_column: None,
+                end_line: None,
+                end_column: None,
+            }),
+        ),
+        (Location::Image { path: Some(p), .. }, None) => (artifact(p), None),
+        (Location::Image { image, path: None }, None) => (artifact(image), None),
+    };
+    SarifLocation {
+        physical_location: PhysicalLocation {
+            artifact_location,
+            region,
         },
     }
 }

@@ -103,7 +103,10 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
         by_file.entry(f.location.path()).or_default().push(f);
     }
     for (path, findings) in &by_file {
-        let source = SourceText::load(opts, path);
+        let is_file = findings
+            .iter()
+            .any(|f| matches!(f.location, Location::File { .. }));
+        let source = is_file.then(|| SourceText::load(opts, path)).flatten();
         let _ = writeln!(out, "{}\n", pal.paint(pal.path, &terminal_safe(path)));
         for f in findings.iter().filter(|f| f.is_active()) {
             // Never echo the line of a secret into a terminal or CI log; its evidence is masked.
@@ -123,6 +126,8 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
                         Location::File { span, .. } => {
                             format!(" at {}:{}", span.start.line, span.start.column)
                         }
+                        Location::Image { path: Some(p), .. } => format!(" at /{p}"),
+                        Location::Image { path: None, .. } => String::new(),
                     };
                     let kind = f.suppressed.as_ref().map_or("", |s| s.kind.as_str());
                     format!("{}{at} [{}]", f.rule_id, kind)
@@ -182,6 +187,9 @@ fn finding(
         }
         None => {
             let _ = writeln!(out, "  --> {}", terminal_safe(&f.location.display()));
+            if let Some(origin) = &f.origin {
+                origin_lines(out, origin);
+            }
             if let Some(evidence) = &f.evidence {
                 let _ = writeln!(out, "  evidence: {}", terminal_safe(evidence));
             }
@@ -249,10 +257,41 @@ impl SourceText {
     }
 }
 
+/// Where an image finding came from: layer, build step, Dockerfile line, fix.
+fn origin_lines(out: &mut String, origin: &seaworthy_core::Origin) {
+    if let Some(d) = &origin.dockerfile {
+        let what = match &d.base_image {
+            Some(base) => format!("base image {base} (FROM)"),
+            None => d.instruction.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "  from: {}:{} {}",
+            terminal_safe(&d.path),
+            d.line,
+            terminal_safe(&what)
+        );
+    }
+    if let Some(layer) = origin.layer {
+        let digest = origin.layer_digest.as_deref().unwrap_or_default();
+        let short = digest.get(..19).unwrap_or(digest);
+        let _ = writeln!(out, "  layer: {layer} {}", terminal_safe(short));
+    }
+    if let Some(step) = &origin.created_by {
+        let step: String = step.chars().take(120).collect();
+        let _ = writeln!(out, "  step: {}", terminal_safe(&step));
+    }
+    if let Some(fix) = &origin.fix {
+        let _ = writeln!(out, "  fix: {}", terminal_safe(fix));
+    }
+}
+
 /// The offending lines with the span underlined, or None when the span does not fit the text
 /// (an edited file, a position past the end).
 fn frame(renderer: &Renderer, f: &Finding, src: &SourceText) -> Option<String> {
-    let Location::File { span, .. } = &f.location;
+    let Location::File { span, .. } = &f.location else {
+        return None;
+    };
     let start = src.offset(span.start)?;
     let mut end = if span.end.line == 0 {
         start

@@ -13,7 +13,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{crate_dir, schema_errors};
-use seaworthy_core::Severity;
+use seaworthy_core::{DockerfileLine, Finding, Location, Origin, Severity};
 use seaworthy_image::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
 use seaworthy_inventory::purl::purl;
 use seaworthy_inventory::{Ecosystem, Inventory, OsInfo, Package, PackageLocation, SourcePackage};
@@ -325,12 +325,61 @@ fn db() -> DbSummary {
     }
 }
 
+/// Two image-rule findings: one traced to its Dockerfile line, one to a layer only.
+fn image_findings() -> Vec<Finding> {
+    let at = |path: Option<&str>| Location::Image {
+        image: "registry.example/app:1.0".to_string(),
+        path: path.map(str::to_string),
+    };
+    vec![
+        Finding {
+            rule_id: "SW-IMG-001".into(),
+            severity: Severity::High,
+            title: "Image runs as root".into(),
+            message: "the image sets no user, so its processes run as root".into(),
+            location: at(None),
+            evidence: None,
+            remediation:
+                "Create an unprivileged user and end the final stage with USER <user or UID>."
+                    .into(),
+            references: vec!["cis-docker-1.6.0:4.1".into()],
+            suppressed: None,
+            origin: None,
+        },
+        Finding {
+            rule_id: "SW-IMG-011".into(),
+            severity: Severity::Low,
+            title: "Package manager cache left in the image".into(),
+            message: "/var/lib/apt/lists holds apt package lists: 9 files, 18012 KiB".into(),
+            location: at(Some("var/lib/apt/lists")),
+            evidence: None,
+            remediation: "Remove package caches in the RUN that created them.".into(),
+            references: Vec::new(),
+            suppressed: None,
+            origin: Some(Origin {
+                layer: Some(1),
+                layer_digest: Some(diff_id(1).to_string()),
+                step: Some(2),
+                created_by: Some("RUN apt-get update && apt-get install -y curl".into()),
+                dockerfile: Some(DockerfileLine {
+                    path: "Dockerfile".into(),
+                    line: 3,
+                    instruction: "RUN".into(),
+                    base_image: None,
+                }),
+                fix: None,
+            }),
+        },
+    ]
+}
+
 struct Scan {
     image: ImageInfo,
     inventory: Inventory,
     matches: Vec<VulnMatch>,
     db: DbSummary,
     ignored_unfixed: usize,
+    findings: Vec<Finding>,
     fail_on: Option<Severity>,
 }
 
@@ -342,6 +391,7 @@ impl Scan {
             matches: matches(),
             db: db(),
             ignored_unfixed: 0,
+            findings: image_findings(),
             fail_on: Some(Severity::High),
         }
     }
@@ -353,6 +403,8 @@ impl Scan {
             matches: &self.matches,
             db: &self.db,
             ignored_unfixed: self.ignored_unfixed,
+            findings: &self.findings,
+            ignored_base: 0,
             fail_on: self.fail_on,
             tool_version: TOOL_VERSION,
             created: CREATED,
@@ -438,7 +490,9 @@ fn table_summary_and_rows() {
         table.contains(&format!("2 {short} COPY /out/api /usr/local/bin/api")),
         "{table}"
     );
-    assert!(table.contains("FAILED (fail-on: high): 3 vulnerabilities at or above high"));
+    assert!(table.contains(
+        "FAILED (fail-on: high): 3 vulnerabilities and 1 image finding at or above high"
+    ));
     // Long titles and commands are cut, so no line carries the whole apt-key sentence.
     assert!(table.contains("It was found that apt-key"));
     assert!(!table.contains("man-in-the-middle attack."));
@@ -460,6 +514,7 @@ fn table_summary_and_rows() {
 fn table_without_matches_says_so() {
     let mut scan = Scan::new();
     scan.matches.clear();
+    scan.findings.clear();
     scan.ignored_unfixed = 2;
     let table = scan.render(VulnFormat::Table, false);
     assert!(
@@ -496,7 +551,7 @@ fn no_color_means_no_escape_bytes() {
 #[test]
 fn json_document() {
     let doc = Scan::new().json(VulnFormat::Json);
-    assert_eq!(doc["schema_version"], "1.0.0");
+    assert_eq!(doc["schema_version"], "1.1.0");
     assert_eq!(doc["tool"]["name"], "seaworthy");
     assert_eq!(doc["image"]["os"]["version_codename"], "bookworm");
     assert_eq!(doc["database"]["built"], "2025-01-01T06:00:00Z");
@@ -507,7 +562,10 @@ fn json_document() {
     assert_eq!(summary["by_status"]["end_of_life"], 0);
     assert_eq!(summary["packages"], 6);
     assert_eq!(summary["affected_packages"], 5);
-    assert_eq!(summary["failing"], 3);
+    // 3 vulnerabilities and the root-user finding reach `high`.
+    assert_eq!(summary["failing"], 4);
+    assert_eq!(summary["findings"], 2);
+    assert_eq!(doc["findings"][1]["origin"]["dockerfile"]["line"], 3);
     assert_eq!(summary["passed"], false);
     let statuses: Vec<&str> = doc["matches"]
         .as_array()

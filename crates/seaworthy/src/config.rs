@@ -43,13 +43,19 @@ pub struct DbSection {
     pub rustsec_url: Option<String>,
 }
 
-/// `[image]`: the vulnerability scan's defaults.
+/// `[image]`: the image scan's defaults.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ImageSection {
     pub fail_on: Option<Severity>,
     #[serde(default)]
     pub ignore_unfixed: bool,
+    /// The image is meant to be minimal: shells and package managers in it are noted (SW-IMG-014).
+    #[serde(default)]
+    pub minimal: bool,
+    /// Image rules not to run, by id or name.
+    #[serde(default)]
+    pub disable: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -215,6 +215,8 @@ fn run_image(args: &cli::ImageScanArgs) -> ExitCode {
         matches: &outcome.result.matches,
         db: &outcome.db,
         ignored_unfixed: outcome.result.ignored_unfixed,
+        findings: &outcome.findings,
+        ignored_base: 0,
         fail_on: Some(outcome.fail_on),
         tool_version: env!("CARGO_PKG_VERSION"),
         created: &created,
@@ -257,12 +259,7 @@ fn run_image(args: &cli::ImageScanArgs) -> ExitCode {
     if !outcome.inventory.errors.is_empty() {
         return ExitCode::Usage;
     }
-    if outcome
-        .result
-        .matches
-        .iter()
-        .any(|m| m.severity >= outcome.fail_on)
-    {
+    if !input.passed() {
         ExitCode::PolicyFailed
     } else {
         ExitCode::Pass

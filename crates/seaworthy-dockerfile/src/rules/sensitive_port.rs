@@ -151,7 +151,7 @@ pub(crate) fn exposed<'a>(cx: &Context<'a>) -> Vec<Exposed<'a>> {
     out
 }
 
-const SENSITIVE: &[(u32, &str)] = &[
+pub(crate) const SENSITIVE: &[(u32, &str)] = &[
     (21, "FTP"),
     (22, "SSH"),
     (23, "Telnet"),

@@ -120,7 +120,7 @@ const SYSTEM: &[(&str, &str)] = &[
 
 const KERNEL: &[&str] = &["/proc", "/sys", "/dev"];
 
-fn why(path: &str) -> Option<String> {
+pub(crate) fn why(path: &str) -> Option<String> {
     if let Some((_, what)) = SYSTEM.iter().find(|(p, _)| *p == path) {
         return Some((*what).to_string());
     }

@@ -1,7 +1,7 @@
 //! seaworthy's own vulnerability report JSON, documented in `docs/vuln-report-format.md`: the
 //! tool, the image, the database, a summary, and every match as the matcher models it.
 
-use seaworthy_core::Severity;
+use seaworthy_core::{Finding, Severity};
 use seaworthy_inventory::OsInfo;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
 use serde::ser::SerializeMap as _;
@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 use super::{VulnReportInput, counts};
 
 /// Bump the major version on any breaking change to the document's shape.
-pub(crate) const SCHEMA_VERSION: &str = "1.0.0";
+pub(crate) const SCHEMA_VERSION: &str = "1.1.0";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -21,6 +21,8 @@ struct Document<'a> {
     database: &'a DbSummary,
     summary: Summary,
     matches: Vec<&'a VulnMatch>,
+    /// Image configuration, secret and trust findings, in report order.
+    findings: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -47,6 +49,8 @@ struct Summary {
     affected_packages: usize,
     matches: usize,
     ignored_unfixed: usize,
+    findings: usize,
+    ignored_base: usize,
     fail_on: Option<Severity>,
     failing: usize,
     passed: bool,
@@ -91,11 +95,14 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             affected_packages: counts.affected_packages,
             matches: input.matches.len(),
             ignored_unfixed: input.ignored_unfixed,
+            findings: input.findings.len(),
+            ignored_base: input.ignored_base,
             fail_on: input.fail_on,
-            failing: input.failing(),
+            failing: input.failing() + input.failing_findings(),
             passed: input.passed(),
         },
         matches: input.sorted_matches(),
+        findings: input.findings,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }

@@ -14,7 +14,7 @@ mod table;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-use seaworthy_core::Severity;
+use seaworthy_core::{Finding, Severity};
 use seaworthy_image::ImageInfo;
 use seaworthy_inventory::Inventory;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
@@ -62,6 +62,10 @@ pub struct VulnReportInput<'a> {
     pub db: &'a DbSummary,
     /// Matches left out by `--ignore-unfixed` (not in `matches`).
     pub ignored_unfixed: usize,
+    /// Image configuration, secret and trust findings (`SW-IMG-…`).
+    pub findings: &'a [Finding],
+    /// Findings and matches left out by `--ignore-base` (their layer came from the base image).
+    pub ignored_base: usize,
     /// The `--fail-on` threshold, when there is one.
     pub fail_on: Option<Severity>,
     pub tool_version: &'a str,
@@ -82,9 +86,21 @@ impl VulnReportInput<'_> {
         }
     }
 
-    /// False when some match reaches the `--fail-on` threshold.
+    /// How many active image findings reach the `--fail-on` threshold (0 without one).
+    pub fn failing_findings(&self) -> usize {
+        match self.fail_on {
+            Some(fail_on) => self
+                .findings
+                .iter()
+                .filter(|f| f.is_active() && gates(f.severity, fail_on))
+                .count(),
+            None => 0,
+        }
+    }
+
+    /// False when some match or image finding reaches the `--fail-on` threshold.
     pub fn passed(&self) -> bool {
-        self.failing() == 0
+        self.failing() == 0 && self.failing_findings() == 0
     }
 
     /// The matches in report order.

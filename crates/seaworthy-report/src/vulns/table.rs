@@ -139,18 +139,28 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
         table(&mut out, &pal, input);
     }
 
+    findings(&mut out, &pal, input);
+
     if let Some(fail_on) = input.fail_on {
         out.push('\n');
         let failing = input.failing();
-        let verdict = if failing == 0 {
+        let failing_findings = input.failing_findings();
+        let verdict = if failing == 0 && failing_findings == 0 {
             pal.paint(
                 AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
                 &format!("PASSED (fail-on: {fail_on})"),
             )
         } else {
+            let mut what = Vec::new();
+            if failing > 0 {
+                what.push(count(failing, "vulnerability", "vulnerabilities"));
+            }
+            if failing_findings > 0 {
+                what.push(count(failing_findings, "image finding", "image findings"));
+            }
             let text = format!(
                 "FAILED (fail-on: {fail_on}): {} at or above {fail_on}",
-                count(failing, "vulnerability", "vulnerabilities")
+                what.join(" and ")
             );
             pal.paint(
                 AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
@@ -160,6 +170,80 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
         let _ = writeln!(out, "{verdict}");
     }
     out
+}
+
+/// The image's configuration, secret and trust findings, worst first, each with where it came from.
+fn findings(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
+    if input.findings.is_empty() && input.ignored_base == 0 {
+        return;
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "{}",
+        pal.paint(
+            Style::new().effects(Effects::BOLD),
+            &format!("Image findings ({})", input.findings.len())
+        )
+    );
+    let mut sorted: Vec<&seaworthy_core::Finding> = input.findings.iter().collect();
+    sorted.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.sort_key().cmp(&b.sort_key()))
+    });
+    for f in sorted {
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            pal.paint(pal.severity(f.severity), f.severity.as_str()),
+            safe(&f.rule_id),
+            safe(&f.message)
+        );
+        if let seaworthy_core::Location::Image { path: Some(p), .. } = &f.location {
+            let _ = writeln!(out, "  path: /{}", safe(p));
+        }
+        if let Some(o) = &f.origin {
+            if let Some(d) = &o.dockerfile {
+                let what = match &d.base_image {
+                    Some(base) => format!("FROM {base} (base image)"),
+                    None => d.instruction.clone(),
+                };
+                let _ = writeln!(out, "  from: {}:{} {}", safe(&d.path), d.line, safe(&what));
+            } else if let Some(step) = &o.created_by {
+                let _ = writeln!(out, "  step: {}", cut(&safe(step), 100));
+            }
+            if let Some(layer) = o.layer {
+                let digest = o
+                    .layer_digest
+                    .as_deref()
+                    .map(short_digest)
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  layer: {} {digest}", layer + 1);
+            }
+            if let Some(fix) = &o.fix {
+                let _ = writeln!(out, "  fix: {}", safe(fix));
+            }
+        }
+        if let Some(e) = &f.evidence {
+            let _ = writeln!(out, "  evidence: {}", cut(&safe(e), 100));
+        }
+        if !f.remediation.is_empty() {
+            let _ = writeln!(out, "  help: {}", safe(&f.remediation));
+        }
+    }
+    if input.ignored_base > 0 {
+        let _ = writeln!(
+            out,
+            "{} from base-image layers not shown (--ignore-base)",
+            count(input.ignored_base, "finding", "findings")
+        );
+    }
+}
+
+/// One line, terminal escapes neutralised.
+fn safe(s: &str) -> String {
+    terminal_safe(&one_line(s))
 }
 
 /// `Image`, `Digests`, `OS`, `Packages`, `Database`, one per line.

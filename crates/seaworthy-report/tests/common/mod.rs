@@ -159,6 +159,7 @@ fn finding(meta: &RuleMeta, location: Location, message: &str) -> Finding {
             .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
             .collect(),
         suppressed: None,
+        origin: None,
     }
 }
 
@@ -234,6 +235,7 @@ pub fn report() -> Report {
         remediation: "Use npm ci.".to_string(),
         references: vec![],
         suppressed: None,
+        origin: None,
     };
     npm.references.push("hadolint:DL3016".to_string());
     findings.push(npm);

@@ -17,6 +17,8 @@ pub struct Outcome {
     pub image: seaworthy_image::Image,
     pub inventory: seaworthy_inventory::Inventory,
     pub result: MatchResult,
+    /// Image configuration, secret and trust findings.
+    pub findings: Vec<seaworthy_core::Finding>,
     pub db: seaworthy_vulndb::DbSummary,
     pub fail_on: Severity,
 }
@@ -41,7 +43,8 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
         Some(b) => b,
         None => &none,
     };
-    let opts = load_options(&args.image, &catalogers, progress);
+    let filter = seaworthy_image_rules::WithRuleFiles(&catalogers);
+    let opts = load_options(&args.image, &filter, progress);
     let image = load(&args.image.image, &opts);
     if let Some(b) = &bar {
         b.finish();
@@ -78,6 +81,15 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
             .matches
             .retain(|m| args.severity.contains(&m.severity));
     }
+    let settings = seaworthy_image_rules::Settings {
+        trusted_registries: file.dockerfile.trusted_registries.clone(),
+        minimal: file.image.minimal,
+        disabled: file.image.disable.clone(),
+    };
+    let mut findings = seaworthy_image_rules::check(&image, &settings);
+    if !args.severity.is_empty() {
+        findings.retain(|f| args.severity.contains(&f.severity));
+    }
     let db = seaworthy_vulndb::DbSummary {
         schema_version: status.schema_version,
         built: status.built,
@@ -92,6 +104,7 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
         image,
         inventory,
         result,
+        findings,
         db,
         fail_on,
     })

@@ -7,8 +7,13 @@ use seaworthy_dockerfile::rules::{self, RULES};
 
 use crate::cli::RulesFormat;
 
+/// Every rule of every area: Dockerfile, then image.
 pub fn all_rules() -> Vec<&'static RuleMeta> {
-    RULES.iter().map(|r| r.meta()).collect()
+    RULES
+        .iter()
+        .map(|r| r.meta())
+        .chain(seaworthy_image_rules::RULES.iter().map(|r| r.meta()))
+        .collect()
 }
 
 pub fn list(format: RulesFormat) -> String {
@@ -90,17 +95,19 @@ fn markdown(metas: &[&'static RuleMeta]) -> String {
 
 /// Documentation of one rule, found by id, name or hadolint code.
 pub fn explain(query: &str) -> Result<String, String> {
-    let rule = rules::find(query).or_else(|| {
-        rules::from_hadolint(query)
-            .first()
-            .and_then(|id| rules::find(id))
-    });
-    let Some(rule) = rule else {
+    let rule = rules::find(query)
+        .or_else(|| {
+            rules::from_hadolint(query)
+                .first()
+                .and_then(|id| rules::find(id))
+        })
+        .map(|r| r.meta())
+        .or_else(|| seaworthy_image_rules::rules::find(query).map(|r| r.meta()));
+    let Some(m) = rule else {
         return Err(format!(
             "unknown rule `{query}`: run `seaworthy rules` for the list"
         ));
     };
-    let m = rule.meta();
     let mut out = String::new();
     let _ = writeln!(out, "{} ({}): {}", m.id, m.name, m.title);
     let _ = writeln!(
