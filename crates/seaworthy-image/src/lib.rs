@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod progress;
 pub mod reference;
 pub mod scan;
+pub mod signature;
 pub mod sources;
 pub mod store;
 

@@ -65,10 +65,8 @@ impl<S: BlobStore> OciLayout<S> {
                 "not an OCI image layout (no oci-layout file)",
             ));
         }
-        let index_bytes = store.read_small("index.json", limits.max_json_bytes)?;
-        let index: IndexFile = serde_json::from_slice(&index_bytes)
-            .map_err(|e| ImageError::bad(format!("{name}: index.json"), e.to_string()))?;
-        let chosen = choose_tagged(&index.manifests, tag)
+        let manifests = read_index(&store, limits)?;
+        let chosen = choose_tagged(&manifests, tag)
             .map_err(|m| ImageError::bad(format!("{name}: index.json"), m))?;
 
         let mut desc = chosen.clone();
@@ -104,6 +102,17 @@ impl<S: BlobStore> OciLayout<S> {
         }
         Err(ImageError::bad(&name, "indexes nested more than 4 deep"))
     }
+}
+
+/// The `manifests` of the layout's `index.json`.
+pub(crate) fn read_index<S: BlobStore + ?Sized>(
+    store: &S,
+    limits: &Limits,
+) -> Result<Vec<Descriptor>> {
+    let index_bytes = store.read_small("index.json", limits.max_json_bytes)?;
+    let index: IndexFile = serde_json::from_slice(&index_bytes)
+        .map_err(|e| ImageError::bad(format!("{}: index.json", store.name()), e.to_string()))?;
+    Ok(index.manifests)
 }
 
 /// Builds the image description from a manifest's layers and the config.
@@ -161,34 +170,51 @@ pub(crate) fn image_info(
     Ok(info)
 }
 
-fn choose_tagged<'a>(
+/// The entry whose ref name is `tag`, bare or after a `name:` prefix.
+pub(crate) fn find_tagged<'a>(entries: &'a [Descriptor], tag: &str) -> Option<&'a Descriptor> {
+    entries.iter().find(|d| {
+        d.annotations
+            .get(REF_NAME)
+            .is_some_and(|r| r == tag || r.rsplit_once(':').is_some_and(|(_, t)| t == tag))
+    })
+}
+
+/// cosign's signatures, attestations and SBOMs (`sha256-HEX.sig`, `.att`, `.sbom`) stored
+/// beside an image: never the image itself.
+fn is_cosign_artifact(d: &Descriptor) -> bool {
+    d.annotations.get(REF_NAME).is_some_and(|r| {
+        let tag = r.rsplit_once(':').map_or(r.as_str(), |(_, t)| t);
+        (tag.starts_with("sha256-") || tag.starts_with("sha512-"))
+            && [".sig", ".att", ".sbom"].iter().any(|s| tag.ends_with(s))
+    })
+}
+
+/// The image `tag` names, or the only image when no tag is given.
+pub(crate) fn choose_tagged<'a>(
     entries: &'a [Descriptor],
     tag: Option<&str>,
 ) -> Result<&'a Descriptor, String> {
     match tag {
-        Some(tag) => entries
-            .iter()
-            .find(|d| {
-                d.annotations
-                    .get(REF_NAME)
-                    .is_some_and(|r| r == tag || r.rsplit_once(':').is_some_and(|(_, t)| t == tag))
-            })
-            .ok_or_else(|| format!("no image tagged {tag:?}")),
-        None => match entries {
-            [] => Err("lists no images".into()),
-            [only] => Ok(only),
-            _ => {
-                let tags: Vec<&str> = entries
-                    .iter()
-                    .filter_map(|d| d.annotations.get(REF_NAME).map(String::as_str))
-                    .collect();
-                Err(format!(
-                    "lists {} images; pick one with PATH:TAG (tags: {})",
-                    entries.len(),
-                    tags.join(", ")
-                ))
+        Some(tag) => find_tagged(entries, tag).ok_or_else(|| format!("no image tagged {tag:?}")),
+        None => {
+            let images: Vec<&Descriptor> =
+                entries.iter().filter(|d| !is_cosign_artifact(d)).collect();
+            match images.as_slice() {
+                [] => Err("lists no images".into()),
+                [only] => Ok(only),
+                _ => {
+                    let tags: Vec<&str> = images
+                        .iter()
+                        .filter_map(|d| d.annotations.get(REF_NAME).map(String::as_str))
+                        .collect();
+                    Err(format!(
+                        "lists {} images; pick one with PATH:TAG (tags: {})",
+                        images.len(),
+                        tags.join(", ")
+                    ))
+                }
             }
-        },
+        }
     }
 }
 

@@ -22,17 +22,26 @@ use name::ImageName;
 /// Indexes nested deeper than this are refused.
 const MAX_INDEX_DEPTH: usize = 4;
 
+pub(crate) use client::FetchedManifest;
+
 pub struct RegistryImage {
     info: ImageInfo,
+    connection: Connection,
+}
+
+/// An authenticated client for one image name and the runtime that drives it; blocking
+/// methods for callers outside async code.
+pub(crate) struct Connection {
+    image: ImageName,
     client: RegistryClient,
     /// Drives the HTTP requests; layer readers block on channels fed by its tasks.
     runtime: tokio::runtime::Runtime,
 }
 
-impl RegistryImage {
-    /// Resolves `name` (`[host[:port]/]repo[:tag][@digest]`) to one image manifest and its
-    /// config. `reference` is what the user typed, kept for messages.
-    pub fn open(name: &str, reference: &str, opts: &LoadOptions<'_>) -> Result<Self> {
+impl Connection {
+    /// Parses `name` (`[host[:port]/]repo[:tag][@digest]`), pings the registry and
+    /// authenticates. `reference` is what the user typed, kept for messages.
+    pub fn open(name: &str, reference: &str, opts: &LoadOptions<'_>) -> Result<Connection> {
         let image = ImageName::parse(name).map_err(|m| ImageError::bad(reference, m))?;
         name::check_insecure(&opts.insecure_registries)
             .map_err(|m| ImageError::bad(reference, m))?;
@@ -62,14 +71,66 @@ impl RegistryImage {
             )?
         };
         runtime.block_on(client.authenticate(challenge, found))?;
-
-        let mut info = runtime.block_on(resolve(&client, &image, reference, opts))?;
-        info.repo_tags = image.tagged().into_iter().collect();
-        Ok(RegistryImage {
-            info,
+        Ok(Connection {
+            image,
             client,
             runtime,
         })
+    }
+
+    /// The manifest or index `target` (a tag or digest) of this repository, at most `limit`
+    /// bytes; a missing one is [`ImageError::NotFound`].
+    pub fn manifest(&self, target: &str, limit: u64) -> Result<FetchedManifest> {
+        self.runtime.block_on(self.client.manifest(target, limit))
+    }
+
+    /// A small blob whole, checked against its digest (and size, when given).
+    pub fn blob(
+        &self,
+        digest: &Digest,
+        size: Option<u64>,
+        limit: u64,
+        what: &str,
+    ) -> Result<Vec<u8>> {
+        let bytes = self
+            .runtime
+            .block_on(self.client.small_blob(digest, limit, what))?;
+        verify(&bytes, digest, size).map_err(|m| ImageError::bad(what, m))?;
+        Ok(bytes)
+    }
+
+    /// The digest of what the name points to (an index or a manifest), as served.
+    pub fn top_digest(&self, limit: u64) -> Result<Digest> {
+        if let Some(digest) = &self.image.digest {
+            return Ok(digest.clone());
+        }
+        let reference = self.client_reference();
+        let fetched = self.manifest(&self.image.reference(), limit)?;
+        let digest = Digest::sha256_of(&fetched.bytes);
+        check_header_digest(&digest, fetched.digest_header.as_deref())
+            .map_err(|m| ImageError::bad(format!("{reference}: manifest"), m))?;
+        Ok(digest)
+    }
+
+    fn client_reference(&self) -> String {
+        self.image
+            .tagged()
+            .unwrap_or_else(|| self.image.repository.clone())
+    }
+}
+
+impl RegistryImage {
+    /// Resolves `name` (`[host[:port]/]repo[:tag][@digest]`) to one image manifest and its
+    /// config. `reference` is what the user typed, kept for messages.
+    pub fn open(name: &str, reference: &str, opts: &LoadOptions<'_>) -> Result<Self> {
+        let connection = Connection::open(name, reference, opts)?;
+        let image = &connection.image;
+        let mut info =
+            connection
+                .runtime
+                .block_on(resolve(&connection.client, image, reference, opts))?;
+        info.repo_tags = image.tagged().into_iter().collect();
+        Ok(RegistryImage { info, connection })
     }
 }
 
@@ -186,9 +247,12 @@ impl ImageSource for RegistryImage {
             .clone()
             .ok_or_else(|| ImageError::bad(&self.info.reference, "layer without digest"))?;
         let what = crate::scan::layer_name(&self.info, index);
-        let response = self.runtime.block_on(self.client.blob(&digest, &what))?;
+        let connection = &self.connection;
+        let response = connection
+            .runtime
+            .block_on(connection.client.blob(&digest, &what))?;
         let reader: Box<dyn Read + Send + '_> =
-            Box::new(stream::spawn(self.runtime.handle(), response, what));
+            Box::new(stream::spawn(connection.runtime.handle(), response, what));
         Ok(LayerBlob {
             reader,
             verify: Some(digest),
