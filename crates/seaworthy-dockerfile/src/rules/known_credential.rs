@@ -7,9 +7,11 @@ declare_rule! {
     /// Flags credentials in a format that identifies them, anywhere in an instruction (ENV,
     /// ARG, LABEL, RUN, heredocs): AWS access key ids (`AKIA…`, `ASIA…`), GitHub tokens
     /// (`ghp_…`, `gho_…`, `github_pat_…`), GitLab (`glpat-…`), Slack (`xoxb-…`, `xoxp-…`),
-    /// Stripe live keys, Google API keys (`AIza…`), npm and PyPI tokens, and private key blocks
-    /// (`-----BEGIN … PRIVATE KEY-----`). Documentation examples (`AKIAIOSFODNN7EXAMPLE`) are
-    /// skipped. Only the first four characters are ever shown.
+    /// Stripe live keys, Google API keys (`AIza…`), npm and PyPI tokens, private key blocks
+    /// with their body (`-----BEGIN … PRIVATE KEY-----`), and every other self-identifying
+    /// format of the `seaworthy-secrets` catalog (Vault, DigitalOcean, OpenAI, Anthropic, …).
+    /// Documentation examples (`AKIAIOSFODNN7EXAMPLE`) are skipped. Only the first four
+    /// characters are ever shown.
     ///
     /// ## Why
     /// These are live credentials by construction. Committed to a Dockerfile they are in the
