@@ -16,29 +16,41 @@ const fn prefixed(
     min: usize,
     max: usize,
 ) -> Finder {
+    prefixed_via(anchors, anchors, body, min, max)
+}
+
+/// A token found by a shorter anchor its prefixes share (`xox` for `xoxb-`, `xoxp-`).
+const fn prefixed_via(
+    anchors: &'static [&'static str],
+    prefixes: &'static [&'static str],
+    body: fn(u8) -> bool,
+    min: usize,
+    max: usize,
+) -> Finder {
     Finder::Anchored {
         anchors,
-        ignore_case: false,
-        matcher: Matcher::Prefix { body, min, max },
+        matcher: Matcher::Prefix {
+            prefixes,
+            body,
+            min,
+            max,
+        },
     }
 }
 
 const fn regex(anchors: &'static [&'static str], regex: &'static str, back: usize) -> Finder {
     Finder::Anchored {
         anchors,
-        ignore_case: false,
         matcher: Matcher::Regex { regex, back },
     }
 }
 
 const fn custom(
     anchors: &'static [&'static str],
-    ignore_case: bool,
     confirm: fn(&str, usize, usize) -> Option<(usize, usize)>,
 ) -> Finder {
     Finder::Anchored {
         anchors,
-        ignore_case,
         matcher: Matcher::Custom(confirm),
     }
 }
@@ -47,16 +59,31 @@ fn atlassian_body(b: u8) -> bool {
     alnum_dash_underscore(b) || b == b'='
 }
 
-/// Keywords a secret-like variable name contains (see [`crate::is_secret_name`]).
-const SECRET_NAME_ANCHORS: &[&str] = &[
+/// Keywords a secret-like variable name contains (see [`crate::is_secret_name`]), in the
+/// spellings names use (`db_pass`, `dbPassword`, `DB_PASSWORD`).
+pub(crate) const SECRET_NAME_ANCHORS: &[&str] = &[
     "pass",
-    "pword",
+    "Pass",
+    "PASS",
     "pwd",
+    "Pwd",
+    "PWD",
     "secret",
+    "Secret",
+    "SECRET",
     "token",
+    "Token",
+    "TOKEN",
     "key",
+    "Key",
+    "KEY",
     "credential",
+    "Credential",
+    "CREDENTIAL",
 ];
+
+/// Names holding a cloud secret contain `secret` (`aws_secret_access_key`, `ClientSecret`).
+const SECRET_ANCHORS: &[&str] = &["secret", "Secret", "SECRET"];
 
 const fn pattern(
     id: &'static str,
@@ -81,7 +108,7 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "GCP service-account key",
         Critical,
         Kind::Context,
-        custom(&["service_account"], false, json::gcp_service_account),
+        custom(&["service_account"], json::gcp_service_account),
     ),
     // Private keys.
     pattern(
@@ -89,21 +116,21 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "private key",
         Critical,
         Kind::PrivateKey,
-        custom(&["PRIVATE KEY-----"], false, private_key::pem),
+        custom(&["PRIVATE KEY"], private_key::pem),
     ),
     pattern(
         "openssh-private-key",
         "OpenSSH private key",
         Critical,
         Kind::PrivateKey,
-        custom(&["OPENSSH PRIVATE KEY-----"], false, private_key::openssh),
+        custom(&["PRIVATE KEY"], private_key::openssh),
     ),
     pattern(
         "pgp-private-key",
         "PGP private key block",
         Critical,
         Kind::PrivateKey,
-        custom(&["PGP PRIVATE KEY BLOCK-----"], false, private_key::pgp),
+        custom(&["PRIVATE KEY"], private_key::pgp),
     ),
     pattern(
         "age-secret-key",
@@ -132,16 +159,7 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "AWS secret access key",
         Critical,
         Kind::Context,
-        custom(
-            &[
-                "secretaccesskey",
-                "secret_access_key",
-                "secret-access-key",
-                "aws_secret_key",
-            ],
-            true,
-            assignment::aws_secret,
-        ),
+        custom(SECRET_ANCHORS, assignment::aws_secret),
     ),
     pattern(
         "gcp-api-key",
@@ -168,12 +186,8 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "azure-ad-client-secret",
         "Azure AD client secret",
         Critical,
-        Kind::Token,
-        regex(
-            &["Q~"],
-            r"(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:$|[^A-Za-z0-9_~.-])",
-            5,
-        ),
+        Kind::Context,
+        custom(SECRET_ANCHORS, assignment::azure_client_secret),
     ),
     // Source forges and package registries.
     pattern(
@@ -223,7 +237,7 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "GitLab personal access token",
         High,
         Kind::Token,
-        prefixed(&["glpat-"], alnum_dash_underscore, 20, 64),
+        prefixed_via(&["glp"], &["glpat-"], alnum_dash_underscore, 20, 64),
     ),
     pattern(
         "gitlab-deploy-token",
@@ -244,7 +258,7 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "GitLab pipeline trigger token",
         High,
         Kind::Token,
-        prefixed(&["glptt-"], alnum_dash_underscore, 40, 40),
+        prefixed_via(&["glp"], &["glptt-"], alnum_dash_underscore, 40, 40),
     ),
     pattern(
         "npm-token",
@@ -266,35 +280,35 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "Slack bot token",
         High,
         Kind::Token,
-        prefixed(&["xoxb-"], alnum_dash, 10, 255),
+        prefixed_via(&["xox"], &["xoxb-"], alnum_dash, 10, 255),
     ),
     pattern(
         "slack-user-token",
         "Slack user token",
         High,
         Kind::Token,
-        prefixed(&["xoxp-"], alnum_dash, 10, 255),
+        prefixed_via(&["xox"], &["xoxp-"], alnum_dash, 10, 255),
     ),
     pattern(
         "slack-app-token",
         "Slack app token",
         High,
         Kind::Token,
-        prefixed(&["xoxa-", "xapp-"], alnum_dash, 10, 255),
+        prefixed_via(&["xox", "xapp-"], &["xoxa-", "xapp-"], alnum_dash, 10, 255),
     ),
     pattern(
         "slack-refresh-token",
         "Slack refresh token",
         High,
         Kind::Token,
-        prefixed(&["xoxr-"], alnum_dash, 10, 255),
+        prefixed_via(&["xox"], &["xoxr-"], alnum_dash, 10, 255),
     ),
     pattern(
         "slack-session-token",
         "Slack session token",
         High,
         Kind::Token,
-        prefixed(&["xoxs-"], alnum_dash, 10, 255),
+        prefixed_via(&["xox"], &["xoxs-"], alnum_dash, 10, 255),
     ),
     pattern(
         "slack-webhook-url",
@@ -329,11 +343,11 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         regex(&["SG."], r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b", 0),
     ),
     pattern(
-        "twilio-api-key",
-        "Twilio API key",
+        "pulumi-access-token",
+        "Pulumi access token",
         High,
         Kind::Token,
-        prefixed(&["SK"], lower_hex, 32, 32),
+        prefixed(&["pul-"], lower_hex, 40, 40),
     ),
     pattern(
         "mailgun-api-key",
@@ -372,7 +386,13 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "Shopify access token",
         High,
         Kind::Token,
-        prefixed(&["shpat_", "shpca_", "shppa_", "shpss_"], hex, 32, 32),
+        prefixed_via(
+            &["shp"],
+            &["shpat_", "shpca_", "shppa_", "shpss_"],
+            hex,
+            32,
+            32,
+        ),
     ),
     pattern(
         "postman-api-key",
@@ -415,7 +435,13 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "Doppler token",
         High,
         Kind::Token,
-        prefixed(&["dp.pt.", "dp.st.", "dp.ct.", "dp.sa."], alnum, 40, 44),
+        prefixed_via(
+            &["dp."],
+            &["dp.pt.", "dp.st.", "dp.ct.", "dp.sa."],
+            alnum,
+            40,
+            44,
+        ),
     ),
     pattern(
         "databricks-token",
@@ -430,25 +456,21 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "Docker registry credentials (config.json auth)",
         High,
         Kind::Context,
-        custom(&["\"auth\""], false, json::docker_auth),
+        custom(&["\"auth\""], json::docker_auth),
     ),
     pattern(
         "docker-config-identity-token",
         "Docker registry identity token",
         High,
         Kind::Context,
-        custom(&["\"identitytoken\""], true, json::docker_identity_token),
+        custom(&["\"identitytoken\""], json::docker_identity_token),
     ),
     pattern(
         "npmrc-auth",
         "npm registry credential (.npmrc)",
         High,
         Kind::Context,
-        custom(
-            &["_authToken", "_auth", "_password"],
-            false,
-            assignment::npmrc,
-        ),
+        custom(&["_auth", "_password"], assignment::npmrc),
     ),
     pattern(
         "pypirc-password",
@@ -507,13 +529,13 @@ pub(crate) static PATTERNS: &[Pattern] = &[
         "Password in a URL",
         High,
         Kind::Context,
-        custom(&["://"], false, url::password),
+        custom(&["://"], url::password),
     ),
     pattern(
         "generic-secret-assignment",
         "High-entropy value of a secret-named variable",
         Medium,
         Kind::Context,
-        custom(SECRET_NAME_ANCHORS, true, assignment::generic),
+        custom(SECRET_NAME_ANCHORS, assignment::generic),
     ),
 ];

@@ -49,11 +49,10 @@ pub(crate) type Range = (usize, usize);
 /// How the scanner finds a pattern's secrets.
 #[derive(Debug)]
 pub(crate) enum Finder {
-    /// Literal anchors found by the prefilter; the matcher confirms each hit.
+    /// Literal, case-sensitive anchors (at least 3 bytes) found by the prefilter; the matcher
+    /// confirms each hit.
     Anchored {
         anchors: &'static [&'static str],
-        /// Anchors match ASCII case-insensitively (keywords like `password`).
-        ignore_case: bool,
         matcher: Matcher,
     },
     /// A parser run over whole files whose path it accepts.
@@ -66,9 +65,10 @@ pub(crate) enum Finder {
 /// Confirms an anchor hit at `text[start..end]`.
 #[derive(Debug)]
 pub(crate) enum Matcher {
-    /// The anchor is the token's prefix; `min..=max` body bytes accepted by `body` follow.
-    /// When `min == max` the token must end there (no word character after it).
+    /// The token starts at the anchor with one of `prefixes`; `min..=max` body bytes accepted
+    /// by `body` follow. When `min == max` the token must end there (no word character after).
     Prefix {
+        prefixes: &'static [&'static str],
         body: fn(u8) -> bool,
         min: usize,
         max: usize,
@@ -76,6 +76,8 @@ pub(crate) enum Matcher {
     /// A regex run on a bounded window around the hit (`back` bytes before its start); the
     /// first capture group (or the whole match) is the secret; the match must cover the hit.
     Regex { regex: &'static str, back: usize },
-    /// Hand-written confirmation returning the secret's range.
+    /// Hand-written confirmation returning the secret's range. It also sees hits of longer
+    /// anchors containing one of its own (`KEY` in `AccountKey=`), so it must not rely on the
+    /// hit's exact position beyond "inside the word".
     Custom(fn(&str, usize, usize) -> Option<Range>),
 }

@@ -139,3 +139,16 @@ pub(crate) fn npmrc(text: &str, start: usize, end: usize) -> Option<Range> {
     let named = matches!(a.name, "_authToken" | "_auth" | "_password");
     (named && a.value.len() >= 8 && !is_placeholder(a.value)).then(|| a.range())
 }
+
+/// `AZURE_CLIENT_SECRET=…`, `"clientSecret": "…"`: an Entra ID (Azure AD) client secret, three
+/// characters, a digit, `Q~` and 31 to 34 more.
+pub(crate) fn azure_client_secret(text: &str, start: usize, end: usize) -> Option<Range> {
+    let a = at(text, start, end)?;
+    let v = a.value.as_bytes();
+    let ok = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'~' | b'.' | b'-');
+    let shaped = (37..=40).contains(&v.len())
+        && v.get(3).is_some_and(u8::is_ascii_digit)
+        && v.get(4..6) == Some(b"Q~")
+        && v.iter().all(ok);
+    (shaped && !is_placeholder(a.value)).then(|| a.range())
+}

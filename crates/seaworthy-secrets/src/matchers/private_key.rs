@@ -12,28 +12,47 @@ const MIN_BODY: usize = 16;
 /// Bound on the body scanned (an RSA-8192 PEM is ~6.5 KiB).
 const MAX_BODY: usize = 64 * 1024;
 
-/// PEM private keys of any label but OpenSSH's (`RSA`, `EC`, `DSA`, `ENCRYPTED`, none).
+/// PEM private keys of any label but OpenSSH's and PGP's (`RSA`, `EC`, `DSA`, `ENCRYPTED`,
+/// none). Each matcher sees the `PRIVATE KEY` anchor.
 pub(crate) fn pem(text: &str, start: usize, end: usize) -> Option<Range> {
-    let begin = header_start(text, start)?;
-    let label = text.get(begin + BEGIN.len()..start)?;
-    if label.contains("OPENSSH") || !label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ') {
+    let (begin, label) = label(text, start)?;
+    if matches!(label, "OPENSSH " | "PGP ")
+        || !label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ')
+    {
         return None;
     }
-    with_body(text, begin, end)
+    closed(text, end, "-----").and_then(|e| with_body(text, begin, e))
 }
 
 /// `-----BEGIN OPENSSH PRIVATE KEY-----`.
 pub(crate) fn openssh(text: &str, start: usize, end: usize) -> Option<Range> {
-    let begin = header_start(text, start)?;
-    if begin + BEGIN.len() != start {
-        return None;
-    }
-    with_body(text, begin, end)
+    let (begin, label) = label(text, start)?;
+    (label == "OPENSSH ")
+        .then(|| closed(text, end, "-----"))
+        .flatten()
+        .and_then(|e| with_body(text, begin, e))
 }
 
 /// `-----BEGIN PGP PRIVATE KEY BLOCK-----`.
 pub(crate) fn pgp(text: &str, start: usize, end: usize) -> Option<Range> {
-    openssh(text, start, end)
+    let (begin, label) = label(text, start)?;
+    (label == "PGP ")
+        .then(|| closed(text, end, " BLOCK-----"))
+        .flatten()
+        .and_then(|e| with_body(text, begin, e))
+}
+
+/// Where the header ends if `text[end..]` starts with `close`.
+fn closed(text: &str, end: usize, close: &str) -> Option<usize> {
+    text.get(end..)?
+        .starts_with(close)
+        .then_some(end + close.len())
+}
+
+/// Where `-----BEGIN ` starts before the anchor at `anchor`, and the label between them.
+fn label(text: &str, anchor: usize) -> Option<(usize, &str)> {
+    let begin = header_start(text, anchor)?;
+    Some((begin, text.get(begin + BEGIN.len()..anchor)?))
 }
 
 /// The header line of the key block at `range` (what a report may show).

@@ -152,158 +152,165 @@ AGE-SECRET-KEY-1VP6C6DC34RL3HGD930CEUMNPGZM7LQYEAU0XWFFXA9ZQGWZNGSM8XYNVCS
     Fixture {
         id: "azure-ad-client-secret",
         path: None,
-        fire: &[r#"AZURE_CLIENT_SECRET=jAm8Q~.1wNiMg9aW37k5wCnHDepQHgI3HLBk.bvH"#],
-        quiet: &[r#"AZURE_CLIENT_SECRET=Q~"#, r#"path~Q~name"#],
+        fire: &[
+            r#"AZURE_CLIENT_SECRET=jAm8Q~.1wNiMg9aW37k5wCnHDepQHgI3HLBk.bvH"#,
+            r#""clientSecret": "5p11Q~zuPyXQEW88ad3DNBYjvsedonuSsddfr""#,
+        ],
+        quiet: &[
+            r#"AZURE_CLIENT_SECRET=Q~"#,
+            r#"AZURE_CLIENT_ID=SPO8Q~fifiUziXnFAAoeelK9mqmALOR2HcSGKgVP"#,
+            r#"CLIENT_SECRET=abc8Q~"#,
+        ],
     },
     Fixture {
         id: "github-pat",
         path: None,
         fire: &[
-            r#"git clone https://ghp_5p1Vm8kV6um4yvMpy62O6SQ1IEE1HSa2bB9U@github.com/org/app.git"#,
+            r#"git clone https://ghp_X9MGE2sNVbYAbBHXgwETdIKnT30fK0skBaHm@github.com/org/app.git"#,
         ],
         quiet: &[
             r#"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"#,
-            r#"ghp_oK4tYnzNLeK6kjcbhgN7"#,
-            r#"myghp_kwjSbbciSPOcSeVce2LWxm090I5Qe43W6T8y"#,
+            r#"ghp_sWWdawFgFSY0l9FLw91G"#,
+            r#"myghp_qK8ks0n8SoFkh8OXfFYSJYgOuwgz7z54VfB4"#,
         ],
     },
     Fixture {
         id: "github-oauth-token",
         path: None,
         fire: &[
-            r#"git clone https://gho_gpnnhcc826ZWOf0WOOsEgigYWPnsuvBqbwq7@github.com/org/app.git"#,
+            r#"git clone https://gho_PbxntqB5IGky4Oo8DiIMWSWMPcwLuHj31CQJ@github.com/org/app.git"#,
         ],
         quiet: &[
             r#"gho_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"#,
-            r#"gho_sdTWx6uX9MGE2sNVbYAb"#,
-            r#"mygho_BHXgwETdIKnT30fK0skBaHmsWWdawFgFSY0l"#,
+            r#"gho_VukDCSXqLoivDP4SpGmr"#,
+            r#"mygho_tWT01NjUjpUuMHwkpu9mq9Ugk9QgmyjjYtUt"#,
         ],
     },
     Fixture {
         id: "github-user-token",
         path: None,
         fire: &[
-            r#"git clone https://ghu_9FLw91GqK8ks0n8SoFkh8OXfFYSJYgOuwgz7@github.com/org/app.git"#,
+            r#"git clone https://ghu_BrmgO6grn4yDcaz2YBSoGOsDbjqMVzaVp62B@github.com/org/app.git"#,
         ],
         quiet: &[
             r#"ghu_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"#,
-            r#"ghu_z54VfB4PbxntqB5IGky4"#,
-            r#"myghu_Oo8DiIMWSWMPcwLuHj31CQJVukDCSXqLoivD"#,
+            r#"ghu_SKLVPA2oQUP44XPSL2oR"#,
+            r#"myghu_lPhDBuqOSg5ApYzTTOkq2BEDbN2AHRQ73l5P"#,
         ],
     },
     Fixture {
         id: "github-app-token",
         path: None,
         fire: &[
-            r#"git clone https://ghs_P4SpGmrtWT01NjUjpUuMHwkpu9mq9Ugk9Qgm@github.com/org/app.git"#,
+            r#"git clone https://ghs_uXay1F6gcqInkTY88mHwg2KDInTEGbOY1xHv@github.com/org/app.git"#,
         ],
         quiet: &[
             r#"ghs_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"#,
-            r#"ghs_yjjYtUtBrmgO6grn4yDc"#,
-            r#"myghs_az2YBSoGOsDbjqMVzaVp62BSKLVPA2oQUP44"#,
+            r#"ghs_AV8DnRlzGW7hUNwOdqry"#,
+            r#"myghs_zdaeA6AOSRwLqgotVz89HoZ9zDnki7XeZZOm"#,
         ],
     },
     Fixture {
         id: "github-refresh-token",
         path: None,
         fire: &[
-            r#"git clone https://ghr_XPSL2oRlPhDBuqOSg5ApYzTTOkq2BEDbN2AH@github.com/org/app.git"#,
+            r#"git clone https://ghr_EPJUo09jwQO10Y0ADsWJPiX1EwY2orTyRqBR@github.com/org/app.git"#,
         ],
         quiet: &[
             r#"ghr_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"#,
-            r#"ghr_RQ73l5PuXay1F6gcqInk"#,
-            r#"myghr_TY88mHwg2KDInTEGbOY1xHvAV8DnRlzGW7hU"#,
+            r#"ghr_lEaZUZrwpPtuEFBNOfQ5"#,
+            r#"myghr_xj7t2ydf0K5uY8iH1wOLaQan8ePsqMgLj2ol"#,
         ],
     },
     Fixture {
         id: "github-fine-grained-pat",
         path: None,
         fire: &[
-            r#"GH_TOKEN=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"#,
+            r#"GH_TOKEN=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"#,
         ],
         quiet: &[r#"github_pat_<token>"#, r#"github_pat_short"#],
     },
     Fixture {
         id: "gitlab-pat",
         path: None,
-        fire: &[r#"PRIVATE-TOKEN: glpat-x9aJTFMP9-2kUtMXhkPr"#],
+        fire: &[r#"PRIVATE-TOKEN: glpat-jxUdcfQm9-seB1qRmUR8"#],
         quiet: &[r#"glpat-xxxxxxxxxxxxxxxxxxxx"#, r#"glpat-short"#],
     },
     Fixture {
         id: "gitlab-deploy-token",
         path: None,
-        fire: &[r#"gldt-SbbAjLGmsDx5StAZvlMz"#],
+        fire: &[r#"gldt-AK3R2GgLLT_ZQISA_pQy"#],
         quiet: &[r#"gldt-xxxxxxxxxxxxxxxxxxxx"#, r#"gldt-123"#],
     },
     Fixture {
         id: "gitlab-runner-token",
         path: None,
-        fire: &[r#"token = "glrt-_Bk4opH1Dr8_h97s-F_v""#],
+        fire: &[r#"token = "glrt-OMqlfZZgZMnafy8hWskB""#],
         quiet: &[r#"glrt-REDACTED"#, r#"glrt-"#],
     },
     Fixture {
         id: "gitlab-trigger-token",
         path: None,
         fire: &[
-            r#"curl -F token=glptt-05aef9ebdd25b001a3ff416d4a3baf69dad8199b https://gitlab.example.com/api/v4/projects/1/trigger/pipeline"#,
+            r#"curl -F token=glptt-1e5351d30b49895d1a0d1f13dce20c4fd32f640d https://gitlab.example.com/api/v4/projects/1/trigger/pipeline"#,
         ],
         quiet: &[
             r#"glptt-0000000000000000000000000000000000000000"#,
-            r#"glptt-fca8b6f3a6a9"#,
+            r#"glptt-0032634f087e"#,
         ],
     },
     Fixture {
         id: "npm-token",
         path: None,
-        fire: &[r#"//registry.npmjs.org/:_authToken=npm_iLOfYczUJ4zIKdztgacm06EMXQdYG6INyNjO"#],
+        fire: &[r#"//registry.npmjs.org/:_authToken=npm_UVl7dxXVTS2jUWfsOJTFDQ74q69dTcada4PR"#],
         quiet: &[
             r#"npm_config_cache=/tmp/npm"#,
-            r#"npm_RSSM4RfncQODOWlgQl3c"#,
+            r#"npm_0NfyttUMk931FMdux8KU"#,
         ],
     },
     Fixture {
         id: "pypi-token",
         path: None,
         fire: &[
-            r#"password = pypi-AgEIcHlwaS5vcmc1mbVrNHMx1eOc3g_fp1Z5ibXt80nk8Btb2abplBpq8cJF5xgUskL_6Ggebhb"#,
+            r#"password = pypi-AgEIcHlwaS5vcmc48vsoUu19X5IQLJhQbtN2FWXWD5KaPHI2ufKssJ_Sk-WzDNhY7AGbX6lTiDY"#,
         ],
         quiet: &[r#"pypi-AgEIcHlwaS5vcmc"#, r#"pypi-token-here"#],
     },
     Fixture {
         id: "slack-bot-token",
         path: None,
-        fire: &[r#"SLACK_TOKEN=xoxb-916449279055-8KUCERkj9Zhx9PkOZAEyXYC8"#],
+        fire: &[r#"SLACK_TOKEN=xoxb-984857893333-flZSsxKKwzXH2jpc7Fx3gxOD"#],
         quiet: &[r#"xoxb-xxxxxxxxxxxx"#, r#"xoxb-1"#],
     },
     Fixture {
         id: "slack-user-token",
         path: None,
-        fire: &[r#"SLACK_TOKEN=xoxp-495440995902-M1tLB4pyyRyMX5oZCsSauqrB"#],
+        fire: &[r#"SLACK_TOKEN=xoxp-125905489010-n33KFLKnq7XrBg8CXL0M9iq1"#],
         quiet: &[r#"xoxp-xxxxxxxxxxxx"#, r#"xoxp-1"#],
     },
     Fixture {
         id: "slack-app-token",
         path: None,
-        fire: &[r#"SLACK_TOKEN=xapp-290429248758-fIJFZymYWU7otMdRzDTn7qLW"#],
+        fire: &[r#"SLACK_TOKEN=xapp-053261000857-F8265e3MOz7hT9fquKoPf96Q"#],
         quiet: &[r#"xapp-xxxxxxxxxxxx"#, r#"xapp-1"#],
     },
     Fixture {
         id: "slack-refresh-token",
         path: None,
-        fire: &[r#"SLACK_TOKEN=xoxr-067818513698-5q41HuEGLmmnmflZSsxKKwzX"#],
+        fire: &[r#"SLACK_TOKEN=xoxr-862725332045-d5J5b16dqYGTVPWEdgjuWa8m"#],
         quiet: &[r#"xoxr-xxxxxxxxxxxx"#, r#"xoxr-1"#],
     },
     Fixture {
         id: "slack-session-token",
         path: None,
-        fire: &[r#"SLACK_TOKEN=xoxs-823075157125-MbwrHMbgcn33KFLKnq7XrBg8"#],
+        fire: &[r#"SLACK_TOKEN=xoxs-499717554615-EykCpZj6R5aDT6mZck71oe7N"#],
         quiet: &[r#"xoxs-xxxxxxxxxxxx"#, r#"xoxs-1"#],
     },
     Fixture {
         id: "slack-webhook-url",
         path: None,
         fire: &[
-            r#"curl -X POST https://hooks.slack.com/services/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"#,
+            r#"curl -X POST https://hooks.slack.com/services/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"#,
         ],
         quiet: &[
             r#"https://hooks.slack.com/services/..."#,
@@ -313,42 +320,42 @@ AGE-SECRET-KEY-1VP6C6DC34RL3HGD930CEUMNPGZM7LQYEAU0XWFFXA9ZQGWZNGSM8XYNVCS
     Fixture {
         id: "stripe-secret-key",
         path: None,
-        fire: &[r#"STRIPE_KEY=sk_live_zlC2kx9pUolc8q8wd5J5b16d"#],
+        fire: &[r#"STRIPE_KEY=sk_live_kqFguD5EhjGdO5YQ7nJE1shq"#],
         quiet: &[
-            r#"sk_test_qYGTVPWEdgjuWa8mRVtLLCWP"#,
+            r#"sk_test_WmxBqp7pgysA5kd1UsjObCZG"#,
             r#"sk_live_xxxxxxxxxxxxxxxxxxxxxxxx"#,
         ],
     },
     Fixture {
         id: "stripe-restricted-key",
         path: None,
-        fire: &[r#"rk_live_gEuxqyhxEykCpZj6R5aDT6mZ"#],
-        quiet: &[r#"rk_test_ck71oe7N3x4ViXC9g77y1bOe"#, r#"rk_live_Cvu0o"#],
+        fire: &[r#"rk_live_vGiCaY18HslxBc6AnrKli1lH"#],
+        quiet: &[r#"rk_test_XoTlmMf1f4MUFWrlniNQTOZm"#, r#"rk_live_Ltmae"#],
     },
     Fixture {
         id: "sendgrid-api-key",
         path: None,
         fire: &[
-            r#"SENDGRID_API_KEY=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"#,
+            r#"SENDGRID_API_KEY=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"#,
         ],
-        quiet: &[r#"SG.xxxxx.yyyyy"#, r#"SG.i1lHXoTlmMf1f4MUFWrlni"#],
+        quiet: &[r#"SG.xxxxx.yyyyy"#, r#"SG.z4iILo3ojQKDVzk80b8OyS"#],
     },
     Fixture {
-        id: "twilio-api-key",
+        id: "pulumi-access-token",
         path: None,
-        fire: &[r#"TWILIO_API_KEY=SK69602d1ba9f20df4875b15b0be23b7ac"#],
+        fire: &[r#"PULUMI_ACCESS_TOKEN=pul-d1c1bac7adac1a4b7d0b352ad6074dce11188138"#],
         quiet: &[
-            r#"SK193fe04072"#,
-            r#"ASK755398003680e7e3b35183ef8333c477"#,
-            r#"SK00000000000000000000000000000000"#,
+            r#"pul-30d71939b5"#,
+            r#"rpul-3182e4e349d98729e7c6be9ff907a76cc0b57aaf"#,
+            r#"pul-0000000000000000000000000000000000000000"#,
         ],
     },
     Fixture {
         id: "mailgun-api-key",
         path: None,
-        fire: &[r#"MAILGUN_API_KEY=key-4ec50cd1c1bac7adac1a4b7d0b352ad6"#],
+        fire: &[r#"MAILGUN_API_KEY=key-89691052be1ceb374dab4683f84d30d3"#],
         quiet: &[
-            r#"primary-key-monkey-49d98729e7c6be9ff907a76cc0b57aaf"#,
+            r#"primary-key-monkey-6d0018f99ddceb1be0273dbc46dfcea2"#,
             r#"key-value store"#,
         ],
     },
@@ -356,8 +363,8 @@ AGE-SECRET-KEY-1VP6C6DC34RL3HGD930CEUMNPGZM7LQYEAU0XWFFXA9ZQGWZNGSM8XYNVCS
         id: "openai-api-key",
         path: None,
         fire: &[
-            r#"OPENAI_API_KEY=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"#,
-            r#"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"#,
+            r#"OPENAI_API_KEY=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"#,
+            r#"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"#,
         ],
         quiet: &[r#"sk-proj-..."#, r#"T3BlbkFJ alone"#],
     },
@@ -365,90 +372,90 @@ AGE-SECRET-KEY-1VP6C6DC34RL3HGD930CEUMNPGZM7LQYEAU0XWFFXA9ZQGWZNGSM8XYNVCS
         id: "anthropic-api-key",
         path: None,
         fire: &[
-            r#"ANTHROPIC_API_KEY=sk-ant-api03-wOa6M1G_iFXC0NZ-cFlwvTWxaLYUoQXQZip2SFXy7KSE3eJdRtEqlzIq47EuVTBZWAM8AD5qH4VFZBqplIXdsNbXlwDPyAA"#,
+            r#"ANTHROPIC_API_KEY=sk-ant-api03-wDPyniUMyiNlCKqZKTZ7qJwdUS0d7FZTmxLoICfZfu3zMtWfNwD_G3SaoKfgFoeOASl1YCJlS24R5gA2q-yfHwuEHFhvTAA"#,
         ],
-        quiet: &[r#"sk-ant-api03-xxxx"#, r#"sk-ant-Q5geJ6xZGWtmeTtfosi0"#],
+        quiet: &[r#"sk-ant-api03-xxxx"#, r#"sk-ant-wAfmOtiiRTFQEpTpaGSC"#],
     },
     Fixture {
         id: "huggingface-token",
         path: None,
-        fire: &[r#"HF_TOKEN=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"#],
-        quiet: &[r#"hf_hub_download(repo_id)"#, r#"hf_MUoTRczcMk"#],
+        fire: &[r#"HF_TOKEN=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"#],
+        quiet: &[r#"hf_hub_download(repo_id)"#, r#"hf_drtmhStChk"#],
     },
     Fixture {
         id: "shopify-token",
         path: None,
-        fire: &[r#"X-Shopify-Access-Token: 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"#],
-        quiet: &[r#"shpat_<token>"#, r#"shpat_eae16d4f6185"#],
+        fire: &[r#"X-Shopify-Access-Token: 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"#],
+        quiet: &[r#"shpat_<token>"#, r#"shpat_9b5539ac5ba7"#],
     },
     Fixture {
         id: "postman-api-key",
         path: None,
-        fire: &[r#"x-api-key: PMAK-578715bbd26944ff770e4b94-47a3d54ec6390bf61189639e35aeeb9521"#],
-        quiet: &[r#"PMAK-<your-key>"#, r#"PMAK-0ef2a83fdf6a0b29872400c4"#],
+        fire: &[r#"x-api-key: PMAK-b4b87113c16fdf5924754ec2-1ef66b01d4921da2e055c90eb6f2aed4c2"#],
+        quiet: &[r#"PMAK-<your-key>"#, r#"PMAK-1a9dbf49a067e24bdb7ec837"#],
     },
     Fixture {
         id: "atlassian-api-token",
         path: None,
         fire: &[
-            r#"JIRA_API_TOKEN=ATATT3xFfGF0LVxvnNPWxTODVrVGEhfnZgB_2_uMksDur4Zlf49yBVae2sKjh1Ri4bwvWLa4Sz8kP62tZkhQM1V9rMRdyC5ksV1UE4YHoDxzoCGmyG-D6Cok0j4ron6Yvy8lrVhZEgVfbB6Mpr2lzoTvURbGpEVT-fTmTPoeFGTy5c4oc-ojHx=J9SYJQ8R"#,
+            r#"JIRA_API_TOKEN=ATATT3xFfGF0xzoCGmyG-D6Cok0j4ron6Yvy8lrVhZEgVfbB6Mpr2lzoTvURbGpEVT-fTmTPoeFGTy5c4oc-ojHxtLWsGI4bdRt-9eejxY8u5YDjUQBNqfBvU7Q7XTOaQ9QDcF6fssIXIiHTremz2mUKEsjMRUFSZQhRP9VFEStrAa6Z5YMvis=TTQ9VEMF"#,
         ],
         quiet: &[
             r#"ATATT3xFfGF0..."#,
-            r#"ATATT38CabvjFGE3cZ1celN0PRMz1E9kS2Cz"#,
+            r#"ATATT3LltLwDwXSBU37e1Fu5lr5qIbWkOrpT"#,
         ],
     },
     Fixture {
         id: "vault-service-token",
         path: None,
         fire: &[
-            r#"VAULT_TOKEN=hvs.CAESIDjUQBNqfBvU7Q7XTOaQ9QDcF6fssIXIiHTremz2mUKEsjMRUFSZQhRP9VFEStrAa6Z5YMvisMNGRjykwMT7T2i-OwJ"#,
+            r#"VAULT_TOKEN=hvs.CAESIcBgZ5zKmzEhqgkjRrayIbPdBPPd-ZRwh1flQ_ZG7bdOOh1QulctAslTU2StQDH9eN6JUJqGb8mUtDZldrphAxHUtwu"#,
         ],
         quiet: &[
             r#"VAULT_TOKEN=hvs.xxxxxxxx"#,
-            r#"hvs.5qIbWkOrpTbndzCm5Ms3GPgmpUd9iM"#,
+            r#"hvs.HbwXTpC3FnO6w5ZyDnuY5bgQUaeZP6"#,
         ],
     },
     Fixture {
         id: "vault-batch-token",
         path: None,
         fire: &[
-            r#"hvb.AAAAAQgkjRrayIbPdBPPd-ZRwh1flQ_ZG7bdOOh1QulctAslTU2StQDH9eN6JUJqGb8mUtDZldrphAxHUtwudSF4_BSX6BPdnbiZShDW0WCdGcH3EDTAP2JM_Bu9IrMKlQa-FuO5BgAUf4x3rMdotbrMtTmv"#,
+            r#"hvb.AAAAAQZShDW0WCdGcH3EDTAP2JM_Bu9IrMKlQa-FuO5BgAUf4x3rMdotbrMtTmv7Yl1RYQeEzberD3ncgOiop-r2awCsoT_jSBCjIwbHIifzg0UIbPf6KQ0IZ2O1XtXX0saEGWEzolegZP4O6a88RWEWTiYI"#,
         ],
         quiet: &[
             r#"hvb.example"#,
-            r#"hvb.DRzfAvP6QTz4v5cLpmYOSaciGMoKBSgUbd5ue4hh"#,
+            r#"hvb.NQR0ueOZIQo7NWqq61E2UwHLEKoje7WHxHnHk0xp"#,
         ],
     },
     Fixture {
         id: "digitalocean-token",
         path: None,
         fire: &[
-            r#"DIGITALOCEAN_ACCESS_TOKEN=dop_v1_f4d05743bf2b672850882161db80a1e9ad8cdadc4ccd4078c763211caeae0ffa"#,
+            r#"DIGITALOCEAN_ACCESS_TOKEN=dop_v1_54e51acbd3d48c3bb9e28c9e3ef5404bf7bac806081598a878e2f264d9b1ecb1"#,
         ],
-        quiet: &[r#"dop_v1_<token>"#, r#"dop_v1_c7cb2c8a2788fbf742b6"#],
+        quiet: &[r#"dop_v1_<token>"#, r#"dop_v1_9dd8b7c46b26a22eccdf"#],
     },
     Fixture {
         id: "doppler-token",
         path: None,
-        fire: &[r#"DOPPLER_TOKEN=dp.st.Hk0xpRlj0QDlO8025P36cuyx130BhAjSqygxwQZHHtC"#],
-        quiet: &[r#"dp.st.xxxx"#, r#"dp.pt.QfrzsCShCO"#],
+        fire: &[r#"DOPPLER_TOKEN=dp.st.75PWYbgLKD7DS1BAEl4eCzFiGW0aQoVmzIc7RsJvXyX"#],
+        quiet: &[r#"dp.st.xxxx"#, r#"dp.pt.Dhfo2eK0ag"#],
     },
     Fixture {
         id: "databricks-token",
         path: None,
-        fire: &[r#"DATABRICKS_TOKEN=dapif5404bf7bac806081598a878e2f264d9"#],
+        fire: &[r#"DATABRICKS_TOKEN=dapif26e16af1d4d14aa605882ac89cd1997"#],
         quiet: &[
             r#"dapi<token>"#,
-            r#"dapib1ecb19dd8"#,
-            r#"mydapib7c46b26a22eccdf03eeddf52ecf4076"#,
+            r#"dapicd896416be"#,
+            r#"mydapif4ba6e1a02da187e966ece6615d3142f"#,
         ],
     },
     Fixture {
         id: "docker-config-auth",
         path: None,
         fire: &[
-            r#"{"auths": {"registry.example.com": {"auth": "Y2ktYm90OnpJYzdSc0p2WHlYRGhmbzJlSzBh"}}}"#,
+            r#"{"auths": {"registry.example.com": {"auth": "Y2ktYm90OmxhN1VKVlprRm9SVVJWc1puSTFr"}}}"#,
         ],
         quiet: &[
             r#"{"auths": {"registry.example.com": {"auth": ""}}}"#,
@@ -460,7 +467,7 @@ AGE-SECRET-KEY-1VP6C6DC34RL3HGD930CEUMNPGZM7LQYEAU0XWFFXA9ZQGWZNGSM8XYNVCS
         id: "docker-config-identity-token",
         path: None,
         fire: &[
-            r#"{"auths": {"myregistry.azurecr.io": {"identitytoken": "gFf2WnKDd0RmTvE3dJSVA1LiA0d3OjuvmHalIrHq"}}}"#,
+            r#"{"auths": {"myregistry.azurecr.io": {"identitytoken": "jX6TnHgDgmYf8dAoQ1qT5CRBj3d7Sick1CsWo3LZ"}}}"#,
         ],
         quiet: &[
             r#"{"identitytoken": ""}"#,
@@ -471,8 +478,8 @@ AGE-SECRET-KEY-1VP6C6DC34RL3HGD930CEUMNPGZM7LQYEAU0XWFFXA9ZQGWZNGSM8XYNVCS
         id: "npmrc-auth",
         path: None,
         fire: &[
-            r#"//npm.example.com/:_authToken=fuyqQ2tJzG4ARdttp3yZB2Iq"#,
-            r#"_auth=dXNlcjp0bWlkbklQeDdEUUY="#,
+            r#"//npm.example.com/:_authToken=uTJUjt6quJ1nj8ZQozcuyjPs"#,
+            r#"_auth=dXNlcjpvUElTZm1EalVsQnY="#,
         ],
         quiet: &[
             r#"//registry.npmjs.org/:_authToken=${NPM_TOKEN}"#,
@@ -489,7 +496,7 @@ index-servers = private
 [private]
 repository = https://pypi.example.com/
 username = deploy
-password = TLjx7ZvmD6TJQdUu
+password = Rzhc1whQ7nP8HHes
 "#],
         quiet: &[
             r#"[pypi]
@@ -504,7 +511,7 @@ username = me
     Fixture {
         id: "git-credentials",
         path: Some(".git-credentials"),
-        fire: &[r#"https://ci-bot:aIeA8K0ucroYCsmTnZLN@git.example.com
+        fire: &[r#"https://ci-bot:FwbWYF476fmFr3tMLIWf@git.example.com
 "#],
         quiet: &[
             r#"https://git.example.com
@@ -518,7 +525,7 @@ username = me
         path: Some(".netrc"),
         fire: &[r#"machine api.example.com
   login deploy
-  password Dz7UCn4ndlB2Oh
+  password miErX5W25oL7tc
 "#],
         quiet: &[
             r#"machine api.example.com login deploy
@@ -532,7 +539,7 @@ username = me
         path: Some(".env"),
         fire: &[r#"APP_ENV=production
 DB_PASSWORD=hunter2-Prod
-export STRIPE_WEBHOOK_SECRET="whsec_di34e0MFla7UJVZkFoRURVsZ"
+export STRIPE_WEBHOOK_SECRET="whsec_LMg9awm8jQtdlvwCEpvVxlhY"
 "#],
         quiet: &[r#"DB_PASSWORD=
 DB_PASSWORD_FILE=/run/secrets/db
@@ -544,7 +551,7 @@ SECRET_KEY=changeme
         id: "jwt",
         path: None,
         fire: &[
-            r#"Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkRlbW8ifQ.BusAm7mzlg1CG42thrfu5LDOtNHPBtDYePWtLClz7tx"#,
+            r#"Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkRlbW8ifQ.Mi6mouY7eefm0q1TjVuUvlQa9MtHmnEot_IpP7FufGU"#,
         ],
         quiet: &[
             r#"eyJhbGciOiJIUzI1NiJ9 is a JOSE header"#,
@@ -555,8 +562,8 @@ SECRET_KEY=changeme
         id: "url-password",
         path: None,
         fire: &[
-            r#"DATABASE_URL=postgres://app:BvRzhc1whQ7nP8HH@db.internal:5432/app"#,
-            r#"pip install --index-url https://deploy:esFwbWYF476f@pypi.example.com/simple pkg"#,
+            r#"DATABASE_URL=postgres://app:8mszJni6pU3IGp4g@db.internal:5432/app"#,
+            r#"pip install --index-url https://deploy:ag8dFYYSKnSV@pypi.example.com/simple pkg"#,
         ],
         quiet: &[
             r#"https://user:password@example.com"#,
@@ -569,15 +576,15 @@ SECRET_KEY=changeme
         id: "generic-secret-assignment",
         path: None,
         fire: &[
-            r#"API_KEY=mFr3tMLIWfmiErX5W25oL7tcLMg9awm8"#,
-            r#"client_secret: "jQtdlvwCEpvVxlhY1tZeUJDgVJhY""#,
-            r#""apiKey": "kMzDcccGLgAPSiAK1wexUQUk""#,
+            r#"API_KEY=ofWkj1qbBzNHhsK4hfQLnopMXYGT0d0p"#,
+            r#"client_secret: "eMvgcnNXSl0tvfZWDL6lau87AYAc""#,
+            r#""apiKey": "fYpjUGRkjZwXinm7oRvTeaY4""#,
         ],
         quiet: &[
             r#"API_KEY=changeme"#,
-            r#"PASSWORD_FILE=xkQ8fva1P31Etjqgg4phjFrI"#,
+            r#"PASSWORD_FILE=EcFHXv6eWMOem3Od2xYAfPTw"#,
             r#"GPG_KEY_SHA=349699e0cfaf235669cdb72528982e6519c6ebd109b3c4bc31d1847ca1520d0b"#,
-            r#"if token == expected_token_IhuDpkKIcGqx8mszJni6:"#,
+            r#"if token == expected_token_LkZ9FRXVFiq1S7t5dVD1:"#,
         ],
     },
 ];
