@@ -8,6 +8,7 @@ pub mod image_ref;
 pub mod lint;
 pub mod model;
 pub mod parser;
+pub mod provenance;
 pub mod redact;
 pub mod rules;
 pub mod shell;

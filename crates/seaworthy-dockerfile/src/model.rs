@@ -178,8 +178,9 @@ impl Model {
             match &df.instructions[i].kind {
                 Kind::Env { pairs, .. } => {
                     if let Some(p) = pairs.iter().rev().find(|p| p.key == name) {
+                        // `ENV A=$A:x` sees the A defined before this instruction.
                         let lookup = |n: &str| {
-                            (n != name)
+                            (depth < MAX_LOOKUP_DEPTH)
                                 .then(|| self.lookup_in(df, stage, i, n, depth + 1))
                                 .flatten()
                         };
@@ -200,7 +201,7 @@ impl Model {
             }
         }
         match s.base {
-            Base::Stage(parent) if parent < stage && depth < 16 => {
+            Base::Stage(parent) if parent < stage && depth < MAX_LOOKUP_DEPTH => {
                 let end = self.stages[parent].body.end;
                 self.lookup_in(df, parent, end, name, depth + 1)
                     .filter(|_| !self.is_arg_only(df, parent, name))
@@ -240,6 +241,10 @@ impl Model {
         range.map(move |i| (i, &df.instructions[i]))
     }
 }
+
+/// How many variable references deep a lookup follows (ENV values naming other variables, parent
+/// stages) before it gives up.
+const MAX_LOOKUP_DEPTH: usize = 16;
 
 /// BuildKit's automatic platform ARGs, with the values of a linux/amd64 build.
 pub const PLATFORM_ARGS: &[(&str, &str)] = &[
