@@ -71,6 +71,17 @@ impl ImageRef {
 }
 
 /// Matches `value` against a pattern with `*` wildcards (each `*` matches any run of characters).
+/// Is `image` from a registry or repository that `trusted` (patterns: `registry.example`,
+/// `*.corp.example`, `docker.io/library`) allows?
+pub fn is_trusted(trusted: &[String], image: &ImageRef) -> bool {
+    let full = image.full_name();
+    trusted.iter().any(|p| {
+        wildcard_match(p, &image.registry)
+            || wildcard_match(p, &full)
+            || (!p.contains('*') && full.starts_with(&format!("{}/", p.trim_end_matches('/'))))
+    })
+}
+
 pub fn wildcard_match(pattern: &str, value: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
     if parts.len() == 1 {

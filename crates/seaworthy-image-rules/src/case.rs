@@ -8,12 +8,53 @@
 //! file etc/shadow 640 root:*:19000::::: a file, octal mode, contents (`\n` for newlines)
 //! dir usr/local/bin 777                 a directory
 //! link bin/sh dash                      a symlink
+//! signature unsigned                    settings: verification outcome, `trusted REG`, `minimal`
+//! ```
+//!
+//! Files are scanned for secrets as the image walk scans them.
+//! ```text
 //! ```
 
 use seaworthy_image::{
-    EntryKind, FsView, HistoryEntry, Image, ImageConfig, ImageInfo, LayerInfo, Node,
+    EntryKind, FsView, HistoryEntry, Image, ImageConfig, ImageInfo, LayerInfo, LayerSecrets, Node,
 };
 use serde_json::{Map, Value, json};
+
+use crate::{Settings, SignatureCheck};
+
+/// The settings a case asks for: `signature verified|unsigned|unknown-key|invalid|not-applicable`,
+/// `trusted REGISTRY`, `minimal`.
+pub fn settings(case: &str) -> Settings {
+    let mut settings = Settings::default();
+    for line in case.lines().map(str::trim) {
+        let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+        match word {
+            "trusted" => settings.trusted_registries.push(rest.to_string()),
+            "minimal" => settings.minimal = true,
+            "signature" => {
+                settings.signature = Some(match rest {
+                    "verified" => SignatureCheck::Verified {
+                        key: "0123456789abcdef".into(),
+                    },
+                    "unsigned" => SignatureCheck::Unsigned {
+                        looked_for: vec!["sha256-0123.sig".into()],
+                    },
+                    "unknown-key" => SignatureCheck::UnknownKey {
+                        detail: "signature 1 does not verify with the given keys".into(),
+                    },
+                    "not-applicable" => SignatureCheck::NotApplicable {
+                        why: "a docker-archive has no registry signature".into(),
+                    },
+                    other => SignatureCheck::Invalid {
+                        detail: other.to_string(),
+                    },
+                })
+            }
+            _ => {}
+        }
+    }
+    settings
+}
 
 /// Builds the image a case describes; `Err` names the line that is not understood.
 pub fn image(case: &str) -> Result<Image, String> {
@@ -32,6 +73,7 @@ pub fn image(case: &str) -> Result<Image, String> {
         let layer = layers.saturating_sub(1);
         match word {
             "ref" => reference = rest.to_string(),
+            "signature" | "trusted" | "minimal" => {}
             "config" => {
                 let Value::Object(more) = serde_json::from_str(rest).map_err(|_| bad())? else {
                     return Err(bad());
@@ -63,6 +105,16 @@ pub fn image(case: &str) -> Result<Image, String> {
                         }
                     }
                 };
+                if let Some(bytes) = &data {
+                    let secrets = seaworthy_secrets::scan_file(path, bytes);
+                    if !secrets.is_empty() {
+                        fs.add_secrets(LayerSecrets {
+                            path: path.to_string(),
+                            layer,
+                            secrets,
+                        });
+                    }
+                }
                 let node = Node {
                     kind,
                     mode,

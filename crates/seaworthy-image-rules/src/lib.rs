@@ -25,6 +25,25 @@ pub struct Settings {
     pub minimal: bool,
     /// Rule ids (or names) not to run.
     pub disabled: Vec<String>,
+    /// The outcome of signature verification, when keys were given.
+    pub signature: Option<SignatureCheck>,
+    /// Severity of an unsigned or unverifiable image (default high).
+    pub signature_severity: Option<Severity>,
+}
+
+/// What signature verification found, as the trust rules judge it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureCheck {
+    /// A signature over this image's digest verified with the given key (fingerprint).
+    Verified { key: String },
+    /// No signature was found (the tags looked for).
+    Unsigned { looked_for: Vec<String> },
+    /// Signatures exist but none verified with the given keys.
+    UnknownKey { detail: String },
+    /// Signatures exist but are broken or sign another digest.
+    Invalid { detail: String },
+    /// The image cannot carry a signature (a docker-archive, a daemon image without digest).
+    NotApplicable { why: String },
 }
 
 /// One problem a rule found in the image.
@@ -60,6 +79,10 @@ impl ContentFilter for WithRuleFiles<'_> {
 
     fn wants_magic(&self, path: &str, head: &[u8]) -> bool {
         self.0.wants_magic(path, head)
+    }
+
+    fn scans_secrets(&self) -> bool {
+        true
     }
 
     fn reduce(&self, path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
@@ -147,7 +170,7 @@ pub fn origin(info: &ImageInfo, layer: Option<usize>, step: Option<usize>) -> Op
             .map(|l| l.id())
             .filter(|d| !d.is_empty()),
         step: step.map(|s| s as u32),
-        created_by: created_by.map(|c| subject::clean_command(&c)),
+        created_by: created_by.map(|c| redact(&subject::clean_command(&c))),
         dockerfile: None,
         fix: None,
     })

@@ -3,14 +3,14 @@
 
 use std::fmt::Write as _;
 
-use seaworthy_image_rules::{RULES, Settings, Subject, case, run_rule};
+use seaworthy_image_rules::{RULES, Subject, case, run_rule};
 
 fn findings_of(
     case_text: &str,
     rule: &dyn seaworthy_image_rules::ImageRule,
 ) -> Vec<seaworthy_core::Finding> {
     let image = case::image(case_text).unwrap_or_else(|e| panic!("{}: {e}", rule.meta().id));
-    let settings = Settings::default();
+    let settings = case::settings(case_text);
     let subject = Subject::new(&image.info, &image.fs, &settings);
     run_rule(rule, &subject)
 }

@@ -19,6 +19,12 @@ pub trait ContentFilter: Sync {
         false
     }
 
+    /// Scan every candidate file of every layer for secrets as it streams by (see
+    /// [`seaworthy_secrets::is_candidate_path`]); hits land in [`crate::FsView::secrets`].
+    fn scans_secrets(&self) -> bool {
+        false
+    }
+
     /// Reduces captured contents to what is kept; `None` keeps nothing. Runs on the layer's thread.
     fn reduce(&self, _path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
         Some(data)

@@ -39,6 +39,16 @@ const MAX_SYMLINK_HOPS: usize = 40;
 pub struct FsView {
     nodes: BTreeMap<String, Node>,
     contents: HashMap<String, Vec<u8>>,
+    secrets: Vec<LayerSecrets>,
+}
+
+/// Secrets found in one file of one layer. Kept for every layer: a file deleted or replaced by a
+/// later layer is still in the image's blobs.
+#[derive(Debug, Clone)]
+pub struct LayerSecrets {
+    pub path: String,
+    pub layer: usize,
+    pub secrets: Vec<seaworthy_secrets::Secret>,
 }
 
 impl FsView {
@@ -79,6 +89,16 @@ impl FsView {
         for path in &index.whiteouts {
             self.remove(path);
         }
+        self.secrets.extend(
+            index
+                .secrets
+                .into_iter()
+                .map(|(path, secrets)| LayerSecrets {
+                    path,
+                    layer,
+                    secrets,
+                }),
+        );
         let mut contents = index.contents;
         for entry in index.entries {
             let is_dir = entry.kind == EntryKind::Dir;
@@ -164,6 +184,16 @@ impl FsView {
             }
         }
         self.nodes.insert(path, node);
+    }
+
+    /// Secrets found in files of every layer, lowest layer first.
+    pub fn secrets(&self) -> &[LayerSecrets] {
+        &self.secrets
+    }
+
+    /// Records secrets found in a file (synthetic views: rule tests).
+    pub fn add_secrets(&mut self, found: LayerSecrets) {
+        self.secrets.push(found);
     }
 
     /// The node at `path` exactly (symlinks not followed).

@@ -47,6 +47,8 @@ pub struct LayerIndex {
     pub contents: HashMap<String, Vec<u8>>,
     /// Bytes of uncompressed tar.
     pub tar_bytes: u64,
+    /// Secrets found in this layer's files, by path (only with [`ContentFilter::scans_secrets`]).
+    pub secrets: Vec<(String, Vec<seaworthy_secrets::Secret>)>,
 }
 
 /// Streams a layer blob and indexes it. `what` names the layer in errors.
@@ -100,6 +102,7 @@ fn walk_tar(
         .entries()
         .map_err(|e| ImageError::from_read(what, e))?;
     let uses_magic = filter.uses_magic();
+    let secrets = filter.scans_secrets();
     for entry in entries {
         let mut entry = entry.map_err(|e| ImageError::from_read(what, e))?;
         if index.entries.len() as u64 >= limits.max_entries_per_layer {
@@ -153,8 +156,16 @@ fn walk_tar(
 
         match &kind {
             EntryKind::File => {
-                if let Some(data) = capture(&mut entry, &path, size, filter, uses_magic, limits)
-                    .map_err(|e| ImageError::from_read(format!("{what}: {path}"), e))?
+                let scan = secrets
+                    && size <= seaworthy_secrets::Limits::DEFAULT.max_file_size as u64
+                    && seaworthy_secrets::is_candidate_path(&path);
+                let kept = if scan {
+                    scan_and_capture(&mut entry, &path, size, filter, uses_magic, &mut index)
+                } else {
+                    capture(&mut entry, &path, size, filter, uses_magic, limits)
+                };
+                if let Some(data) =
+                    kept.map_err(|e| ImageError::from_read(format!("{what}: {path}"), e))?
                 {
                     index.contents.insert(path.clone(), data);
                 } else {
@@ -225,6 +236,32 @@ fn capture(
     data.extend_from_slice(&head[..n]);
     entry.take(size - n as u64).read_to_end(&mut data)?;
     Ok(filter.reduce(path, data))
+}
+
+/// Reads a candidate file whole (it is under the secret scan's size limit), scans it, and keeps it
+/// when the filter wants it.
+fn scan_and_capture(
+    entry: &mut impl Read,
+    path: &str,
+    size: u64,
+    filter: &dyn ContentFilter,
+    uses_magic: bool,
+    index: &mut LayerIndex,
+) -> io::Result<Option<Vec<u8>>> {
+    let mut data = Vec::with_capacity(size as usize);
+    entry.take(size).read_to_end(&mut data)?;
+    let found = seaworthy_secrets::scan_file(path, &data);
+    if !found.is_empty() {
+        index.secrets.push((path.to_string(), found));
+    }
+    let head = &data[..data.len().min(MAGIC_LEN)];
+    let wanted = filter.wants_path(path)
+        || (uses_magic && data.len() >= 4 && filter.wants_magic(path, head));
+    Ok(if wanted {
+        filter.reduce(path, data)
+    } else {
+        None
+    })
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {

@@ -214,6 +214,7 @@ fn openssl_5535(name: &str) -> VulnMatch {
             "https://www.openssl.org/news/secadv/20240627.txt".to_string(),
         ],
         notes: vec![],
+        origin: None,
     }
 }
 
@@ -245,6 +246,7 @@ fn matches() -> Vec<VulnMatch> {
                 "https://go.dev/cl/576155".to_string(),
             ],
             notes: vec![],
+            origin: None,
         },
         VulnMatch {
             related: Vec::new(),
@@ -270,6 +272,7 @@ fn matches() -> Vec<VulnMatch> {
                 "https://security-tracker.debian.org/tracker/CVE-2024-0727".to_string(),
             ],
             notes: vec![],
+            origin: None,
         },
         VulnMatch {
             related: Vec::new(),
@@ -288,6 +291,7 @@ fn matches() -> Vec<VulnMatch> {
             sources: vec!["debian-tracker".to_string()],
             references: vec!["https://github.com/madler/zlib/issues/904".to_string()],
             notes: vec!["no-dsa: Minor issue".to_string()],
+            origin: None,
         },
         VulnMatch {
             related: Vec::new(),
@@ -311,6 +315,7 @@ fn matches() -> Vec<VulnMatch> {
             sources: vec!["debian-tracker".to_string()],
             references: vec!["https://bugs.debian.org/642480".to_string()],
             notes: vec!["unimportant".to_string()],
+            origin: None,
         },
     ];
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -112,6 +112,10 @@ pub struct VulnMatch {
     /// Notes from the sources (`no-dsa: Minor issue`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// With `--dockerfile`: the instruction (or the base image's FROM) that brought the package
+    /// in, and the fix to make there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<seaworthy_core::Origin>,
 }
 
 impl VulnMatch {

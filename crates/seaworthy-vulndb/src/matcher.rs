@@ -659,6 +659,7 @@ fn build_match(
         sources: sources.into_iter().collect(),
         references,
         notes: notes.into_iter().collect(),
+        origin: None,
     }
 }
 

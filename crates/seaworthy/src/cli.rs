@@ -239,6 +239,24 @@ pub struct ImageScanArgs {
     /// Leave out vulnerabilities without a fixed version (they are counted in the summary).
     #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED")]
     pub ignore_unfixed: bool,
+    /// The Dockerfile the image was built from: every finding then names the instruction line
+    /// that brought it in (or the base image's FROM), with a fix.
+    #[arg(long, env = "SEAWORTHY_DOCKERFILE")]
+    pub dockerfile: Option<PathBuf>,
+    /// Build arguments the image was built with (to expand ARGs in the Dockerfile), K=V.
+    #[arg(long = "build-arg", value_name = "K=V", requires = "dockerfile")]
+    pub build_args: Vec<String>,
+    /// The build target stage (default: the last stage).
+    #[arg(long, requires = "dockerfile")]
+    pub target: Option<String>,
+    /// Leave out findings whose layer came from the base image (needs --dockerfile); the report
+    /// says how many.
+    #[arg(long, env = "SEAWORTHY_IGNORE_BASE", requires = "dockerfile")]
+    pub ignore_base: bool,
+    /// Public key (PEM: ECDSA P-256, Ed25519 or RSA) that must have signed the image
+    /// (cosign-style `sha256-<digest>.sig` signature); repeatable.
+    #[arg(long = "key", value_name = "PEM")]
+    pub keys: Vec<PathBuf>,
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,

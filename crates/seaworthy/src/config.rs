@@ -56,6 +56,11 @@ pub struct ImageSection {
     /// Image rules not to run, by id or name.
     #[serde(default)]
     pub disable: Vec<String>,
+    /// Severity of an unsigned or unverifiable image when keys are given (default high).
+    pub signature_severity: Option<Severity>,
+    /// Public keys (PEM) that must have signed the image, as `--key`.
+    #[serde(default)]
+    pub keys: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -216,7 +216,7 @@ fn run_image(args: &cli::ImageScanArgs) -> ExitCode {
         db: &outcome.db,
         ignored_unfixed: outcome.result.ignored_unfixed,
         findings: &outcome.findings,
-        ignored_base: 0,
+        ignored_base: outcome.ignored_base,
         fail_on: Some(outcome.fail_on),
         tool_version: env!("CARGO_PKG_VERSION"),
         created: &created,

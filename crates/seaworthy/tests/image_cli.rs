@@ -104,8 +104,19 @@ fn image_findings_with_layers_statuses_and_exit_codes() {
     let img = image(home.path());
 
     let out = run(&["image", &img, "--db", &db, "-f", "json"], home.path());
-    assert_eq!(code(&out), 0, "nothing at or above high: {}", stderr(&out));
+    // No vulnerability reaches high, but the image runs as root (SW-IMG-001, high).
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"SW-IMG-001") && rules.contains(&"SW-IMG-002"),
+        "{rules:?}"
+    );
     let matches = doc["matches"].as_array().unwrap();
     let ids: Vec<&str> = matches.iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["CVE-2022-42969", "CVE-2026-27171"], "{doc:#}");
@@ -153,7 +164,7 @@ fn image_findings_with_layers_statuses_and_exit_codes() {
         ],
         home.path(),
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&out), 1, "the root user still fails: {}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["matches"].as_array().unwrap().is_empty());
     assert_eq!(doc["summary"]["ignored_unfixed"], 2);

@@ -1,5 +1,5 @@
 use crate::context::{Context, Hit};
-use crate::image_ref::wildcard_match;
+use crate::image_ref::is_trusted;
 use crate::model::Base;
 use crate::parser::Kind;
 use crate::rules::Check;
@@ -45,14 +45,7 @@ impl Check for UntrustedRegistry {
             let Base::Image { image, reference } = &stage.base else {
                 continue;
             };
-            let full = image.full_name();
-            let ok = trusted.iter().any(|p| {
-                wildcard_match(p, &image.registry)
-                    || wildcard_match(p, &full)
-                    || (!p.contains('*')
-                        && full.starts_with(&format!("{}/", p.trim_end_matches('/'))))
-            });
-            if ok {
+            if is_trusted(trusted, image) {
                 continue;
             }
             let Kind::From(from) = &cx.instruction(stage.from).kind else {

@@ -43,7 +43,7 @@ fn tag(name: &str) -> Option<&str> {
 }
 
 /// A reference that names an image by registry name (not a file).
-fn registry_name(reference: &str) -> Option<&str> {
+pub(crate) fn registry_name(reference: &str) -> Option<&str> {
     const FILES: &[&str] = &["oci-dir:", "oci-archive:", "docker-archive:", "oci:"];
     if FILES.iter().any(|p| reference.starts_with(p))
         || reference.starts_with('/')

@@ -61,7 +61,7 @@ macro_rules! declare_rule {
 mod add_in_history;
 mod duplicate_ids;
 mod empty_password;
-mod latest_tag;
+pub(crate) mod latest_tag;
 mod minimal_with_tools;
 mod no_healthcheck;
 mod package_cache;
@@ -72,6 +72,16 @@ mod setuid_files;
 mod unnecessary_files;
 mod update_alone;
 mod world_writable_path;
+
+// Secrets (SW-IMG-020..029).
+mod secret_in_env;
+mod secret_in_file;
+mod secret_in_history;
+mod secret_in_label;
+
+// Trust (SW-IMG-030..039).
+mod signature;
+mod untrusted_registry;
 
 /// Metadata and test cases, written by `declare_rule!`.
 pub trait RuleInfo {
@@ -104,6 +114,13 @@ pub static RULES: &[&dyn ImageRule] = &[
     &world_writable_path::WorldWritablePath,
     &unnecessary_files::UnnecessaryFiles,
     &minimal_with_tools::MinimalWithTools,
+    &secret_in_file::SecretInFile,
+    &secret_in_env::SecretInEnv,
+    &secret_in_history::SecretInHistory,
+    &secret_in_label::SecretInLabel,
+    &signature::Unsigned,
+    &signature::UnknownKey,
+    &untrusted_registry::UntrustedRegistry,
 ];
 
 /// The rule with this id or name.

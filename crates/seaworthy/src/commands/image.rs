@@ -9,9 +9,11 @@ use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_pac
 
 use crate::cli::ImageScanArgs;
 use crate::commands::db::{self, Failure};
+use crate::commands::provenance;
 use crate::commands::sbom::{load_options, show_progress};
 use crate::config;
 use crate::progress::LayerBar;
+use seaworthy_image_rules::SignatureCheck;
 
 pub struct Outcome {
     pub image: seaworthy_image::Image,
@@ -21,6 +23,8 @@ pub struct Outcome {
     pub findings: Vec<seaworthy_core::Finding>,
     pub db: seaworthy_vulndb::DbSummary,
     pub fail_on: Severity,
+    /// Findings and matches left out by `--ignore-base`.
+    pub ignored_base: usize,
 }
 
 fn image_failure(e: ImageError) -> Failure {
@@ -81,12 +85,26 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
             .matches
             .retain(|m| args.severity.contains(&m.severity));
     }
+    let keys: Vec<_> = args.keys.iter().chain(&file.image.keys).collect();
+    let signature = if keys.is_empty() {
+        None
+    } else {
+        Some(verify_signature(&image.info, &keys, &opts)?)
+    };
     let settings = seaworthy_image_rules::Settings {
         trusted_registries: file.dockerfile.trusted_registries.clone(),
         minimal: file.image.minimal,
         disabled: file.image.disable.clone(),
+        signature,
+        signature_severity: file.image.signature_severity,
     };
     let mut findings = seaworthy_image_rules::check(&image, &settings);
+    let mut ignored_base = 0;
+    if let Some(path) = &args.dockerfile {
+        let mapping = provenance::map(path, &args.build_args, args.target.as_deref(), &image.info)?;
+        ignored_base += mapping.findings(&mut findings, args.ignore_base);
+        ignored_base += mapping.matches(&mut result.matches, args.ignore_base);
+    }
     if !args.severity.is_empty() {
         findings.retain(|f| args.severity.contains(&f.severity));
     }
@@ -107,5 +125,44 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
         findings,
         db,
         fail_on,
+        ignored_base,
+    })
+}
+
+/// Checks the image's cosign-style signatures against the given public keys.
+fn verify_signature(
+    info: &seaworthy_image::ImageInfo,
+    keys: &[&std::path::PathBuf],
+    opts: &seaworthy_image::LoadOptions<'_>,
+) -> Result<SignatureCheck, Failure> {
+    use seaworthy_image::signature::{self, Problem, PublicKey, Verification};
+    let keys = keys
+        .iter()
+        .map(|k| PublicKey::read(k))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure {
+            error: e.into(),
+            input: true,
+        })?;
+    let found = signature::verify(info, &keys, opts).map_err(image_failure)?;
+    Ok(match found {
+        Verification::Verified { key, .. } => SignatureCheck::Verified { key },
+        Verification::Unsigned { looked_for } => SignatureCheck::Unsigned { looked_for },
+        Verification::NotApplicable { why } => SignatureCheck::NotApplicable { why },
+        Verification::Invalid { problems } => {
+            let detail = problems
+                .iter()
+                .map(|p| format!("{}: {}", p.signature, p.problem))
+                .collect::<Vec<_>>()
+                .join("; ");
+            if problems
+                .iter()
+                .any(|p| matches!(p.problem, Problem::UnknownKey))
+            {
+                SignatureCheck::UnknownKey { detail }
+            } else {
+                SignatureCheck::Invalid { detail }
+            }
+        }
     })
 }

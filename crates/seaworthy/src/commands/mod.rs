@@ -1,5 +1,6 @@
 pub mod db;
 pub mod dockerfile;
 pub mod image;
+pub mod provenance;
 pub mod rules;
 pub mod sbom;

@@ -220,6 +220,7 @@ fn duplicate(m: &LayerMember) -> LayerMember {
             opaque_dirs: m.index.opaque_dirs.clone(),
             contents: m.index.contents.clone(),
             tar_bytes: m.index.tar_bytes,
+            secrets: m.index.secrets.clone(),
         },
         sha256: m.sha256.clone(),
         blob_digest: m.blob_digest.clone(),
