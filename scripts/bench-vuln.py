@@ -7,6 +7,8 @@
   3. `seaworthy image oci-dir:DIR/oci` on the make-debian-image.sh image with that DB,
      against the zcat floor of its layers, with `syft scan` (inventory only) alongside
                                                                                (floor: <= 1.5x zcat)
+  4. the image rules (config, secrets in every layer's files) on top of the inventory of the same
+     image (examples/bench_image_rules.rs, interleaved runs)              (floor: <= +25%)
 Median of N interleaved runs for 3; peak RSS from /usr/bin/time -v.
 
     scripts/bench-vuln.py [--dir DIR] [--runs N] [--packages curl,openssl]
@@ -52,7 +54,9 @@ def main():
     args = ap.parse_args()
     sw = os.path.join(REPO, "target", "release", "seaworthy")
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "seaworthy",
-                    "-p", "seaworthy-vulndb", "--example", "bench_match"], cwd=REPO, check=True)
+                    "-p", "seaworthy-vulndb", "--example", "bench_match",
+                    "-p", "seaworthy-image-rules", "--example", "bench_image_rules"],
+                   cwd=REPO, check=True)
     ok = True
 
     db = os.path.join(args.dir, "bench-vuln.db")
@@ -109,6 +113,13 @@ def main():
         print(f"   seaworthy image (inventory + match) vs syft scan (inventory only): "
               f"{med['syft scan'] / med['seaworthy image']:.1f}x faster")
     ok &= ratio <= 1.5
+
+    example = os.path.join(REPO, "target", "release", "examples", "bench_image_rules")
+    out = subprocess.run([example, f"oci-dir:{oci}", str(max(args.runs, 9))],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    print(f"4. {out}   (floor: <= +25%)")
+    overhead = float(re.search(r"([+-][0-9.]+)%", out).group(1))
+    ok &= overhead <= 25
     print("\nall floors met" if ok else "\nFLOOR MISSED")
     return 0 if ok else 1
 
