@@ -53,7 +53,10 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     sw = os.path.join(REPO, "target", "release", "seaworthy")
+    # The binary and the examples in separate builds: with --example, cargo builds only examples.
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "seaworthy",
+                    "--bin", "seaworthy"], cwd=REPO, check=True)
+    subprocess.run(["cargo", "build", "--release", "--locked", "-q",
                     "-p", "seaworthy-vulndb", "--example", "bench_match",
                     "-p", "seaworthy-image-rules", "--example", "bench_image_rules"],
                    cwd=REPO, check=True)
