@@ -163,10 +163,10 @@ struct PhysicalLocation {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ArtifactLocation {
-    uri: String,
+pub(crate) struct ArtifactLocation {
+    pub(crate) uri: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    uri_base_id: Option<&'static str>,
+    pub(crate) uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -405,7 +405,7 @@ fn notification(e: &InputError) -> Notification {
 }
 
 /// A relative path becomes a relative URI under `%SRCROOT%`; an absolute one a `file:` URI.
-fn artifact(path: &str) -> ArtifactLocation {
+pub(crate) fn artifact(path: &str) -> ArtifactLocation {
     let p = path.replace('\\', "/");
     let is_windows_abs = p.len() >= 3
         && p.as_bytes()[0].is_ascii_alphabetic()

@@ -651,6 +651,7 @@ fn sarif_validates_against_the_2_1_0_schema() {
     // An empty scan is valid too.
     let mut scan = Scan::new();
     scan.matches.clear();
+    scan.findings.clear();
     let empty = scan.json(VulnFormat::Sarif);
     assert!(sarif_errors(&empty).is_empty());
     assert_eq!(empty["runs"][0]["results"], serde_json::json!([]));
@@ -658,7 +659,9 @@ fn sarif_validates_against_the_2_1_0_schema() {
 
 #[test]
 fn sarif_rules_and_results() {
-    let log = Scan::new().json(VulnFormat::Sarif);
+    let mut scan = Scan::new();
+    scan.findings.clear();
+    let log = scan.json(VulnFormat::Sarif);
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -728,6 +731,42 @@ fn sarif_rules_and_results() {
     assert_eq!(
         results[4]["message"]["text"],
         "Package zlib1g 1:1.2.13.dfsg-1 (deb) is affected by CVE-2026-27171; no fixed version (no-dsa)."
+    );
+}
+
+#[test]
+fn sarif_image_findings_point_at_their_dockerfile_line() {
+    let log = Scan::new().json(VulnFormat::Sarif);
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 8, "6 vulnerabilities and 2 image findings");
+    let result = |id: &str| results.iter().find(|r| r["ruleId"] == id).unwrap();
+    let cache = result("SW-IMG-011");
+    let i = cache["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[i]["id"], "SW-IMG-011");
+    assert_eq!(
+        rules[i]["shortDescription"]["text"],
+        "Package manager cache left in the image"
+    );
+    assert_eq!(cache["level"], "note");
+    let at = &cache["locations"][0];
+    assert_eq!(
+        at["physicalLocation"]["artifactLocation"]["uri"],
+        "Dockerfile"
+    );
+    assert_eq!(at["physicalLocation"]["region"]["startLine"], 3);
+    assert_eq!(
+        at["logicalLocations"][0]["fullyQualifiedName"],
+        "registry.example.com/shop/api:1.4.2/layer/1/var/lib/apt/lists"
+    );
+    assert_eq!(cache["properties"]["layer"], 1);
+    // Without a Dockerfile line the result points into the image.
+    let root = result("SW-IMG-001");
+    assert_eq!(root["level"], "error");
+    assert_eq!(
+        root["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
     );
 }
 
@@ -818,6 +857,7 @@ fn cyclonedx_validates_against_the_1_6_schema() {
     // An empty scan is valid too.
     let mut scan = Scan::new();
     scan.matches.clear();
+    scan.findings.clear();
     let empty = scan.json(VulnFormat::Cyclonedx);
     assert!(cyclonedx_errors(&empty).is_empty());
     assert_eq!(empty["vulnerabilities"], serde_json::json!([]));

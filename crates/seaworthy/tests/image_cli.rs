@@ -168,10 +168,20 @@ fn image_findings_with_layers_statuses_and_exit_codes() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["matches"].as_array().unwrap().is_empty());
     assert_eq!(doc["summary"]["ignored_unfixed"], 2);
-    // SARIF parses and names both rules.
+    // SARIF parses and holds both vulnerabilities and the image findings.
     let out = run(&["image", &img, "--db", &db, "-f", "sarif"], home.path());
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let rule_ids: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rule_ids.iter().filter(|id| id.starts_with("CVE-")).count(),
+        2,
+        "{rule_ids:?}"
+    );
+    assert!(rule_ids.contains(&"SW-IMG-001"), "{rule_ids:?}");
 }
 
 #[test]

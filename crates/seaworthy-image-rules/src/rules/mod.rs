@@ -80,6 +80,7 @@ mod secret_in_history;
 mod secret_in_label;
 
 // Trust (SW-IMG-030..039).
+mod not_pinned;
 mod signature;
 mod untrusted_registry;
 
@@ -121,6 +122,7 @@ pub static RULES: &[&dyn ImageRule] = &[
     &signature::Unsigned,
     &signature::UnknownKey,
     &untrusted_registry::UntrustedRegistry,
+    &not_pinned::NotPinned,
 ];
 
 /// The rule with this id or name.

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use seaworthy_core::Severity;
+use seaworthy_core::{Finding, Location, Severity};
 use seaworthy_vulndb::{MatchStatus, VulnMatch};
 use serde::Serialize;
 
@@ -130,7 +130,29 @@ struct SarifResult {
     message: Text,
     locations: Vec<SarifLocation>,
     partial_fingerprints: BTreeMap<&'static str, String>,
-    properties: ResultProperties,
+    properties: Properties,
+}
+
+/// A vulnerability's or an image finding's properties.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Properties {
+    Vulnerability(ResultProperties),
+    Finding(FindingProperties),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FindingProperties {
+    severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layer: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layer_diff_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -164,8 +186,30 @@ struct PhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+impl ArtifactLocation {
+    /// A file in the image, as a relative URI reference.
+    fn in_image(path: &str) -> Self {
+        ArtifactLocation {
+            uri: encode_path(path.trim_start_matches('/')),
+            uri_base_id: None,
+        }
+    }
+
+    /// A file of the repository (the Dockerfile), as the Dockerfile report writes it.
+    fn in_repo(path: &str) -> Self {
+        let a = crate::sarif::artifact(path);
+        ArtifactLocation {
+            uri: a.uri,
+            uri_base_id: a.uri_base_id,
+        }
+    }
 }
 
 /// Code scanning needs a region; a package database has no line to point at, so line 1.
@@ -173,6 +217,23 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: u32,
+}
+
+/// Where a result points: the Dockerfile line that brought it in when known (so code scanning
+/// annotates the Dockerfile), else the file in the image at line 1.
+fn physical(origin: Option<&seaworthy_core::Origin>, image_path: &str) -> PhysicalLocation {
+    match origin.and_then(|o| o.dockerfile.as_ref()) {
+        Some(d) => PhysicalLocation {
+            artifact_location: ArtifactLocation::in_repo(&d.path),
+            region: Region {
+                start_line: d.line.max(1),
+            },
+        },
+        None => PhysicalLocation {
+            artifact_location: ArtifactLocation::in_image(image_path),
+            region: Region { start_line: 1 },
+        },
+    }
 }
 
 #[derive(Serialize)]
@@ -190,11 +251,19 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
         by_id.entry(m.id.as_str()).or_default().push(m);
     }
     let index: BTreeMap<&str, usize> = by_id.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let rules = by_id.iter().map(|(id, ms)| rule(id, ms)).collect();
-    let results = matches
+    let mut rules: Vec<Rule> = by_id.iter().map(|(id, ms)| rule(id, ms)).collect();
+    let mut results: Vec<SarifResult> = matches
         .iter()
         .map(|m| result(input, m, index.get(m.id.as_str()).copied().unwrap_or(0)))
         .collect();
+    let mut finding_index: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in input.findings.iter().filter(|f| f.is_active()) {
+        let i = *finding_index.entry(&f.rule_id).or_insert_with(|| {
+            rules.push(finding_rule(f));
+            rules.len() - 1
+        });
+        results.push(finding_result(input, f, i));
+    }
 
     let image = input.image;
     let log = Log {
@@ -350,19 +419,14 @@ fn result(input: &VulnReportInput<'_>, m: &VulnMatch, rule_index: usize) -> Sari
         level: level(m.severity),
         message: Text { text: message },
         locations: vec![SarifLocation {
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation {
-                    uri: encode_path(path),
-                },
-                region: Region { start_line: 1 },
-            },
+            physical_location: physical(m.origin.as_ref(), path),
             logical_locations: vec![LogicalLocation {
                 fully_qualified_name: at,
                 kind: "module",
             }],
         }],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
-        properties: ResultProperties {
+        properties: Properties::Vulnerability(ResultProperties {
             severity: m.severity,
             status: m.status,
             package: p.name.clone(),
@@ -371,7 +435,74 @@ fn result(input: &VulnReportInput<'_>, m: &VulnMatch, rule_index: usize) -> Sari
             purl: p.purl.clone(),
             layer: p.layer.as_ref().map(|l| l.index),
             layer_diff_id: p.layer.as_ref().map(|l| l.diff_id.clone()),
+        }),
+    }
+}
+
+/// One rule per image rule id that reported.
+fn finding_rule(f: &Finding) -> Rule {
+    let text = format!("{}: {}\nFix: {}", f.rule_id, f.title, f.remediation);
+    let markdown = format!("**{}**: {}\n\nFix: {}", f.rule_id, f.title, f.remediation);
+    Rule {
+        id: f.rule_id.clone(),
+        short_description: Text {
+            text: f.title.clone(),
         },
+        help_uri: None,
+        help: Help { text, markdown },
+        default_configuration: Configuration {
+            level: level(f.severity),
+        },
+        properties: RuleProperties {
+            tags: vec!["image".to_string(), "security".to_string()],
+            security_severity: None,
+            severity: f.severity,
+            aliases: f.references.clone(),
+        },
+    }
+}
+
+fn finding_result(input: &VulnReportInput<'_>, f: &Finding, rule_index: usize) -> SarifResult {
+    let path = match &f.location {
+        Location::Image { path: Some(p), .. } => p.as_str(),
+        _ => "",
+    };
+    let layer = f.origin.as_ref().and_then(|o| o.layer);
+    let at = match layer {
+        Some(l) => format!("{}/layer/{l}/{path}", input.image.reference),
+        None => format!("{}/{path}", input.image.reference),
+    };
+    let what = f.evidence.as_deref().unwrap_or(&f.message);
+    let fingerprint = format!("{:016x}", fnv1a64(&[&f.rule_id, path, what]));
+    SarifResult {
+        rule_id: f.rule_id.clone(),
+        rule_index,
+        level: level(f.severity),
+        message: Text {
+            text: f.message.clone(),
+        },
+        locations: vec![SarifLocation {
+            physical_location: physical(
+                f.origin.as_ref(),
+                if path.is_empty() {
+                    &input.image.reference
+                } else {
+                    path
+                },
+            ),
+            logical_locations: vec![LogicalLocation {
+                fully_qualified_name: at,
+                kind: "module",
+            }],
+        }],
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        properties: Properties::Finding(FindingProperties {
+            severity: f.severity,
+            evidence: f.evidence.clone(),
+            layer,
+            layer_diff_id: f.origin.as_ref().and_then(|o| o.layer_digest.clone()),
+            fix: f.origin.as_ref().and_then(|o| o.fix.clone()),
+        }),
     }
 }
 
