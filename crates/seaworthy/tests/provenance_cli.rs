@@ -230,4 +230,11 @@ fn findings_name_their_dockerfile_lines() {
         "{table}"
     );
     assert!(!table.contains(TOKEN));
+    for format in ["sarif", "cyclonedx"] {
+        let out = scan(&["-f", format]);
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(TOKEN),
+            "{format}"
+        );
+    }
 }

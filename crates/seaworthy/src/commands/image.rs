@@ -53,7 +53,7 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
     if let Some(b) = &bar {
         b.finish();
     }
-    let image = image.map_err(image_failure)?;
+    let mut image = image.map_err(image_failure)?;
     let inventory = catalogers.catalog(&image.fs);
     let layers: Vec<LayerRef> = image
         .info
@@ -68,7 +68,11 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
                 .or(l.digest.as_ref())
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
-            created_by: l.history.as_ref().and_then(|h| h.created_by.clone()),
+            created_by: l
+                .history
+                .as_ref()
+                .and_then(|h| h.created_by.as_deref())
+                .map(seaworthy_dockerfile::redact::redact),
         })
         .collect();
     let options = MatchOptions {
@@ -108,6 +112,7 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
     if !args.severity.is_empty() {
         findings.retain(|f| args.severity.contains(&f.severity));
     }
+    crate::commands::sbom::redact_history(&mut image.info);
     let db = seaworthy_vulndb::DbSummary {
         schema_version: status.schema_version,
         built: status.built,

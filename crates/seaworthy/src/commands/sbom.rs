@@ -57,9 +57,25 @@ pub fn run(args: &SbomArgs) -> Result<Outcome, ImageError> {
     if let Some(b) = &bar {
         b.finish();
     }
-    let image = image?;
+    let mut image = image?;
     let inventory = catalogers.catalog(&image.fs);
+    redact_history(&mut image.info);
     Ok(Outcome { image, inventory })
+}
+
+/// Masks secrets in the history commands (`|1 NPM_TOKEN=… /bin/sh -c …`, `curl -u user:pass`)
+/// before any report shows them. Rules and provenance read the history before this.
+pub fn redact_history(info: &mut seaworthy_image::ImageInfo) {
+    let history = info
+        .config
+        .history
+        .iter_mut()
+        .chain(info.layers.iter_mut().filter_map(|l| l.history.as_mut()));
+    for h in history {
+        if let Some(c) = &h.created_by {
+            h.created_by = Some(seaworthy_dockerfile::redact::redact(c));
+        }
+    }
 }
 
 /// RFC 3339 creation time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
