@@ -19,6 +19,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
 /// A static shell for RUN in the test image (Debian package `busybox-static`, installed by .ci/run).
 const BUSYBOX: &str = "/bin/busybox";
 const TOKEN: &str = "ghp_4kR9vQ2mZp8LrT1wN7bYcX5sJ3hD6fG0aE2u";
+/// A Python package the RUN with the token installs, so its vulnerability's layer is that RUN.
+const PY: &str = "/usr/lib/python3/dist-packages/py-1.11.0.dist-info";
 
 fn vulndb_testdata(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -96,7 +98,8 @@ fn findings_name_their_dockerfile_lines() {
     let dockerfile = format!(
         "FROM {base_name}\n\
          LABEL org.opencontainers.image.title=\"e2e\"\n\
-         RUN mkdir -p /app && echo \"GITHUB_TOKEN={TOKEN}\" > /app/.env\n\
+         RUN mkdir -p /app {PY} && echo \"GITHUB_TOKEN={TOKEN}\" > /app/.env && \
+         printf \"Metadata-Version: 2.1\\nName: py\\nVersion: 1.11.0\\n\" > {PY}/METADATA\n\
          COPY settings.conf /app/settings.conf\n\
          USER root\n\
          CMD [\"/bin/sh\"]\n"
@@ -125,6 +128,9 @@ fn findings_name_their_dockerfile_lines() {
             "db",
             "import",
             vulndb_testdata("debian/excerpts/CVE.list")
+                .to_str()
+                .unwrap(),
+            vulndb_testdata("osv/PYSEC-2022-42969.json")
                 .to_str()
                 .unwrap(),
             "--db",
@@ -194,6 +200,18 @@ fn findings_name_their_dockerfile_lines() {
         zlib["origin"]["dockerfile"]["base_image"],
         base_name.as_str()
     );
+
+    // py came with the RUN at line 3, whose recorded command holds the token: masked.
+    let py = doc["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["package"]["name"] == "py")
+        .unwrap_or_else(|| panic!("no py match: {:#}", doc["matches"]));
+    assert_eq!(py["origin"]["dockerfile"]["line"], 3, "{py:#}");
+    let created_by = py["package"]["layer"]["created_by"].as_str().unwrap();
+    assert!(created_by.contains("GITHUB_TOKEN=ghp_"), "{created_by}");
+    assert!(!created_by.contains(TOKEN), "{created_by}");
 
     // --ignore-base drops the base image's vulnerabilities and says how many.
     let out = scan(&["--ignore-base"]);
