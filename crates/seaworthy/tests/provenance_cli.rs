@@ -1,7 +1,8 @@
 //! `seaworthy image --dockerfile` end to end: the test imports a base image (a rootfs it writes:
 //! the real bookworm dpkg status and a static busybox as shell), builds a Dockerfile on it with
 //! the real daemon (classic builder), saves the image and scans it. Every finding must name the
-//! Dockerfile line that brought it in; `--ignore-base` drops what the base image brought.
+//! Dockerfile line that brought it in (a secret file deleted by a later RUN included: its layer
+//! still holds it); `--ignore-base` drops what the base image brought.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 #[path = "../../seaworthy-image/tests/support/daemon_util.rs"]
@@ -76,6 +77,7 @@ fn findings_name_their_dockerfile_lines() {
         ("bin/busybox", TarEntryKind::Exe(busybox)),
         ("bin/sh", symlink("busybox")),
         ("bin/mkdir", symlink("busybox")),
+        ("bin/rm", symlink("busybox")),
         ("etc", TarEntryKind::Dir),
         (
             "etc/os-release",
@@ -100,6 +102,7 @@ fn findings_name_their_dockerfile_lines() {
          LABEL org.opencontainers.image.title=\"e2e\"\n\
          RUN mkdir -p /app {PY} && echo \"GITHUB_TOKEN={TOKEN}\" > /app/.env && \
          printf \"Metadata-Version: 2.1\\nName: py\\nVersion: 1.11.0\\n\" > {PY}/METADATA\n\
+         RUN rm /app/.env\n\
          COPY settings.conf /app/settings.conf\n\
          USER root\n\
          CMD [\"/bin/sh\"]\n"
@@ -177,6 +180,12 @@ fn findings_name_their_dockerfile_lines() {
     assert_eq!(file_secret[0]["location"]["path"], "app/.env");
     assert_eq!(line_of(file_secret[0]), Some(3), "{doc:#}");
     assert_eq!(file_secret[0]["origin"]["dockerfile"]["instruction"], "RUN");
+    // Line 4 deletes the file; the layer of line 3 still holds it.
+    let message = file_secret[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("a later layer removed or replaced the file"),
+        "{message}"
+    );
     let history_secret = findings(&doc, "SW-IMG-022");
     assert!(!history_secret.is_empty(), "{doc:#}");
     assert!(
@@ -185,7 +194,7 @@ fn findings_name_their_dockerfile_lines() {
     );
     let root = findings(&doc, "SW-IMG-001");
     assert_eq!(root.len(), 1);
-    assert_eq!(line_of(root[0]), Some(5), "{doc:#}");
+    assert_eq!(line_of(root[0]), Some(6), "{doc:#}");
 
     // zlib1g came with the base image: its match names the FROM line and the base image.
     let zlib = doc["matches"]
