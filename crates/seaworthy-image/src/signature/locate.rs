@@ -133,26 +133,11 @@ fn in_layout<S: BlobStore>(
             Err(e @ ImageError::Io { .. }) => return Err(e),
             Err(e) => Err(e.to_string()),
         };
-        match layers {
-            Ok(layers) => {
-                for (i, layer) in layers.iter().take(MAX_SIGNATURES).enumerate() {
-                    let (label, signature) = describe(&tag, i, layer);
-                    let payload = match layer_digest(layer) {
-                        Ok(_) => oci_layout::read_verified(store, layer, &payload_limits)
-                            .map(|(_, bytes)| bytes)
-                            .map_err(|e| e.to_string()),
-                        Err(m) => Err(m),
-                    };
-                    manifest.signatures.push(RawSignature {
-                        name: label,
-                        payload,
-                        signature,
-                    });
-                }
-                manifest.problem = too_many(layers.len());
-            }
-            Err(m) => manifest.problem = Some(m),
-        }
+        add_signatures(&mut manifest, layers, |layer, _, _| {
+            Ok(oci_layout::read_verified(store, layer, &payload_limits)
+                .map(|(_, bytes)| bytes)
+                .map_err(|e| e.to_string()))
+        })?;
         found.manifests.push(manifest);
     }
     Ok(found)
@@ -191,38 +176,54 @@ fn in_registry(
         };
         let layers = signature_layers(&fetched.bytes, fetched.media_type.as_deref())
             .map_err(|m| format!("{what}: {m}"));
-        match layers {
-            Ok(layers) => {
-                for (i, layer) in layers.iter().take(MAX_SIGNATURES).enumerate() {
-                    let (label, signature) = describe(&tag, i, layer);
-                    let payload = match layer_digest(layer) {
-                        Ok(digest) => {
-                            match connection.blob(
-                                &digest,
-                                layer.size,
-                                MAX_PAYLOAD_BYTES as u64,
-                                &label,
-                            ) {
-                                Ok(bytes) => Ok(bytes),
-                                Err(e @ ImageError::Io { .. }) => return Err(e),
-                                Err(e) => Err(e.to_string()),
-                            }
-                        }
-                        Err(m) => Err(m),
-                    };
-                    manifest.signatures.push(RawSignature {
-                        name: label,
-                        payload,
-                        signature,
-                    });
-                }
-                manifest.problem = too_many(layers.len());
-            }
-            Err(m) => manifest.problem = Some(m),
-        }
+        add_signatures(
+            &mut manifest,
+            layers,
+            |layer, digest, label| match connection.blob(
+                &digest,
+                layer.size,
+                MAX_PAYLOAD_BYTES as u64,
+                label,
+            ) {
+                Ok(bytes) => Ok(Ok(bytes)),
+                Err(e @ ImageError::Io { .. }) => Err(e),
+                Err(e) => Ok(Err(e.to_string())),
+            },
+        )?;
         found.manifests.push(manifest);
     }
     Ok(found)
+}
+
+/// Adds the signatures of a `.sig` manifest's layers (at most [`MAX_SIGNATURES`]), each payload
+/// read by `fetch(layer, digest, label)`: `Err` aborts the lookup (an I/O failure), `Ok(Err)`
+/// marks that one signature unreadable.
+fn add_signatures(
+    manifest: &mut SigManifest,
+    layers: Result<Vec<Descriptor>, String>,
+    mut fetch: impl FnMut(&Descriptor, Digest, &str) -> Result<Result<Vec<u8>, String>>,
+) -> Result<()> {
+    let layers = match layers {
+        Ok(layers) => layers,
+        Err(m) => {
+            manifest.problem = Some(m);
+            return Ok(());
+        }
+    };
+    for (i, layer) in layers.iter().take(MAX_SIGNATURES).enumerate() {
+        let (label, signature) = describe(&manifest.tag, i, layer);
+        let payload = match layer_digest(layer) {
+            Ok(digest) => fetch(layer, digest, &label)?,
+            Err(m) => Err(m),
+        };
+        manifest.signatures.push(RawSignature {
+            name: label,
+            payload,
+            signature,
+        });
+    }
+    manifest.problem = too_many(layers.len());
+    Ok(())
 }
 
 /// The layers of a `.sig` manifest.
