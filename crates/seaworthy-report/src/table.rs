@@ -57,15 +57,7 @@ impl Palette {
 
     /// The same colors annotate-snippets uses for the matching level.
     fn severity(&self, s: Severity) -> Style {
-        match s {
-            Severity::Critical => AnsiColor::BrightRed
-                .on_default()
-                .effects(Effects::BOLD | Effects::INVERT),
-            Severity::High => AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
-            Severity::Medium => AnsiColor::Yellow.on_default().effects(Effects::BOLD),
-            Severity::Low => AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
-            Severity::Info => AnsiColor::BrightBlue.on_default().effects(Effects::BOLD),
-        }
+        severity_style(s)
     }
 
     fn paint(&self, style: Style, text: &str) -> String {
@@ -384,4 +376,17 @@ fn summary(out: &mut String, pal: &Palette, report: &Report) {
         pal.paint(pal.fail, &format!("FAILED (fail-on: {})", report.fail_on))
     };
     let _ = writeln!(out, "{line}{verdict}");
+}
+
+/// A severity's color in every table (the colors annotate-snippets uses for the matching level).
+pub(crate) fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Critical => AnsiColor::BrightRed
+            .on_default()
+            .effects(Effects::BOLD | Effects::INVERT),
+        Severity::High => AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
+        Severity::Medium => AnsiColor::Yellow.on_default().effects(Effects::BOLD),
+        Severity::Low => AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
+        Severity::Info => AnsiColor::BrightBlue.on_default().effects(Effects::BOLD),
+    }
 }

@@ -64,15 +64,7 @@ impl Palette {
 
     /// The colors of the findings table.
     fn severity(&self, s: Severity) -> Style {
-        match s {
-            Severity::Critical => AnsiColor::BrightRed
-                .on_default()
-                .effects(Effects::BOLD | Effects::INVERT),
-            Severity::High => AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
-            Severity::Medium => AnsiColor::Yellow.on_default().effects(Effects::BOLD),
-            Severity::Low => AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
-            Severity::Info => AnsiColor::BrightBlue.on_default().effects(Effects::BOLD),
-        }
+        crate::table::severity_style(s)
     }
 }
 
