@@ -1,12 +1,14 @@
 //! The vocabulary every seaworthy area speaks: findings, severities, rule metadata, locations and
 //! the report model. No I/O lives here.
 
+mod check;
 mod finding;
 mod location;
 mod report;
 mod rule;
 mod severity;
 
+pub use check::{CheckResult, Evidence, Level, Status};
 pub use finding::{DockerfileLine, Finding, Origin, Suppression};
 pub use location::{Location, Position, Span};
 pub use report::{InputError, REPORT_SCHEMA_VERSION, Report, Summary};

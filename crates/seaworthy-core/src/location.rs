@@ -33,6 +33,24 @@ pub enum Location {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         path: Option<String>,
     },
+    /// A setting or file of the Docker host (daemon configuration, a host file, a socket).
+    Host {
+        /// The host as named by the run (`localhost` for the local daemon).
+        host: String,
+        /// What was checked: a file path (`/etc/docker/daemon.json`), a daemon setting
+        /// (`daemon:icc`) or an engine object (`swarm:autolock`).
+        object: String,
+    },
+    /// A container: running (inspect data) or about to run (a `docker run` command line).
+    Container {
+        /// Name (or `docker run` for a command line).
+        container: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image: Option<String>,
+        /// The inspect field or flag that decides the finding, e.g. `HostConfig.Privileged`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+    },
 }
 
 impl Location {
@@ -40,6 +58,8 @@ impl Location {
         match self {
             Location::File { path, .. } => path,
             Location::Image { image, .. } => image,
+            Location::Host { host, .. } => host,
+            Location::Container { container, .. } => container,
         }
     }
 
@@ -54,6 +74,13 @@ impl Location {
                 image,
                 path: Some(path),
             } => format!("{image} /{path}"),
+            Location::Host { host, object } => format!("{host} {object}"),
+            Location::Container {
+                container, field, ..
+            } => match field {
+                Some(field) => format!("{container} {field}"),
+                None => container.clone(),
+            },
         }
     }
 }

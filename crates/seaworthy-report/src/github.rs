@@ -52,9 +52,16 @@ fn finding(out: &mut String, report: &Report, f: &Finding) {
         (Location::File { path, span }, _) => (path.as_str(), *span),
         (Location::Image { .. }, Some(d)) => (d.path.as_str(), line_span(d.line)),
         (Location::Image { image, .. }, None) => (image.as_str(), Span::default()),
+        (
+            Location::Host { host: name, .. }
+            | Location::Container {
+                container: name, ..
+            },
+            _,
+        ) => (name.as_str(), Span::default()),
     };
     let pseudo = is_pseudo_path(path)
-        || (dockerfile.is_none() && matches!(f.location, Location::Image { .. }));
+        || !matches!(f.location, Location::File { .. }) && dockerfile.is_none();
     if !pseudo && span.start.line > 0 {
         let (s, e) = (span.start, span.end);
         props.push(("file", path.replace('\\', "/")));

@@ -150,7 +150,19 @@ struct SarifSuppression {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifLocation {
-    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<PhysicalLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+}
+
+/// A host setting or container field: no file to point at (SARIF 2.1.0 §3.33).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -341,6 +353,12 @@ fn result(f: &Finding, rule_index: Option<usize>, fingerprint: String) -> SarifR
 /// A file region; an image finding points at its Dockerfile line when that is known, else at
 /// the file in the image (or the image itself).
 fn location(f: &Finding) -> SarifLocation {
+    if let Some(logical) = logical_location(&f.location) {
+        return SarifLocation {
+            physical_location: None,
+            logical_locations: vec![logical],
+        };
+    }
     let dockerfile = f.origin.as_ref().and_then(|o| o.dockerfile.as_ref());
     let (artifact_location, region) = match (&f.location, dockerfile) {
         (Location::File { path, span }, _) => (artifact(path), region(span)),
@@ -355,13 +373,41 @@ fn location(f: &Finding) -> SarifLocation {
         ),
         (Location::Image { path: Some(p), .. }, None) => (artifact(p), None),
         (Location::Image { image, path: None }, None) => (artifact(image), None),
+        (
+            Location::Host { host, .. }
+            | Location::Container {
+                container: host, ..
+            },
+            _,
+        ) => (artifact(host), None),
     };
     SarifLocation {
-        physical_location: PhysicalLocation {
+        physical_location: Some(PhysicalLocation {
             artifact_location,
             region,
-        },
+        }),
+        logical_locations: Vec::new(),
     }
+}
+
+/// Host and container findings have no file: `host/object` or `container/field`.
+fn logical_location(location: &Location) -> Option<LogicalLocation> {
+    let (scope, name, kind) = match location {
+        Location::Host { host, object } => (host, object.clone(), "resource"),
+        Location::Container {
+            container, field, ..
+        } => (
+            container,
+            field.clone().unwrap_or_else(|| container.clone()),
+            "object",
+        ),
+        Location::File { .. } | Location::Image { .. } => return None,
+    };
+    Some(LogicalLocation {
+        fully_qualified_name: format!("{scope}/{name}"),
+        name,
+        kind,
+    })
 }
 
 fn region(span: &Span) -> Option<Region> {
@@ -396,10 +442,11 @@ fn notification(e: &InputError) -> Notification {
             text: e.message.clone(),
         },
         locations: vec![SarifLocation {
-            physical_location: PhysicalLocation {
+            physical_location: Some(PhysicalLocation {
                 artifact_location: artifact(&e.path),
                 region,
-            },
+            }),
+            logical_locations: Vec::new(),
         }],
     }
 }
@@ -471,6 +518,28 @@ pub(crate) fn encode_path(p: &str, relative: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_and_container_findings_have_logical_locations() {
+        let host = Location::Host {
+            host: "localhost".into(),
+            object: "daemon:icc".into(),
+        };
+        let l = logical_location(&host).expect("a host location is logical");
+        assert_eq!(l.fully_qualified_name, "localhost/daemon:icc");
+        let ctr = Location::Container {
+            container: "web".into(),
+            image: Some("nginx:1".into()),
+            field: Some("HostConfig.Privileged".into()),
+        };
+        let l = logical_location(&ctr).expect("a container location is logical");
+        assert_eq!(l.fully_qualified_name, "web/HostConfig.Privileged");
+        let file = Location::File {
+            path: "Dockerfile".into(),
+            span: Span::default(),
+        };
+        assert!(logical_location(&file).is_none());
+    }
 
     #[test]
     fn artifact_uris() {

@@ -120,6 +120,10 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
                         }
                         Location::Image { path: Some(p), .. } => format!(" at /{p}"),
                         Location::Image { path: None, .. } => String::new(),
+                        Location::Host { object, .. } => format!(" at {object}"),
+                        Location::Container { field, .. } => {
+                            field.as_ref().map_or(String::new(), |f| format!(" at {f}"))
+                        }
                     };
                     let kind = f.suppressed.as_ref().map_or("", |s| s.kind.as_str());
                     format!("{}{at} [{}]", f.rule_id, kind)

@@ -1,0 +1,7 @@
+//! One model of how a container runs ([`ContainerSpec`]), filled from three places — a running
+//! container's inspect data, a compose service, a `docker run` command line — so the CIS section 5
+//! rules (`SW-CTR-5.n`) give the same ids and fixes before deploy and at runtime.
+
+pub mod spec;
+
+pub use spec::{ContainerSpec, Field, Mount, MountKind, PortBinding, Set, Subject};
