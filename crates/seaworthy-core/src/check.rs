@@ -101,6 +101,7 @@ impl CheckResult {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 mod tests {
     use super::*;
 

@@ -516,6 +516,7 @@ pub(crate) fn encode_path(p: &str, relative: bool) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 mod tests {
     use super::*;
 
