@@ -6,6 +6,7 @@
 
 pub mod target;
 pub mod trivyignore;
+pub mod vex;
 pub mod waiver;
 
 pub use target::Target;
