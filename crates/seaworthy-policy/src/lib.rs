@@ -4,6 +4,7 @@
 //! Every finding kind is seen through a [`Target`] — its ids and where it is — so one waiver
 //! format covers Dockerfile, image, vulnerability, host and container findings.
 
+pub mod baseline;
 pub mod target;
 pub mod trivyignore;
 pub mod vex;
