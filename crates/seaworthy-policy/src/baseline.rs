@@ -160,4 +160,14 @@ mod tests {
                 .starts_with("baseline prev.json: not a JSON report")
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_json_never_panics(text in "[\\[\\]{}\"a-z:,0-9 ]{0,300}") {
+            if let Ok(mut b) = Baseline::from_report("prev.json", text.as_bytes()) {
+                let _ = b.classify("a:1");
+                let _ = b.resolved();
+            }
+        }
+    }
 }

@@ -344,4 +344,14 @@ mod tests {
         let e = parse("y.json", &serde_json::to_vec(&doc).unwrap()).unwrap_err();
         assert!(e.to_string().contains("is not OpenVEX"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            if let Ok(doc) = parse("fuzz.json", &bytes) {
+                let t = target(vec!["CVE-1"], "pkg:deb/debian/x@1");
+                let _ = decide(std::slice::from_ref(&doc), &t);
+            }
+        }
+    }
 }
