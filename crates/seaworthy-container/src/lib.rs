@@ -2,6 +2,12 @@
 //! container's inspect data, a compose service, a `docker run` command line — so the CIS section 5
 //! rules (`SW-CTR-5.n`) give the same ids and fixes before deploy and at runtime.
 
+pub mod case;
+pub mod compose;
+pub mod rules;
+pub mod run;
 pub mod spec;
+pub mod syntax;
 
-pub use spec::{ContainerSpec, Field, Mount, MountKind, PortBinding, Set, Subject};
+pub use rules::{ContainerRule, Context, RULES, check};
+pub use spec::{ContainerSpec, ExecSession, Field, Mount, MountKind, PortBinding, Set, Subject};

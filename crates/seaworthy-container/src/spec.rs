@@ -17,8 +17,13 @@ pub enum Subject {
         /// The image id (`Image`), the key of the per-image vulnerability cache.
         image_id: String,
     },
-    /// A service of a compose file.
-    Compose { file: String, service: String },
+    /// A service of a compose file; `line`/`column` locate the service's key.
+    Compose {
+        file: String,
+        service: String,
+        line: u32,
+        column: u32,
+    },
     /// A `docker run` command line.
     Run { command: String },
 }
@@ -93,11 +98,24 @@ pub struct PortBinding {
     pub at: Field,
 }
 
+/// One `docker exec` session of a running container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExecSession {
+    pub id: String,
+    /// `docker exec --privileged`.
+    pub privileged: bool,
+    /// `docker exec --user`; empty means the container's user.
+    pub user: String,
+    pub command: String,
+}
+
 /// How a container runs. Fields are `None`/empty when not set (engine default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContainerSpec {
     pub subject: Subject,
     pub image: String,
+    /// Where the image was named (compose `image` key, the `docker run` argument).
+    pub image_at: Option<Field>,
     pub user: Option<Set<String>>,
     pub privileged: Option<Set<bool>>,
     pub cap_add: Vec<Set<String>>,
@@ -133,8 +151,13 @@ pub struct ContainerSpec {
     pub cgroup_parent: Option<Set<String>>,
     /// Host devices, as `host:container[:perms]`.
     pub devices: Vec<Set<String>>,
+    /// Resource limits as `name=soft[:hard]` (`--ulimit`, compose `ulimits`, `HostConfig.Ulimits`).
+    pub ulimits: Vec<Set<String>>,
     /// Command lines of the processes running inside (runtime only, from the top API).
     pub processes: Option<Vec<String>>,
+    /// `docker exec` sessions known for the container (runtime only: inspect `ExecIDs`, then
+    /// exec inspect); `None` when not known.
+    pub execs: Option<Vec<ExecSession>>,
     /// Labels (for `seaworthy.ignore=true` and filters).
     pub labels: Vec<(String, String)>,
 }
@@ -145,6 +168,7 @@ impl ContainerSpec {
         ContainerSpec {
             subject,
             image: image.into(),
+            image_at: None,
             user: None,
             privileged: None,
             cap_add: Vec::new(),
@@ -169,7 +193,9 @@ impl ContainerSpec {
             healthcheck: None,
             cgroup_parent: None,
             devices: Vec::new(),
+            ulimits: Vec::new(),
             processes: None,
+            execs: None,
             labels: Vec::new(),
         }
     }

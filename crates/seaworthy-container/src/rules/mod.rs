@@ -1,0 +1,382 @@
+//! The container rules (`SW-CTR-<CIS id>`): every check of CIS Docker Benchmark 1.6.0 section 5,
+//! run on a [`ContainerSpec`] — a running container, a compose service or a `docker run` line —
+//! with one [`CheckResult`] per check: pass, warn, info (manual checks) or not applicable.
+//! Test cases are written in the small language of [`crate::case`].
+
+use seaworthy_core::{
+    CheckResult, Evidence, Level, Location, Position, RuleMeta, Severity, Span, Status,
+};
+
+use crate::spec::{ContainerSpec, Field, Subject};
+
+/// Declares a rule: its documentation (the doc comment), metadata, CIS facts and test cases.
+///
+/// `fire` cases must warn; `quiet` cases must not (pass, info or not applicable).
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident {
+            cis: $cis:literal,
+            name: $slug:literal,
+            title: $title:literal,
+            level: $level:ident,
+            automated: $auto:literal,
+            group: $group:literal,
+            severity: $sev:ident,
+            setting: ($inspect:literal, $compose:literal, $flag:literal),
+            remediation: $rem:literal,
+            fire: [$($fire:literal),* $(,)?],
+            quiet: [$($quiet:literal),* $(,)?] $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $crate::rules::RuleInfo for $name {
+            fn meta(&self) -> &'static seaworthy_core::RuleMeta {
+                static META: seaworthy_core::RuleMeta = seaworthy_core::RuleMeta {
+                    id: concat!("SW-CTR-", $cis),
+                    name: $slug,
+                    title: $title,
+                    area: seaworthy_core::Area::Container,
+                    group: $group,
+                    severity: seaworthy_core::Severity::$sev,
+                    remediation: $rem,
+                    refs: &[seaworthy_core::CrossRef {
+                        peer: seaworthy_core::Peer::Cis,
+                        id: $cis,
+                    }],
+                    docs: concat!($($doc, "\n"),*),
+                };
+                &META
+            }
+
+            fn cis(&self) -> &'static $crate::rules::Cis {
+                static CIS: $crate::rules::Cis = $crate::rules::Cis {
+                    id: $cis,
+                    level: seaworthy_core::Level::$level,
+                    automated: $auto,
+                    setting: $crate::rules::Setting {
+                        inspect: $inspect,
+                        compose: $compose,
+                        flag: $flag,
+                    },
+                };
+                &CIS
+            }
+
+            fn fire_cases(&self) -> &'static [&'static str] {
+                &[$($fire),*]
+            }
+
+            fn quiet_cases(&self) -> &'static [&'static str] {
+                &[$($quiet),*]
+            }
+        }
+    };
+}
+
+mod capabilities;
+mod cgroup;
+mod devices;
+mod exec;
+mod healthcheck;
+mod image_tag;
+mod limits;
+mod mac;
+mod mounts;
+mod namespaces;
+mod network;
+mod no_new_privileges;
+mod ports;
+mod privileged;
+mod read_only;
+mod restart;
+mod sshd;
+mod swarm;
+
+/// What the caller knows about the host the container runs (or will run) on. `None`: unknown,
+/// as for a compose file or command line checked before deploy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The host kernel enforces AppArmor (`/sys/module/apparmor`, `GET /info` security options).
+    pub apparmor: Option<bool>,
+    /// The daemon runs with SELinux support (`selinux-enabled`).
+    pub selinux: Option<bool>,
+    /// The daemon sets `no-new-privileges` for every container (daemon.json).
+    pub daemon_no_new_privileges: bool,
+}
+
+/// The CIS facts of a rule.
+#[derive(Debug)]
+pub struct Cis {
+    /// e.g. `5.5`.
+    pub id: &'static str,
+    pub level: Level,
+    /// Manual checks report their facts as `info`.
+    pub automated: bool,
+    pub setting: Setting,
+}
+
+/// The setting a rule judges, named in each input's terms (for results about an unset value).
+#[derive(Debug)]
+pub struct Setting {
+    /// Inspect field, e.g. `HostConfig.Memory`.
+    pub inspect: &'static str,
+    /// Compose service key, e.g. `mem_limit`.
+    pub compose: &'static str,
+    /// `docker run` flag, e.g. `--memory`.
+    pub flag: &'static str,
+}
+
+/// Metadata and test cases, written by `declare_rule!`.
+pub trait RuleInfo {
+    fn meta(&self) -> &'static RuleMeta;
+    fn cis(&self) -> &'static Cis;
+    fn fire_cases(&self) -> &'static [&'static str];
+    fn quiet_cases(&self) -> &'static [&'static str];
+}
+
+/// The check itself: a pure function from the container to a verdict.
+pub trait Check {
+    fn check(&self, spec: &ContainerSpec, ctx: &Context) -> Verdict;
+}
+
+pub trait ContainerRule: RuleInfo + Check + Sync {}
+impl<T: RuleInfo + Check + Sync> ContainerRule for T {}
+
+/// What a rule decided, and the settings that decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub status: Status,
+    pub message: String,
+    /// Overrides the rule's default severity (e.g. a read-only `/` mount is less bad).
+    pub severity: Option<Severity>,
+    /// The settings behind the verdict and their values as written; the first is the location.
+    pub fields: Vec<(Field, String)>,
+}
+
+impl Verdict {
+    fn new(status: Status, message: impl Into<String>) -> Self {
+        Verdict {
+            status,
+            message: message.into(),
+            severity: None,
+            fields: Vec::new(),
+        }
+    }
+    pub fn pass(message: impl Into<String>) -> Self {
+        Self::new(Status::Pass, message)
+    }
+    pub fn warn(message: impl Into<String>) -> Self {
+        Self::new(Status::Warn, message)
+    }
+    pub fn info(message: impl Into<String>) -> Self {
+        Self::new(Status::Info, message)
+    }
+    pub fn not_applicable(message: impl Into<String>) -> Self {
+        Self::new(Status::NotApplicable, message)
+    }
+    /// Adds a setting as evidence.
+    pub fn field(mut self, at: &Field, value: impl Into<String>) -> Self {
+        self.fields.push((at.clone(), value.into()));
+        self
+    }
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// The registry: one rule per CIS section 5 check, in CIS order.
+pub static RULES: &[&dyn ContainerRule] = &[
+    &swarm::SwarmMode,
+    &mac::AppArmor,
+    &mac::SeLinux,
+    &capabilities::Capabilities,
+    &privileged::Privileged,
+    &mounts::SensitiveHostDirs,
+    &sshd::Sshd,
+    &ports::PrivilegedPorts,
+    &ports::NeededPorts,
+    &namespaces::HostNetwork,
+    &limits::Memory,
+    &limits::Cpu,
+    &read_only::ReadOnlyRootfs,
+    &ports::HostInterface,
+    &restart::RestartPolicy,
+    &namespaces::HostPid,
+    &namespaces::HostIpc,
+    &devices::Devices,
+    &limits::Ulimits,
+    &mounts::SharedPropagation,
+    &namespaces::HostUts,
+    &mac::Seccomp,
+    &exec::ExecPrivileged,
+    &exec::ExecRoot,
+    &cgroup::CgroupParent,
+    &no_new_privileges::NoNewPrivileges,
+    &healthcheck::Healthcheck,
+    &image_tag::ImageTag,
+    &limits::Pids,
+    &network::DefaultBridge,
+    &namespaces::HostUserns,
+    &mounts::DockerSocket,
+];
+
+/// A rule by id (`SW-CTR-5.5`), CIS id (`5.5`) or name.
+pub fn find(query: &str) -> Option<&'static dyn ContainerRule> {
+    RULES.iter().copied().find(|r| {
+        let m = r.meta();
+        m.id.eq_ignore_ascii_case(query)
+            || m.name.eq_ignore_ascii_case(query)
+            || r.cis().id == query
+    })
+}
+
+/// Every check on one container, in CIS order.
+pub fn check(spec: &ContainerSpec, ctx: &Context) -> Vec<CheckResult> {
+    RULES.iter().map(|r| run_rule(*r, spec, ctx)).collect()
+}
+
+/// The result of one rule on one container.
+pub fn run_rule(rule: &dyn ContainerRule, spec: &ContainerSpec, ctx: &Context) -> CheckResult {
+    let meta = rule.meta();
+    let cis = rule.cis();
+    let verdict = rule.check(spec, ctx);
+    let default_field = absent_field(spec, &cis.setting);
+    let at = verdict.fields.first().map_or(&default_field, |(f, _)| f);
+    let evidence = if verdict.fields.is_empty() {
+        if matches!(verdict.status, Status::NotApplicable) {
+            Vec::new()
+        } else {
+            vec![Evidence::new(
+                absent_value(spec, &cis.setting),
+                source(spec, &default_field),
+            )]
+        }
+    } else {
+        verdict
+            .fields
+            .iter()
+            .map(|(f, v)| Evidence::new(value(spec, f, v), source(spec, f)))
+            .collect()
+    };
+    CheckResult {
+        rule_id: meta.id.to_string(),
+        cis_id: cis.id.to_string(),
+        title: meta.title.to_string(),
+        level: cis.level,
+        automated: cis.automated,
+        status: verdict.status,
+        severity: verdict.severity.unwrap_or(meta.severity),
+        message: verdict.message,
+        evidence,
+        remediation: meta.remediation.to_string(),
+        location: location(spec, at),
+    }
+}
+
+/// Where an unset setting would go: the inspect field, the service key, the flag.
+fn absent_field(spec: &ContainerSpec, setting: &Setting) -> Field {
+    match &spec.subject {
+        Subject::Running { .. } => Field::named(setting.inspect),
+        Subject::Compose {
+            service,
+            line,
+            column,
+            ..
+        } => Field {
+            name: format!("services.{service}.{}", setting.compose),
+            line: Some(*line),
+            column: Some(*column),
+        },
+        Subject::Run { .. } => Field::named(setting.flag),
+    }
+}
+
+fn absent_value(spec: &ContainerSpec, setting: &Setting) -> String {
+    match &spec.subject {
+        Subject::Running { .. } => format!("{} not set", setting.inspect),
+        Subject::Compose { service, .. } => {
+            format!("services.{service}.{} not set", setting.compose)
+        }
+        Subject::Run { .. } => format!("no {}", setting.flag),
+    }
+}
+
+fn value(spec: &ContainerSpec, at: &Field, value: &str) -> String {
+    match &spec.subject {
+        Subject::Running { .. } => format!("{}={value}", at.name),
+        Subject::Compose { .. } => format!("{}: {value}", at.name),
+        Subject::Run { .. } if value == "true" || value.is_empty() => at.name.clone(),
+        Subject::Run { .. } => format!("{} {value}", at.name),
+    }
+}
+
+fn source(spec: &ContainerSpec, at: &Field) -> String {
+    match &spec.subject {
+        Subject::Running { name, .. } => format!("docker inspect {name}"),
+        Subject::Compose { file, .. } => match at.line {
+            Some(line) => format!("{file} line {line}"),
+            None => file.clone(),
+        },
+        Subject::Run { .. } => match at.column {
+            Some(i) => format!("command line argument {i}"),
+            None => "command line".to_string(),
+        },
+    }
+}
+
+fn location(spec: &ContainerSpec, at: &Field) -> Location {
+    match &spec.subject {
+        Subject::Running { name, image, .. } => Location::Container {
+            container: name.clone(),
+            image: Some(image.clone()),
+            field: Some(at.name.clone()),
+        },
+        Subject::Compose { file, .. } => {
+            let pos = Position {
+                line: at.line.unwrap_or(1),
+                column: at.column.unwrap_or(1),
+                offset: 0,
+            };
+            Location::File {
+                path: file.clone(),
+                span: Span {
+                    start: pos,
+                    end: pos,
+                },
+            }
+        }
+        Subject::Run { .. } => Location::Container {
+            container: "docker run".to_string(),
+            image: Some(spec.image.clone()),
+            field: Some(at.name.clone()),
+        },
+    }
+}
+
+/// One `security_opt` entry split into key and value (`apparmor=x`, `apparmor:x`, bare
+/// `no-new-privileges`), with the entry as written and where.
+pub(crate) struct SecurityOpt<'a> {
+    pub key: String,
+    pub value: String,
+    pub raw: &'a str,
+    pub at: &'a Field,
+}
+
+pub(crate) fn security_opts(spec: &ContainerSpec) -> impl Iterator<Item = SecurityOpt<'_>> {
+    spec.security_opt.iter().map(|o| {
+        let (k, v) = o
+            .value
+            .split_once(['=', ':'])
+            .unwrap_or((o.value.as_str(), ""));
+        SecurityOpt {
+            key: k.trim().to_ascii_lowercase(),
+            value: v.trim().to_string(),
+            raw: &o.value,
+            at: &o.at,
+        }
+    })
+}

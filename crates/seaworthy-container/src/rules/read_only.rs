@@ -1,0 +1,50 @@
+use crate::rules::{Check, Context, Verdict};
+use crate::spec::ContainerSpec;
+
+declare_rule! {
+    /// Flags containers whose root filesystem is writable.
+    ///
+    /// ## Why
+    /// A read-only root stops an intruder from dropping tools or changing binaries and makes
+    /// the writable paths explicit.
+    ///
+    /// ## Fix
+    /// Mount the root read-only and give the paths that must be written a volume or tmpfs.
+    ///
+    /// ## Example
+    /// Bad: `docker run app`; compose `services: {app: {image: app}}`.
+    /// Good: `docker run --read-only --tmpfs /tmp app`; compose
+    /// `services: {app: {read_only: true, tmpfs: [/tmp]}}`.
+    ReadOnlyRootfs {
+        cis: "5.13",
+        name: "container-read-only-rootfs",
+        title: "Root filesystem is writable",
+        level: L1,
+        automated: true,
+        group: "runtime",
+        severity: Medium,
+        setting: ("HostConfig.ReadonlyRootfs", "read_only", "--read-only"),
+        remediation: "Add `--read-only` to `docker run` (compose `read_only: true`) with `--tmpfs /tmp` / `tmpfs:` or volumes for the paths that must be written.",
+        fire: [
+            "docker run alpine",
+            "docker run --read-only=false alpine",
+            "services:\n  app:\n    image: app\n    read_only: false\n",
+        ],
+        quiet: [
+            "docker run --read-only alpine",
+            "services:\n  app:\n    image: app\n    read_only: true\n",
+        ],
+    }
+}
+
+impl Check for ReadOnlyRootfs {
+    fn check(&self, spec: &ContainerSpec, _ctx: &Context) -> Verdict {
+        match &spec.read_only_rootfs {
+            Some(r) if r.value => {
+                Verdict::pass("the root filesystem is read-only").field(&r.at, "true")
+            }
+            Some(r) => Verdict::warn("the root filesystem is writable").field(&r.at, "false"),
+            None => Verdict::warn("the root filesystem is writable"),
+        }
+    }
+}

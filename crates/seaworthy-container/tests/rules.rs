@@ -1,0 +1,150 @@
+//! Every container rule: documented for `docker run` and compose, with cases that warn and cases
+//! that do not, a snapshot of what its warning cases report, and the registry matching CIS 1.6.0
+//! section 5 check for check.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
+
+use std::fmt::Write as _;
+
+use seaworthy_container::rules::{RULES, run_rule};
+use seaworthy_container::{ContainerRule, case, check};
+use seaworthy_core::{CheckResult, Level, Status};
+
+fn result_of(case_text: &str, rule: &dyn ContainerRule) -> CheckResult {
+    let (spec, ctx) =
+        case::parse(case_text).unwrap_or_else(|e| panic!("{}: {e}\n{case_text}", rule.meta().id));
+    run_rule(rule, &spec, &ctx)
+}
+
+/// Section 5 of the CIS list: (id, title, automated, level).
+fn cis_section5() -> Vec<(String, String, bool, String)> {
+    include_str!("../testdata/cis-section5.tsv")
+        .lines()
+        .filter(|l| l.starts_with("5\t"))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (
+                f[2].to_string(),
+                f[3].to_string(),
+                f[4] == "Automated",
+                f[6].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_registry_is_cis_section_5() {
+    let cis = cis_section5();
+    assert_eq!(cis.len(), 32);
+    assert_eq!(RULES.len(), cis.len());
+    for (rule, (id, title, automated, level)) in RULES.iter().zip(&cis) {
+        let c = rule.cis();
+        assert_eq!(c.id, id, "{title}");
+        assert_eq!(rule.meta().id, format!("SW-CTR-{id}"));
+        // 5.23 is automated in CIS but needs exec sessions, which only running containers have.
+        assert_eq!(c.automated, *automated, "{id} {title}");
+        let want = if level.starts_with("L2") {
+            Level::L2
+        } else {
+            Level::L1
+        };
+        assert_eq!(c.level, want, "{id}");
+    }
+}
+
+#[test]
+fn every_rule_is_documented_and_has_cases() {
+    for rule in RULES {
+        let m = rule.meta();
+        for section in ["## Why", "## Fix", "## Example"] {
+            assert!(m.docs.contains(section), "{} lacks {section}", m.id);
+        }
+        assert!(
+            m.docs.contains("docker run") || m.docs.contains("docker exec"),
+            "{} has no docker example",
+            m.id
+        );
+        assert!(
+            m.docs.contains("services:"),
+            "{} has no compose example",
+            m.id
+        );
+        assert!(!m.remediation.is_empty(), "{}", m.id);
+        assert!(!rule.quiet_cases().is_empty(), "{} has no quiet case", m.id);
+        // Manual checks only report facts; 5.1 (swarm) is a host fact. Every other check fires.
+        if rule.cis().automated && rule.cis().id != "5.1" {
+            assert!(!rule.fire_cases().is_empty(), "{} has no firing case", m.id);
+            assert!(
+                rule.fire_cases().iter().any(|c| c.starts_with("services:"))
+                    || rule.cis().id == "5.7"
+                    || rule.cis().id == "5.23",
+                "{} has no compose firing case",
+                m.id
+            );
+        }
+    }
+}
+
+#[test]
+fn firing_cases_warn_and_quiet_cases_do_not() {
+    for rule in RULES {
+        let id = rule.meta().id;
+        for (i, c) in rule.fire_cases().iter().enumerate() {
+            let r = result_of(c, *rule);
+            assert_eq!(r.status, Status::Warn, "{id} fire case {i}: {r:#?}\n{c}");
+            assert!(!r.evidence.is_empty(), "{id} fire case {i} has no evidence");
+        }
+        for (i, c) in rule.quiet_cases().iter().enumerate() {
+            let r = result_of(c, *rule);
+            assert_ne!(
+                r.status,
+                Status::Warn,
+                "{id} quiet case {i} warned: {r:#?}\n{c}"
+            );
+            if !rule.cis().automated {
+                assert!(
+                    matches!(r.status, Status::Info | Status::NotApplicable),
+                    "{id}: manual checks report facts: {r:#?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn one_result_per_check_in_cis_order() {
+    let (spec, ctx) = case::parse("docker run --privileged alpine").unwrap();
+    let results = check(&spec, &ctx);
+    let ids: Vec<&str> = results.iter().map(|r| r.cis_id.as_str()).collect();
+    let want: Vec<String> = cis_section5().into_iter().map(|c| c.0).collect();
+    assert_eq!(ids, want);
+    let swarm = &results[0];
+    assert_eq!(swarm.status, Status::NotApplicable);
+}
+
+#[test]
+fn snapshots_of_firing_cases() {
+    for rule in RULES {
+        let mut out = String::new();
+        for (i, c) in rule.fire_cases().iter().enumerate() {
+            let r = result_of(c, *rule);
+            let _ = writeln!(out, "# case {i}");
+            let _ = writeln!(
+                out,
+                "{} {} {} {}",
+                r.status.as_str(),
+                r.severity,
+                r.rule_id,
+                r.message
+            );
+            let _ = writeln!(out, "  at {}", r.location.display());
+            for e in &r.evidence {
+                let _ = writeln!(out, "  evidence {} ({})", e.value, e.source);
+            }
+        }
+        if out.is_empty() {
+            continue;
+        }
+        insta::assert_snapshot!(rule.meta().id, out);
+    }
+}
