@@ -66,11 +66,29 @@ pub struct DockerfileLine {
 /// Why a finding does not count towards the verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
-    /// `inline`, `global`, `hadolint-pragma`, `config`.
+    /// `inline`, `global`, `hadolint-pragma`, `config`, `waiver`, `vex`.
     pub kind: String,
     /// Where the suppression was written, when it was written somewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Why (a waiver's reason, a VEX justification or impact statement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The last day a waiver applies (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+impl Suppression {
+    /// A suppression written in a source file or config (no reason, no expiry).
+    pub fn at(kind: impl Into<String>, source: impl Into<String>) -> Self {
+        Suppression {
+            kind: kind.into(),
+            source: Some(source.into()),
+            reason: None,
+            expires: None,
+        }
+    }
 }
 
 impl Finding {

@@ -152,10 +152,7 @@ impl Pragmas {
     fn suppression(&self, df: &Dockerfile, instr: usize, id: &str) -> Option<Suppression> {
         let found = |p: &Pragma| p.ids.iter().any(|i| i == id || i == "*" || i == "ALL");
         if let Some(p) = self.global.iter().find(|p| found(p)) {
-            return Some(Suppression {
-                kind: p.kind.to_string(),
-                source: Some(format!("line {}", p.line)),
-            });
+            return Some(Suppression::at(p.kind, format!("line {}", p.line)));
         }
         let line = df.instructions.get(instr)?.line;
         let prev_line = instr
@@ -165,9 +162,6 @@ impl Pragmas {
         self.local
             .iter()
             .find(|p| p.line < line && p.line >= prev_line && found(p))
-            .map(|p| Suppression {
-                kind: p.kind.to_string(),
-                source: Some(format!("line {}", p.line)),
-            })
+            .map(|p| Suppression::at(p.kind, format!("line {}", p.line)))
     }
 }

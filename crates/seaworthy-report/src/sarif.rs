@@ -322,10 +322,13 @@ fn result(f: &Finding, rule_index: Option<usize>, fingerprint: String) -> SarifR
                 "config" => ("external", "the configuration"),
                 other => ("external", other),
             };
-            let justification = match &s.source {
+            let mut justification = match &s.source {
                 Some(src) => format!("suppressed by {by} ({src})"),
                 None => format!("suppressed by {by}"),
             };
+            if let Some(reason) = &s.reason {
+                justification = format!("{justification}: {reason}");
+            }
             SarifSuppression {
                 kind,
                 justification,

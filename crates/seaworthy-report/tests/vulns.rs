@@ -408,6 +408,8 @@ impl Scan {
             matches: &self.matches,
             db: &self.db,
             ignored_unfixed: self.ignored_unfixed,
+            waived: &[],
+            expired_waivers: &[],
             findings: &self.findings,
             ignored_base: 0,
             fail_on: self.fail_on,

@@ -257,6 +257,10 @@ pub struct ImageScanArgs {
     /// (cosign-style `sha256-<digest>.sig` signature); repeatable.
     #[arg(long = "key", value_name = "PEM")]
     pub keys: Vec<PathBuf>,
+    /// OpenVEX documents: `not_affected`/`fixed` statements take matches out of the gate
+    /// (also `vex = [...]` in seaworthy.toml).
+    #[arg(long = "vex", value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,

@@ -27,6 +27,12 @@ pub struct FileConfig {
     pub db: DbSection,
     #[serde(default)]
     pub image: ImageSection,
+    /// `[[waiver]]`: findings or advisories accepted for a reason until a date.
+    #[serde(default)]
+    pub waiver: Vec<seaworthy_policy::waiver::RawWaiver>,
+    /// OpenVEX documents (paths relative to this file).
+    #[serde(default)]
+    pub vex: Vec<PathBuf>,
 }
 
 /// `[db]`: where the vulnerability database lives and where its feeds come from.
@@ -118,7 +124,7 @@ fn find_upward(start: &Path, names: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn read_small(path: &Path) -> Result<String> {
+pub fn read_small(path: &Path) -> Result<String> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.len() > MAX_CONFIG_BYTES {

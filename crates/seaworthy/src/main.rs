@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod config;
 mod inputs;
+mod policy;
 mod progress;
 
 use std::io::{IsTerminal, Write};
@@ -76,6 +77,9 @@ fn run(cli: Cli) -> ExitCode {
                 }
                 for err in &report.errors {
                     eprintln!("seaworthy: error: {}", err.display());
+                }
+                for e in &outcome.expired_waivers {
+                    eprintln!("seaworthy: policy failed: {e}");
                 }
                 if !report.errors.is_empty() {
                     ExitCode::Usage
@@ -215,6 +219,8 @@ fn run_image(args: &cli::ImageScanArgs) -> ExitCode {
         matches: &outcome.result.matches,
         db: &outcome.db,
         ignored_unfixed: outcome.result.ignored_unfixed,
+        waived: &outcome.waived,
+        expired_waivers: &outcome.expired_waivers,
         findings: &outcome.findings,
         ignored_base: outcome.ignored_base,
         fail_on: Some(outcome.fail_on),
@@ -240,6 +246,9 @@ fn run_image(args: &cli::ImageScanArgs) -> ExitCode {
     if let Err(e) = emit(&out, &text) {
         eprintln!("seaworthy: {e}");
         return ExitCode::Usage;
+    }
+    for e in &outcome.expired_waivers {
+        eprintln!("seaworthy: policy failed: {e}");
     }
     for (reason, count) in &outcome.result.not_matched {
         eprintln!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");

@@ -435,3 +435,63 @@ fn secrets_are_masked_in_every_format() {
         }
     }
 }
+
+#[test]
+fn waivers_by_rule_or_hadolint_id_with_expiry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "Dockerfile", APT_NO_YES);
+    write(
+        dir.path(),
+        "seaworthy.toml",
+        "[[waiver]]\nid = \"DL3015\"\nreason = \"recommends are wanted here\"\nexpires = 2099-01-01\n\n\
+         [[waiver]]\nid = \"SW-DF-011\"\npath = \"Dockerfile\"\nreason = \"interactive build\"\nexpires = 2099-01-01\n",
+    );
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", "--fail-on", "low"],
+        None,
+    );
+    let report = json(&o);
+    let waived: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["suppressed"]["kind"] == "waiver")
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["suppressed"]["reason"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        waived.contains(&("SW-DF-011".into(), "interactive build".into())),
+        "{waived:?}"
+    );
+    assert!(
+        waived
+            .iter()
+            .any(|(_, r)| r == "recommends are wanted here"),
+        "waived through its hadolint id: {waived:?}"
+    );
+
+    // The same waiver, expired: the finding counts again and the run fails even below the
+    // threshold, saying which waiver.
+    write(
+        dir.path(),
+        "seaworthy.toml",
+        "[[waiver]]\nid = \"SW-DF-011\"\nreason = \"interactive build\"\nexpires = 2021-06-30\n",
+    );
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", "--fail-on", "critical"],
+        None,
+    );
+    assert_eq!(code(&o), 1);
+    assert_eq!(json(&o)["passed"], false);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("seaworthy.toml:1 expired on 2021-06-30"),
+        "{err}"
+    );
+}

@@ -229,3 +229,184 @@ fn db_status_search_export_and_reimport() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(Path::new(&db).is_file());
 }
+
+#[test]
+fn waivers_vex_and_trivyignore_take_matches_out_of_the_gate() {
+    let home = tempfile::tempdir().unwrap();
+    let db = import(home.path());
+    let img = image(home.path());
+    // py: waived by its PYSEC alias with a glob; the root user (SW-IMG-001) by rule id; zlib1g:
+    // an OpenVEX statement for its package URL, written by a security team.
+    std::fs::write(
+        home.path().join("seaworthy.toml"),
+        "vex = [\"zlib.vex.json\"]\n\n[[waiver]]\nid = \"PYSEC-2022-*\"\npackage = \"py\"\nreason = \"py is only a test dependency\"\nexpires = 2099-12-31\n\n\
+         [[waiver]]\nid = \"SW-IMG-001\"\nreason = \"the entrypoint drops privileges\"\nexpires = \"2099-12-31\"\n\n\
+         [[waiver]]\nid = \"CVE-1999-0001\"\nreason = \"stale\"\nexpires = 2099-12-31\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("zlib.vex.json"),
+        r#"{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.invalid/vex/1",
+            "author": "Example Security", "timestamp": "2026-11-01T00:00:00Z", "version": 1,
+            "statements": [{"vulnerability": {"name": "CVE-2026-27171"},
+              "products": [{"@id": "pkg:deb/debian/zlib1g"}],
+              "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}"#,
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "image",
+            &img,
+            "--db",
+            &db,
+            "-f",
+            "json",
+            "--fail-on",
+            "medium",
+        ],
+        home.path(),
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert!(doc["matches"].as_array().unwrap().is_empty(), "{doc:#}");
+    let waived: Vec<(&str, &str, &str)> = doc["waived"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["id"].as_str().unwrap(),
+                w["waived"]["kind"].as_str().unwrap(),
+                w["waived"]["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        waived,
+        [
+            ("CVE-2022-42969", "waiver", "py is only a test dependency"),
+            (
+                "CVE-2026-27171",
+                "vex",
+                "vulnerable_code_not_in_execute_path"
+            ),
+        ]
+    );
+    assert_eq!(doc["summary"]["waived"], 2);
+    let root = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "SW-IMG-001")
+        .unwrap();
+    assert_eq!(root["suppressed"]["kind"], "waiver");
+    assert_eq!(root["suppressed"]["expires"], "2099-12-31");
+    assert!(
+        root["suppressed"]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("seaworthy.toml:9"),
+        "{root:#}"
+    );
+    assert_eq!(doc["summary"]["passed"], true, "{doc:#}");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // SARIF keeps waived results, marked as suppressed (code scanning closes them).
+    let out = run(&["image", &img, "--db", &db, "-f", "sarif"], home.path());
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let suppressed = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] == "external")
+        .count();
+    assert_eq!(suppressed, 3, "two matches and SW-IMG-001");
+
+    // An expired waiver no longer waives and fails the run, naming itself.
+    std::fs::write(
+        home.path().join("seaworthy.toml"),
+        "[[waiver]]\nid = \"SW-IMG-001\"\nreason = \"the entrypoint drops privileges\"\nexpires = 2020-01-31\n",
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "image",
+            &img,
+            "--db",
+            &db,
+            "-f",
+            "json",
+            "--fail-on",
+            "critical",
+        ],
+        home.path(),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("waiver for SW-IMG-001 at ")
+            && stderr(&out).contains("seaworthy.toml:1 expired on 2020-01-31"),
+        "{}",
+        stderr(&out)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(
+        doc["summary"]["expired_waivers"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(doc["summary"]["passed"], false);
+
+    // .trivyignore in the working directory works as it does for Trivy, exp: dates included.
+    std::fs::remove_file(home.path().join("seaworthy.toml")).unwrap();
+    std::fs::write(
+        home.path().join(".trivyignore"),
+        "# no fix upstream yet\nCVE-2026-27171 exp:2099-01-01\nCVE-2022-42969 exp:2020-01-01\n",
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "image",
+            &img,
+            "--db",
+            &db,
+            "-f",
+            "json",
+            "--fail-on",
+            "critical",
+        ],
+        home.path(),
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let active: Vec<&str> = doc["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        active,
+        ["CVE-2022-42969"],
+        "the expired entry does not waive"
+    );
+    assert_eq!(doc["waived"][0]["waived"]["reason"], "no fix upstream yet");
+    assert_eq!(
+        code(&out),
+        1,
+        "the expired .trivyignore entry fails the run"
+    );
+
+    // A waiver without a reason is a configuration error (exit 2), named with its line.
+    std::fs::remove_file(home.path().join(".trivyignore")).unwrap();
+    std::fs::write(
+        home.path().join("seaworthy.toml"),
+        "[[waiver]]\nid = \"CVE-2026-27171\"\nexpires = 2099-01-01\n",
+    )
+    .unwrap();
+    let out = run(&["image", &img, "--db", &db], home.path());
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("seaworthy.toml:1: waiver for CVE-2026-27171 has no reason"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -7,10 +7,10 @@ use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
 use serde::ser::SerializeMap as _;
 use serde::{Serialize, Serializer};
 
-use super::{VulnReportInput, counts};
+use super::{VulnReportInput, WaivedMatch, counts};
 
 /// Bump the major version on any breaking change to the document's shape.
-pub(crate) const SCHEMA_VERSION: &str = "1.1.0";
+pub(crate) const SCHEMA_VERSION: &str = "1.2.0";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -19,8 +19,10 @@ struct Document<'a> {
     created: &'a str,
     image: Image<'a>,
     database: &'a DbSummary,
-    summary: Summary,
+    summary: Summary<'a>,
     matches: Vec<&'a VulnMatch>,
+    /// Matches a waiver or VEX statement took out of the gate, each with `waived`.
+    waived: &'a [WaivedMatch],
     /// Image configuration, secret and trust findings, in report order.
     findings: &'a [Finding],
 }
@@ -40,7 +42,7 @@ struct Image<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     /// Every severity, worst first.
     by_severity: Ordered,
     /// Every status, keyed as `matches[].status` spells it.
@@ -49,6 +51,9 @@ struct Summary {
     affected_packages: usize,
     matches: usize,
     ignored_unfixed: usize,
+    waived: usize,
+    /// Expired waivers that matched (each fails the report).
+    expired_waivers: &'a [String],
     findings: usize,
     ignored_base: usize,
     fail_on: Option<Severity>,
@@ -95,6 +100,8 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             affected_packages: counts.affected_packages,
             matches: input.matches.len(),
             ignored_unfixed: input.ignored_unfixed,
+            waived: input.waived.len(),
+            expired_waivers: input.expired_waivers,
             findings: input.findings.len(),
             ignored_base: input.ignored_base,
             fail_on: input.fail_on,
@@ -102,6 +109,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             passed: input.passed(),
         },
         matches: input.sorted_matches(),
+        waived: input.waived,
         findings: input.findings,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default()

@@ -14,7 +14,7 @@ mod table;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-use seaworthy_core::{Finding, Severity};
+use seaworthy_core::{Finding, Severity, Suppression};
 use seaworthy_image::ImageInfo;
 use seaworthy_inventory::Inventory;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
@@ -53,6 +53,14 @@ impl FromStr for VulnFormat {
     }
 }
 
+/// A match a waiver or VEX statement took out of the gate: still reported, with why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WaivedMatch {
+    #[serde(flatten)]
+    pub vuln: VulnMatch,
+    pub waived: Suppression,
+}
+
 /// What a vulnerability report is made of.
 pub struct VulnReportInput<'a> {
     pub image: &'a ImageInfo,
@@ -62,6 +70,10 @@ pub struct VulnReportInput<'a> {
     pub db: &'a DbSummary,
     /// Matches left out by `--ignore-unfixed` (not in `matches`).
     pub ignored_unfixed: usize,
+    /// Matches waived by a waiver or VEX statement (not in `matches`; they do not gate).
+    pub waived: &'a [WaivedMatch],
+    /// Expired waivers that matched, one message each: any of them fails the report.
+    pub expired_waivers: &'a [String],
     /// Image configuration, secret and trust findings (`SW-IMG-…`).
     pub findings: &'a [Finding],
     /// Findings and matches left out by `--ignore-base` (their layer came from the base image).
@@ -100,7 +112,7 @@ impl VulnReportInput<'_> {
 
     /// False when some match or image finding reaches the `--fail-on` threshold.
     pub fn passed(&self) -> bool {
-        self.failing() == 0 && self.failing_findings() == 0
+        self.failing() == 0 && self.failing_findings() == 0 && self.expired_waivers.is_empty()
     }
 
     /// The matches in report order.

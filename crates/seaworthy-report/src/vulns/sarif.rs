@@ -130,7 +130,34 @@ struct SarifResult {
     message: Text,
     locations: Vec<SarifLocation>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// Waived or otherwise suppressed results (SARIF 2.1.0 §3.35): code scanning closes them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
     properties: Properties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifSuppression {
+    /// `inSource` for pragmas in the Dockerfile, `external` for config, waivers and VEX.
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
+}
+
+fn suppression(s: &seaworthy_core::Suppression) -> SarifSuppression {
+    let kind = match s.kind.as_str() {
+        "inline" | "global" | "hadolint-pragma" => "inSource",
+        _ => "external",
+    };
+    let mut justification = s.reason.clone().unwrap_or_else(|| s.kind.clone());
+    if let Some(source) = &s.source {
+        justification = format!("{justification} ({source})");
+    }
+    SarifSuppression {
+        kind,
+        justification: Some(justification),
+    }
 }
 
 /// A vulnerability's or an image finding's properties.
@@ -247,22 +274,35 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
     let matches = input.sorted_matches();
 
     let mut by_id: BTreeMap<&str, Vec<&VulnMatch>> = BTreeMap::new();
-    for m in &matches {
+    for m in matches
+        .iter()
+        .copied()
+        .chain(input.waived.iter().map(|w| &w.vuln))
+    {
         by_id.entry(m.id.as_str()).or_default().push(m);
     }
     let index: BTreeMap<&str, usize> = by_id.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut rules: Vec<Rule> = by_id.iter().map(|(id, ms)| rule(id, ms)).collect();
+    let rule_of = |m: &VulnMatch| index.get(m.id.as_str()).copied().unwrap_or(0);
     let mut results: Vec<SarifResult> = matches
         .iter()
-        .map(|m| result(input, m, index.get(m.id.as_str()).copied().unwrap_or(0)))
+        .map(|m| result(input, m, rule_of(m)))
         .collect();
+    for w in input.waived {
+        let mut r = result(input, &w.vuln, rule_of(&w.vuln));
+        r.suppressions.push(suppression(&w.waived));
+        results.push(r);
+    }
     let mut finding_index: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in input.findings.iter().filter(|f| f.is_active()) {
+    for f in input.findings {
         let i = *finding_index.entry(&f.rule_id).or_insert_with(|| {
             rules.push(finding_rule(f));
             rules.len() - 1
         });
-        results.push(finding_result(input, f, i));
+        let mut r = finding_result(input, f, i);
+        r.suppressions
+            .extend(f.suppressed.as_ref().map(suppression));
+        results.push(r);
     }
 
     let image = input.image;
@@ -426,6 +466,7 @@ fn result(input: &VulnReportInput<'_>, m: &VulnMatch, rule_index: usize) -> Sari
             }],
         }],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        suppressions: Vec::new(),
         properties: Properties::Vulnerability(ResultProperties {
             severity: m.severity,
             status: m.status,
@@ -496,6 +537,7 @@ fn finding_result(input: &VulnReportInput<'_>, f: &Finding, rule_index: usize) -
             }],
         }],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        suppressions: Vec::new(),
         properties: Properties::Finding(FindingProperties {
             severity: f.severity,
             evidence: f.evidence.clone(),

@@ -132,6 +132,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
     }
 
     findings(&mut out, &pal, input);
+    waived(&mut out, input);
 
     if let Some(fail_on) = input.fail_on {
         out.push('\n');
@@ -280,6 +281,40 @@ fn header(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
         let pad = width.saturating_sub(key.len()).saturating_add(2);
         let value = terminal_safe(&one_line(&value));
         let _ = writeln!(out, "{}{}{value}", pal.paint(bold, key), " ".repeat(pad));
+    }
+}
+
+/// Waived matches, one line each with the reason and where it was written.
+fn waived(out: &mut String, input: &VulnReportInput<'_>) {
+    for e in input.expired_waivers {
+        let _ = writeln!(out, "\nexpired: {}", safe(e));
+    }
+    if input.waived.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{} waived (not gating):",
+        count(input.waived.len(), "vulnerability", "vulnerabilities")
+    );
+    for w in input.waived {
+        let by = &w.waived;
+        let mut why = by.reason.clone().unwrap_or_else(|| by.kind.clone());
+        if let Some(source) = &by.source {
+            let _ = write!(why, " ({source}");
+            if let Some(until) = &by.expires {
+                let _ = write!(why, ", until {until}");
+            }
+            why.push(')');
+        }
+        let _ = writeln!(
+            out,
+            "  {} {} {}: {}",
+            safe(&w.vuln.id),
+            safe(&w.vuln.package.name),
+            safe(&w.vuln.package.version),
+            cut(&safe(&why), 120)
+        );
     }
 }
 

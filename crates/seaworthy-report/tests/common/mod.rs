@@ -199,10 +199,7 @@ pub fn report() -> Report {
         "git installed without a version",
     );
     git.evidence = Some("apt-get install -y git".to_string());
-    git.suppressed = Some(Suppression {
-        kind: "inline".into(),
-        source: Some("line 3".into()),
-    });
+    git.suppressed = Some(Suppression::at("inline", "line 3"));
     findings.push(git);
 
     let mut node = finding(
@@ -210,10 +207,7 @@ pub fn report() -> Report {
         at(api, API_DOCKERFILE, (1, 6), (1, 17)),
         "`node:latest` is whatever the registry serves today",
     );
-    node.suppressed = Some(Suppression {
-        kind: "config".into(),
-        source: Some("seaworthy.toml".into()),
-    });
+    node.suppressed = Some(Suppression::at("config", "seaworthy.toml"));
     findings.push(node);
 
     let mut ssh = finding(

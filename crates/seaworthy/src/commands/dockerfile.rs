@@ -14,10 +14,14 @@ use crate::inputs::{self, Input};
 pub struct Outcome {
     pub report: Report,
     pub sources: HashMap<String, String>,
+    /// Expired waivers that matched a finding: each fails the run.
+    pub expired_waivers: Vec<String>,
 }
 
 pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
     let settings = config::load(args.config.as_deref(), !args.no_hadolint_config)?;
+    let (file, config_path) = config::load_file(args.config.as_deref())?;
+    let mut policy = crate::policy::Policy::load(&file, config_path.as_deref(), &[])?;
     let mut build_args = settings.build_args.clone();
     build_args.extend(args.build_args.iter().cloned());
     let opts = LintOptions {
@@ -55,8 +59,15 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
             Err(e) => errors.push(e),
         }
     }
-    let report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, names, findings, errors);
-    Ok(Outcome { report, sources })
+    policy.apply_to_findings(&mut findings);
+    let expired_waivers = policy.expired();
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, names, findings, errors);
+    report.passed &= expired_waivers.is_empty();
+    Ok(Outcome {
+        report,
+        sources,
+        expired_waivers,
+    })
 }
 
 /// The findings of one input and its text, or why it could not be linted.

@@ -25,6 +25,10 @@ pub struct Outcome {
     pub fail_on: Severity,
     /// Findings and matches left out by `--ignore-base`.
     pub ignored_base: usize,
+    /// Matches a waiver or VEX statement took out of the gate.
+    pub waived: Vec<seaworthy_report::vulns::WaivedMatch>,
+    /// Expired waivers that matched: each fails the run.
+    pub expired_waivers: Vec<String>,
 }
 
 fn image_failure(e: ImageError) -> Failure {
@@ -36,7 +40,8 @@ fn image_failure(e: ImageError) -> Failure {
 }
 
 pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
-    let (file, _) = config::load_file(args.db.config.as_deref())?;
+    let (file, config_path) = config::load_file(args.db.config.as_deref())?;
+    let mut policy = crate::policy::Policy::load(&file, config_path.as_deref(), &args.vex)?;
     // Open the database first: without one there is nothing to scan against.
     let store = db::open(&args.db)?;
     let status = store.status().map_err(db::store_failure)?;
@@ -112,6 +117,8 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
     if !args.severity.is_empty() {
         findings.retain(|f| args.severity.contains(&f.severity));
     }
+    policy.apply_to_findings(&mut findings);
+    let waived = policy.split_matches(&mut result.matches, &args.image.image);
     crate::commands::sbom::redact_history(&mut image.info);
     let db = seaworthy_vulndb::DbSummary {
         schema_version: status.schema_version,
@@ -131,6 +138,8 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
         db,
         fail_on,
         ignored_base,
+        waived,
+        expired_waivers: policy.expired(),
     })
 }
 
