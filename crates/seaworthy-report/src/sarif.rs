@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::RenderOptions;
 use crate::text::{fnv1a64, rule_docs, rule_refs, rule_summary};
 
-const SCHEMA: &str =
+pub(crate) const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 /// Key of our entry in `partialFingerprints`; bump the suffix if the hashed fields change.
@@ -55,7 +55,7 @@ struct Driver<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Rule {
+pub(crate) struct Rule {
     id: &'static str,
     name: &'static str,
     short_description: Text,
@@ -159,7 +159,7 @@ struct SarifLocation {
 /// A host setting or container field: no file to point at (SARIF 2.1.0 §3.33).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct LogicalLocation {
+pub(crate) struct LogicalLocation {
     name: String,
     fully_qualified_name: String,
     kind: &'static str,
@@ -203,7 +203,7 @@ pub(crate) fn level(s: Severity) -> &'static str {
 }
 
 /// The score GitHub code scanning maps back to critical (≥ 9), high (≥ 7), medium (≥ 4), low.
-fn security_severity(s: Severity) -> &'static str {
+pub(crate) fn security_severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "9.5",
         Severity::High => "8.0",
@@ -265,7 +265,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
     out
 }
 
-fn rule(m: &RuleMeta) -> Rule {
+pub(crate) fn rule(m: &RuleMeta) -> Rule {
     let docs = rule_docs(m);
     let mut tags = vec![
         "security".to_string(),
@@ -394,7 +394,7 @@ fn location(f: &Finding) -> SarifLocation {
 }
 
 /// Host and container findings have no file: `host/object` or `container/field`.
-fn logical_location(location: &Location) -> Option<LogicalLocation> {
+pub(crate) fn logical_location(location: &Location) -> Option<LogicalLocation> {
     let (scope, name, kind) = match location {
         Location::Host { host, object } => (host, object.clone(), "resource"),
         Location::Container {
