@@ -2,6 +2,7 @@
 //! daemon configuration and where each value was set, host files, and the CIS host checks.
 
 pub mod config;
+pub mod containers;
 pub mod engine;
 pub mod facts;
 pub mod gather;
