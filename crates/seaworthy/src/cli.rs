@@ -28,6 +28,9 @@ pub enum Command {
     Sbom(SbomArgs),
     /// Scan an image for known vulnerabilities in its OS and language packages.
     Image(ImageScanArgs),
+    /// Write an OpenVEX document from an image's waived vulnerabilities (`[[waiver]]`,
+    /// `.trivyignore`, other VEX documents): `seaworthy vex IMAGE -o app.vex.json`.
+    Vex(ImageScanArgs),
     /// The vulnerability database: update, import, export, status, search.
     #[command(subcommand)]
     Db(DbCommand),
@@ -199,6 +202,8 @@ pub enum VulnFormat {
     Json,
     Sarif,
     Cyclonedx,
+    /// The waived vulnerabilities as an OpenVEX document (what `seaworthy vex` writes).
+    Openvex,
 }
 
 /// Which vulnerability database to use.

@@ -321,6 +321,57 @@ fn waivers_vex_and_trivyignore_take_matches_out_of_the_gate() {
         .count();
     assert_eq!(suppressed, 3, "two matches and SW-IMG-001");
 
+    // `seaworthy vex` turns the waived matches into OpenVEX that reads back as such.
+    let out = run(
+        &["vex", &img, "--db", &db, "-o", "out.vex.json"],
+        home.path(),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let vex: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(home.path().join("out.vex.json")).unwrap()).unwrap();
+    assert_eq!(vex["@context"], "https://openvex.dev/ns/v0.2.0");
+    let statements: Vec<(&str, &str, &str)> = vex["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["vulnerability"]["name"].as_str().unwrap(),
+                s["products"][0]["@id"].as_str().unwrap(),
+                s["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(statements.len(), 2, "{vex:#}");
+    assert_eq!(statements[0].0, "CVE-2022-42969");
+    assert!(statements[0].1.starts_with("pkg:pypi/py@1.11.0"), "{vex:#}");
+    assert_eq!(
+        vex["statements"][1]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+    assert_eq!(
+        vex["statements"][0]["impact_statement"],
+        "py is only a test dependency"
+    );
+    std::fs::remove_file(home.path().join("seaworthy.toml")).unwrap();
+    let out = run(
+        &[
+            "image",
+            &img,
+            "--db",
+            &db,
+            "-f",
+            "json",
+            "--vex",
+            "out.vex.json",
+        ],
+        home.path(),
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert!(doc["matches"].as_array().unwrap().is_empty(), "{doc:#}");
+    assert_eq!(doc["summary"]["waived"], 2);
+
     // An expired waiver no longer waives and fails the run, naming itself.
     std::fs::write(
         home.path().join("seaworthy.toml"),

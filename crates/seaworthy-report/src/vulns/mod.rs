@@ -8,6 +8,7 @@
 
 mod cyclonedx;
 mod json;
+mod openvex;
 mod sarif;
 mod table;
 
@@ -28,10 +29,12 @@ pub enum VulnFormat {
     Json,
     Sarif,
     Cyclonedx,
+    /// The waived matches as an OpenVEX document.
+    Openvex,
 }
 
 impl VulnFormat {
-    pub const NAMES: &[&str] = &["table", "json", "sarif", "cyclonedx"];
+    pub const NAMES: &[&str] = &["table", "json", "sarif", "cyclonedx", "openvex"];
 }
 
 impl FromStr for VulnFormat {
@@ -43,6 +46,7 @@ impl FromStr for VulnFormat {
             "json" => VulnFormat::Json,
             "sarif" => VulnFormat::Sarif,
             "cyclonedx" | "cyclonedx-json" => VulnFormat::Cyclonedx,
+            "openvex" | "vex" => VulnFormat::Openvex,
             _ => {
                 return Err(format!(
                     "unknown format `{s}` (expected one of: {})",
@@ -130,6 +134,7 @@ pub fn render_vulns(input: &VulnReportInput<'_>, format: VulnFormat, color: bool
         VulnFormat::Json => json::render(input),
         VulnFormat::Sarif => sarif::render(input),
         VulnFormat::Cyclonedx => cyclonedx::render(input),
+        VulnFormat::Openvex => openvex::render(input),
     };
     if !out.ends_with('\n') {
         out.push('\n');
