@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Finding, Severity};
 
 /// Bumped on any incompatible change of the JSON report; documented in `docs/report-format.md` and `docs/report-schema.json`.
-pub const REPORT_SCHEMA_VERSION: &str = "1.0.0";
+pub const REPORT_SCHEMA_VERSION: &str = "1.1.0";
 
 /// An input that could not be assessed (unreadable, not a Dockerfile, syntax error).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
