@@ -7,6 +7,7 @@ mod node;
 mod service;
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 pub use interpolate::{Env, interpolate, parse_dotenv};
@@ -43,8 +44,14 @@ impl std::error::Error for ComposeError {}
 /// Reads a compose file, its `.env` and the process environment.
 pub fn load(path: &Path) -> Result<Vec<ContainerSpec>, ComposeError> {
     let shown = path.display().to_string();
+    let text = read(path, &shown)?;
+    parse(&shown, &text, &env_for(path))
+}
+
+/// The text of a compose file (named `shown` in errors), refused when over the size limit.
+pub fn read(path: &Path, shown: &str) -> Result<String, ComposeError> {
     let error = |message: String| ComposeError {
-        path: shown.clone(),
+        path: shown.to_string(),
         line: None,
         column: None,
         message,
@@ -57,15 +64,24 @@ pub fn load(path: &Path) -> Result<Vec<ContainerSpec>, ComposeError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".to_string()))?;
+    String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".to_string()))
+}
+
+/// The variables a compose file sees: its `.env` (if any), overridden by the environment.
+pub fn env_for(path: &Path) -> Env {
     let mut env = path
         .parent()
         .map(|dir| dir.join(".env"))
-        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|p| std::fs::File::open(p).ok())
+        .and_then(|f| {
+            let mut text = String::new();
+            f.take(MAX_FILE_BYTES).read_to_string(&mut text).ok()?;
+            Some(text)
+        })
         .map(|t| parse_dotenv(&t))
         .unwrap_or_default();
     env.extend(std::env::vars());
-    parse(&shown, &text, &env)
+    env
 }
 
 /// Parses compose text (named `path` in locations and errors) with the given variables.
