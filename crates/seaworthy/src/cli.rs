@@ -34,6 +34,11 @@ pub enum Command {
     /// The vulnerability database: update, import, export, status, search.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Check compose files before deploy: the container rules (CIS Docker Benchmark section 5)
+    /// on every service, findings at file:line.
+    Compose(ComposeArgs),
+    /// Check a `docker run` command line before running it: `seaworthy run -- docker run …`.
+    Run(RunArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show the documentation of one rule (seaworthy id, name, or a hadolint code).
@@ -100,6 +105,38 @@ pub struct DockerfileArgs {
     /// Ignore .hadolint.yaml even when one is found.
     #[arg(long)]
     pub no_hadolint_config: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ComposeArgs {
+    /// Compose files [default: the first of compose.yaml, compose.yml, docker-compose.yml,
+    /// docker-compose.yaml in the current directory]. Variables come from the environment and
+    /// the `.env` file next to each compose file.
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Fail (exit 1) on findings at or above this severity [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Configuration file [default: seaworthy.toml found upward from the working directory].
+    #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Fail (exit 1) on findings at or above this severity [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Configuration file [default: seaworthy.toml found upward from the working directory].
+    #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The command line after `--`, with or without the leading `docker run`:
+    /// `seaworthy run -- docker run --privileged -p 80:80 nginx`.
+    #[arg(required = true, last = true, value_name = "DOCKER_RUN")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -60,40 +60,11 @@ fn main() {
 
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Dockerfile(args) => match commands::dockerfile::run(&args) {
-            Ok(outcome) => {
-                let report = &outcome.report;
-                let rules = commands::rules::all_rules();
-                let source = |p: &str| outcome.sources.get(p).cloned();
-                let opts = RenderOptions {
-                    color: use_color(&args.output),
-                    rules: &rules,
-                    source: &source,
-                };
-                let text = render(report, format_of(args.output.format), &opts);
-                if let Err(e) = emit(&args.output, &text) {
-                    eprintln!("seaworthy: {e}");
-                    return ExitCode::Usage;
-                }
-                for err in &report.errors {
-                    eprintln!("seaworthy: error: {}", err.display());
-                }
-                for e in &outcome.expired_waivers {
-                    eprintln!("seaworthy: policy failed: {e}");
-                }
-                if !report.errors.is_empty() {
-                    ExitCode::Usage
-                } else if report.passed {
-                    ExitCode::Pass
-                } else {
-                    ExitCode::PolicyFailed
-                }
-            }
-            Err(e) => {
-                eprintln!("seaworthy: {e:#}");
-                ExitCode::Usage
-            }
-        },
+        Command::Dockerfile(args) => {
+            findings_report(commands::dockerfile::run(&args), &args.output)
+        }
+        Command::Compose(args) => findings_report(commands::compose::run(&args), &args.output),
+        Command::Run(args) => findings_report(commands::run::run(&args), &args.output),
         Command::Sbom(args) => run_sbom(&args),
         Command::Image(args) => run_image(&args),
         Command::Vex(mut args) => {
@@ -115,6 +86,46 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::Usage
             }
         },
+    }
+}
+
+/// Renders a findings report; exit 2 when an input could not be read, 1 when the policy failed.
+fn findings_report(
+    outcome: anyhow::Result<commands::dockerfile::Outcome>,
+    output: &OutputArgs,
+) -> ExitCode {
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("seaworthy: {e:#}");
+            return ExitCode::Usage;
+        }
+    };
+    let report = &outcome.report;
+    let rules = commands::rules::all_rules();
+    let source = |p: &str| outcome.sources.get(p).cloned();
+    let opts = RenderOptions {
+        color: use_color(output),
+        rules: &rules,
+        source: &source,
+    };
+    let text = render(report, format_of(output.format), &opts);
+    if let Err(e) = emit(output, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    for err in &report.errors {
+        eprintln!("seaworthy: error: {}", err.display());
+    }
+    for e in &outcome.expired_waivers {
+        eprintln!("seaworthy: policy failed: {e}");
+    }
+    if !report.errors.is_empty() {
+        ExitCode::Usage
+    } else if report.passed {
+        ExitCode::Pass
+    } else {
+        ExitCode::PolicyFailed
     }
 }
 

@@ -163,6 +163,15 @@ impl Policy {
     }
 }
 
+/// Loads the policy of `config` (or the one found upward) and waives `findings`; returns the
+/// expired waivers that matched.
+pub fn waive_findings(config: Option<&Path>, findings: &mut [Finding]) -> Result<Vec<String>> {
+    let (file, path) = config::load_file(config)?;
+    let mut policy = Policy::load(&file, path.as_deref(), &[])?;
+    policy.apply_to_findings(findings);
+    Ok(policy.expired())
+}
+
 fn waived_by(w: &Waiver) -> Suppression {
     Suppression {
         kind: "waiver".to_string(),

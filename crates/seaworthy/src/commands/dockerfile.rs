@@ -20,8 +20,6 @@ pub struct Outcome {
 
 pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
     let settings = config::load(args.config.as_deref(), !args.no_hadolint_config)?;
-    let (file, config_path) = config::load_file(args.config.as_deref())?;
-    let mut policy = crate::policy::Policy::load(&file, config_path.as_deref(), &[])?;
     let mut build_args = settings.build_args.clone();
     build_args.extend(args.build_args.iter().cloned());
     let opts = LintOptions {
@@ -59,8 +57,7 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
             Err(e) => errors.push(e),
         }
     }
-    policy.apply_to_findings(&mut findings);
-    let expired_waivers = policy.expired();
+    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, names, findings, errors);
     report.passed &= expired_waivers.is_empty();
     Ok(Outcome {

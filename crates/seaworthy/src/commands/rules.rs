@@ -7,12 +7,13 @@ use seaworthy_dockerfile::rules::{self, RULES};
 
 use crate::cli::RulesFormat;
 
-/// Every rule of every area: Dockerfile, then image.
+/// Every rule of every area: Dockerfile, image, then container.
 pub fn all_rules() -> Vec<&'static RuleMeta> {
     RULES
         .iter()
         .map(|r| r.meta())
         .chain(seaworthy_image_rules::RULES.iter().map(|r| r.meta()))
+        .chain(seaworthy_container::RULES.iter().map(|r| r.meta()))
         .collect()
 }
 
@@ -102,7 +103,8 @@ pub fn explain(query: &str) -> Result<String, String> {
                 .and_then(|id| rules::find(id))
         })
         .map(|r| r.meta())
-        .or_else(|| seaworthy_image_rules::rules::find(query).map(|r| r.meta()));
+        .or_else(|| seaworthy_image_rules::rules::find(query).map(|r| r.meta()))
+        .or_else(|| seaworthy_container::rules::find(query).map(|r| r.meta()));
     let Some(m) = rule else {
         return Err(format!(
             "unknown rule `{query}`: run `seaworthy rules` for the list"

@@ -1,0 +1,101 @@
+//! `seaworthy compose`: the container rules (CIS section 5) on every service of compose files,
+//! before anything is deployed. Findings point at file:line of the offending key.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use seaworthy_container::{Context, check, compose};
+use seaworthy_core::{Finding, InputError, Report, Severity};
+
+use crate::cli::ComposeArgs;
+use crate::commands::dockerfile::Outcome;
+use crate::config;
+
+/// The files `docker compose` looks for, in its order.
+pub const DEFAULT_FILES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+pub fn run(args: &ComposeArgs) -> anyhow::Result<Outcome> {
+    let settings = config::load(args.config.as_deref(), false)?;
+    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::High);
+    let mut errors = Vec::new();
+    let files: Vec<PathBuf> = if args.files.is_empty() {
+        match DEFAULT_FILES
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+        {
+            Some(p) => vec![p],
+            None => {
+                errors.push(input_error(
+                    ".",
+                    format!(
+                        "no compose file found (looked for {})",
+                        DEFAULT_FILES.join(", ")
+                    ),
+                ));
+                Vec::new()
+            }
+        }
+    } else {
+        args.files.clone()
+    };
+    let mut findings = Vec::new();
+    let mut sources = HashMap::new();
+    let mut names = Vec::new();
+    for path in &files {
+        let name = shown(path);
+        names.push(name.clone());
+        match check_file(path, &name) {
+            Ok((f, text)) => {
+                findings.extend(f);
+                sources.insert(name, text);
+            }
+            Err(e) => errors.push(InputError {
+                path: e.path,
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            }),
+        }
+    }
+    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, names, findings, errors);
+    report.passed &= expired_waivers.is_empty();
+    Ok(Outcome {
+        report,
+        sources,
+        expired_waivers,
+    })
+}
+
+fn check_file(path: &Path, name: &str) -> Result<(Vec<Finding>, String), compose::ComposeError> {
+    let text = compose::read(path, name)?;
+    let specs = compose::parse(name, &text, &compose::env_for(path))?;
+    let ctx = Context::default();
+    let findings = specs
+        .iter()
+        .flat_map(|spec| check(spec, &ctx))
+        .filter_map(|r| r.to_finding())
+        .collect();
+    Ok((findings, text))
+}
+
+/// The path as given, forward slashes, without a leading `./`.
+fn shown(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn input_error(path: &str, message: String) -> InputError {
+    InputError {
+        path: path.to_string(),
+        line: None,
+        column: None,
+        message,
+    }
+}

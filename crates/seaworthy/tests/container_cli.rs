@@ -1,0 +1,279 @@
+//! `seaworthy compose` and `seaworthy run` end to end: inputs, formats, locations, exit codes.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("SEAWORTHY_") || k == "NO_COLOR" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.output().expect("run seaworthy")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+/// (rule id, location display) of every finding.
+fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let loc = &f["location"];
+            let at = match loc["kind"].as_str() {
+                Some("file") => format!(
+                    "{}:{}",
+                    loc["path"].as_str().unwrap(),
+                    loc["span"]["start"]["line"]
+                ),
+                _ => format!(
+                    "{} {}",
+                    loc["container"].as_str().unwrap(),
+                    loc["field"].as_str().unwrap_or("-")
+                ),
+            };
+            (f["rule_id"].as_str().unwrap().to_string(), at)
+        })
+        .collect()
+}
+
+const BAD: &str = "services:
+  web:
+    image: nginx:1.27
+    privileged: true
+    ports:
+      - \"80:80\"
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+";
+
+const HARDENED: &str = "services:
+  api:
+    image: api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+    user: \"1000\"
+    read_only: true
+    cap_drop: [ALL]
+    security_opt: [\"no-new-privileges:true\"]
+    mem_limit: 256m
+    cpus: 0.5
+    pids_limit: 100
+    ports: [\"127.0.0.1:8080:8080\"]
+    healthcheck:
+      test: [\"CMD\", \"/api\", \"health\"]
+";
+
+#[test]
+fn compose_default_file_json_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("docker-compose.yml"), BAD).unwrap();
+    let o = run_in(dir.path(), &["compose", "-f", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let report = json(&o);
+    let found = findings(&report);
+    for want in [
+        ("SW-CTR-5.5", "docker-compose.yml:4"),
+        ("SW-CTR-5.8", "docker-compose.yml:6"),
+        ("SW-CTR-5.14", "docker-compose.yml:6"),
+        ("SW-CTR-5.32", "docker-compose.yml:8"),
+        ("SW-CTR-5.11", "docker-compose.yml:2"),
+    ] {
+        assert!(
+            found.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} missing in {found:?}"
+        );
+    }
+    let socket = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "SW-CTR-5.32")
+        .unwrap();
+    assert_eq!(socket["severity"], "critical");
+    assert!(socket["remediation"].as_str().unwrap().contains("volumes"));
+    assert!(socket["evidence"].as_str().unwrap().contains("line 8"));
+
+    // Only low/medium findings: passes at the default threshold, fails at --fail-on low.
+    std::fs::write(dir.path().join("docker-compose.yml"), HARDENED).unwrap();
+    let o = run_in(dir.path(), &["compose", "-f", "json"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(findings(&json(&o)).is_empty(), "{}", stdout(&o));
+
+    // A writable root filesystem is medium: passes at the default threshold, fails at medium.
+    let medium = HARDENED.replace("read_only: true", "read_only: false");
+    std::fs::write(dir.path().join("docker-compose.yml"), medium).unwrap();
+    let o = run_in(dir.path(), &["compose", "-f", "json"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(
+        findings(&json(&o)),
+        [(
+            "SW-CTR-5.13".to_string(),
+            "docker-compose.yml:5".to_string()
+        )]
+    );
+    let o = run_in(
+        dir.path(),
+        &["compose", "-f", "json", "--fail-on", "medium"],
+    );
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn compose_formats_and_missing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stack.yaml"), BAD).unwrap();
+    for format in ["table", "sarif", "junit", "github"] {
+        let o = run_in(
+            dir.path(),
+            &["compose", "stack.yaml", "--color", "never", "-f", format],
+        );
+        assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
+        assert!(
+            stdout(&o).contains("SW-CTR-5.5"),
+            "{format}: {}",
+            stdout(&o)
+        );
+    }
+    let o = run_in(
+        dir.path(),
+        &["compose", "stack.yaml", "-f", "table", "--color", "never"],
+    );
+    assert!(stdout(&o).contains("stack.yaml:4"), "{}", stdout(&o));
+
+    let empty = tempfile::tempdir().unwrap();
+    let o = run_in(empty.path(), &["compose"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no compose file found"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "services:\n  web:\n    image: x\n    privileged: perhaps\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["compose", "broken.yaml"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("broken.yaml:4:"), "{}", stderr(&o));
+}
+
+#[test]
+fn docker_run_findings_name_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "run",
+            "-f",
+            "json",
+            "--",
+            "docker",
+            "run",
+            "-d",
+            "--privileged",
+            "-v",
+            "/:/host",
+            "--net=host",
+            "alpine",
+            "sh",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let found = findings(&json(&o));
+    for want in [
+        ("SW-CTR-5.5", "docker run --privileged"),
+        ("SW-CTR-5.6", "docker run -v"),
+        ("SW-CTR-5.10", "docker run --net"),
+        ("SW-CTR-5.11", "docker run --memory"),
+    ] {
+        assert!(
+            found.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} missing in {found:?}"
+        );
+    }
+
+    // Without the `docker run` prefix; a hardened command line passes.
+    let o = run_in(
+        dir.path(),
+        &[
+            "run",
+            "-f",
+            "json",
+            "--",
+            "--read-only",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "-m",
+            "256m",
+            "--cpus",
+            "1",
+            "--pids-limit",
+            "100",
+            "-u",
+            "1000",
+            "alpine",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(findings(&json(&o)).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn docker_run_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &["run", "--", "docker", "run", "--bogus-flag", "alpine"],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--bogus-flag"), "{}", stderr(&o));
+    let o = run_in(dir.path(), &["run", "--", "docker", "run", "--privileged"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("image"), "{}", stderr(&o));
+    let o = run_in(dir.path(), &["run"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn container_rules_are_listed_and_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(dir.path(), &["rules", "-f", "json"]);
+    let rules: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ctr = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("SW-CTR-"))
+        .count();
+    assert_eq!(ctr, 32);
+    let o = run_in(dir.path(), &["explain", "SW-CTR-5.32"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("Docker socket"), "{}", stdout(&o));
+}
