@@ -31,6 +31,9 @@ pub enum Command {
     /// Write an OpenVEX document from an image's waived vulnerabilities (`[[waiver]]`,
     /// `.trivyignore`, other VEX documents): `seaworthy vex IMAGE -o app.vex.json`.
     Vex(ImageScanArgs),
+    /// Check containers through the Docker Engine: CIS section 5 runtime settings, drift since
+    /// start (files and packages) and known vulnerabilities. Default: every running container.
+    Container(ContainerArgs),
     /// The vulnerability database: update, import, export, status, search.
     #[command(subcommand)]
     Db(DbCommand),
@@ -403,4 +406,48 @@ pub struct DbSearchArgs {
     /// Most advisories shown.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ContainerArgs {
+    /// Container ids or names; when given, exactly these are checked (stopped or labelled
+    /// `seaworthy.ignore=true` ones too). Default: every running container not labelled
+    /// `seaworthy.ignore=true`.
+    pub containers: Vec<String>,
+    /// Include stopped containers.
+    #[arg(long, short = 'a', env = "SEAWORTHY_CONTAINER_ALL")]
+    pub all: bool,
+    /// Only containers matching this filter, KEY=VALUE as `docker ps --filter` takes it
+    /// (`label=app=web`, `name=web`, `ancestor=nginx`; repeatable).
+    #[arg(
+        long = "filter",
+        value_name = "K=V",
+        env = "SEAWORTHY_CONTAINER_FILTER",
+        value_delimiter = ',',
+        value_parser = parse_filter
+    )]
+    pub filters: Vec<(String, String)>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Fail (exit 1) on findings at or above this severity [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// Skip the vulnerability scan of the containers' images (no database needed).
+    #[arg(long, env = "SEAWORTHY_NO_VULNS")]
+    pub no_vulns: bool,
+    /// Leave out vulnerabilities without a fixed version.
+    #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED")]
+    pub ignore_unfixed: bool,
+}
+
+/// `KEY=VALUE` of a container filter; the value may contain `=` (`label=app=web`).
+fn parse_filter(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!(
+            "expected KEY=VALUE (e.g. label=app=web), got `{s}`"
+        )),
+    }
 }

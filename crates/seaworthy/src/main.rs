@@ -71,6 +71,7 @@ fn run(cli: Cli) -> ExitCode {
             args.format = cli::VulnFormat::Openvex;
             run_image(&args)
         }
+        Command::Container(args) => run_container(&args),
         Command::Db(command) => run_db(&command),
         Command::Rules(args) => {
             print!("{}", commands::rules::list(args.format));
@@ -218,6 +219,33 @@ fn run_db(command: &cli::DbCommand) -> ExitCode {
             }
         }
         Err(f) => failure_code(&f),
+    }
+}
+
+fn run_container(args: &cli::ContainerArgs) -> ExitCode {
+    let outcome = match commands::container::run(args) {
+        Ok(o) => o,
+        Err(f) => return failure_code(&f),
+    };
+    for w in &outcome.warnings {
+        eprintln!("seaworthy: warning: {w}");
+    }
+    let rules = commands::rules::all_rules();
+    let no_source = |_: &str| None;
+    let opts = RenderOptions {
+        color: use_color(&args.output),
+        rules: &rules,
+        source: &no_source,
+    };
+    let text = render(&outcome.report, format_of(args.output.format), &opts);
+    if let Err(e) = emit(&args.output, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    if outcome.report.passed {
+        ExitCode::Pass
+    } else {
+        ExitCode::PolicyFailed
     }
 }
 

@@ -1,4 +1,5 @@
 pub mod compose;
+pub mod container;
 pub mod db;
 pub mod dockerfile;
 pub mod image;

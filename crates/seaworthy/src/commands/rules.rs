@@ -7,13 +7,14 @@ use seaworthy_dockerfile::rules::{self, RULES};
 
 use crate::cli::RulesFormat;
 
-/// Every rule of every area: Dockerfile, image, then container.
+/// Every rule of every area: Dockerfile, image, then container (CIS section 5 and drift).
 pub fn all_rules() -> Vec<&'static RuleMeta> {
     RULES
         .iter()
         .map(|r| r.meta())
         .chain(seaworthy_image_rules::RULES.iter().map(|r| r.meta()))
         .chain(seaworthy_container::RULES.iter().map(|r| r.meta()))
+        .chain(seaworthy_docker::containers::drift::RULES.iter().copied())
         .collect()
 }
 
