@@ -214,6 +214,10 @@ fn security_options() -> String {
     docker(&["info", "--format", "{{json .SecurityOptions}}"])
 }
 
+/// (name, docker run flags, started?, findings expected beyond the plain container's, findings
+/// that may also appear).
+type Case<'a> = (&'a str, Vec<&'a str>, bool, &'a [&'a str], &'a [&'a str]);
+
 #[test]
 fn each_bad_setting_is_found_and_the_hardened_container_passes() {
     if !docker_ready("each_bad_setting_is_found_and_the_hardened_container_passes") {
@@ -224,7 +228,7 @@ fn each_bad_setting_is_found_and_the_hardened_container_passes() {
     let plain = set.run("plain", &[], true);
     // (name, docker run flags, started?, findings expected beyond the plain container's,
     //  findings that may also appear)
-    let mut cases: Vec<(&str, Vec<&str>, bool, &[&str], &[&str])> = vec![
+    let mut cases: Vec<Case> = vec![
         // Privileged containers cannot start on every host (nested VMs): inspect data is the same.
         (
             "privileged",
