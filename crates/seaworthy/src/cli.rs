@@ -42,6 +42,10 @@ pub enum Command {
     Compose(ComposeArgs),
     /// Check a `docker run` command line before running it: `seaworthy run -- docker run …`.
     Run(RunArgs),
+    /// Check the Docker host: CIS Docker Benchmark sections 1–3, 6, 7 (daemon configuration from
+    /// every source, host files, audit rules, swarm) and the host OS packages. Reports without
+    /// gating unless --fail-on is given.
+    Host(HostArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show the documentation of one rule (seaworthy id, name, or a hadolint code).
@@ -255,6 +259,51 @@ pub struct DbPathArgs {
     /// Configuration file [default: seaworthy.toml found upward from the working directory].
     #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG", global = true)]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HostFormat {
+    Table,
+    Json,
+    Sarif,
+    Junit,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HostArgs {
+    /// The host's root directory (e.g. /host when the host is mounted into a container).
+    #[arg(long, env = "SEAWORTHY_HOST_ROOT", default_value = "/")]
+    pub root: PathBuf,
+    /// CIS profile: 1 runs level-1 checks, 2 runs level 1 and level 2.
+    #[arg(long, env = "SEAWORTHY_LEVEL", default_value_t = 1,
+          value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub level: u8,
+    /// Report format.
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        env = "SEAWORTHY_FORMAT",
+        default_value = "table"
+    )]
+    pub format: HostFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Gate: fail (exit 1) on warnings at or above this severity [default: report only].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Skip the host OS package inventory and vulnerability match.
+    #[arg(long, env = "SEAWORTHY_NO_PACKAGES")]
+    pub no_packages: bool,
+    /// Do not contact the Docker daemon (its checks report info).
+    #[arg(long, env = "SEAWORTHY_NO_DAEMON")]
+    pub no_daemon: bool,
+    #[command(flatten)]
+    pub db: DbPathArgs,
 }
 
 #[derive(Debug, Clone, Args)]

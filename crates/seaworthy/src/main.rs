@@ -72,6 +72,7 @@ fn run(cli: Cli) -> ExitCode {
             run_image(&args)
         }
         Command::Container(args) => run_container(&args),
+        Command::Host(args) => run_host(&args),
         Command::Db(command) => run_db(&command),
         Command::Rules(args) => {
             print!("{}", commands::rules::list(args.format));
@@ -182,6 +183,49 @@ fn run_sbom(args: &cli::SbomArgs) -> ExitCode {
         ExitCode::Pass
     } else {
         ExitCode::Usage
+    }
+}
+
+fn run_host(args: &cli::HostArgs) -> ExitCode {
+    use seaworthy_report::checks::{CheckFormat, CheckReport, render_checks};
+    let outcome = match commands::host::run(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("seaworthy: error: {e:#}");
+            return ExitCode::Usage;
+        }
+    };
+    let rules: Vec<_> = seaworthy_docker::rules::metas();
+    let report = CheckReport {
+        area: seaworthy_core::Area::Host,
+        target: &outcome.target,
+        results: &outcome.results,
+        fail_on: args.fail_on,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        notes: &outcome.notes,
+        rules: &rules,
+    };
+    let (format, out_format) = match args.format {
+        cli::HostFormat::Table => (CheckFormat::Table, OutputFormat::Table),
+        cli::HostFormat::Json => (CheckFormat::Json, OutputFormat::Json),
+        cli::HostFormat::Sarif => (CheckFormat::Sarif, OutputFormat::Sarif),
+        cli::HostFormat::Junit => (CheckFormat::Junit, OutputFormat::Junit),
+    };
+    let out = OutputArgs {
+        format: out_format,
+        output: args.output.clone(),
+        color: args.color,
+    };
+    let text = render_checks(&report, format, use_color(&out));
+    if let Err(e) = emit(&out, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    let _ = outcome.checks_time;
+    if report.passed() {
+        ExitCode::Pass
+    } else {
+        ExitCode::PolicyFailed
     }
 }
 

@@ -2,6 +2,7 @@ pub mod compose;
 pub mod container;
 pub mod db;
 pub mod dockerfile;
+pub mod host;
 pub mod image;
 pub mod provenance;
 pub mod rules;

@@ -15,6 +15,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
         .chain(seaworthy_image_rules::RULES.iter().map(|r| r.meta()))
         .chain(seaworthy_container::RULES.iter().map(|r| r.meta()))
         .chain(seaworthy_docker::containers::drift::RULES.iter().copied())
+        .chain(seaworthy_docker::rules::metas())
         .collect()
 }
 
