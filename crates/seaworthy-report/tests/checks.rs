@@ -119,6 +119,7 @@ fn render(
         tool_version: "0.1.0",
         notes: &notes,
         rules: RULES,
+        vulnerabilities: &[],
     };
     render_checks(&report, format, color)
 }

@@ -204,6 +204,7 @@ fn run_host(args: &cli::HostArgs) -> ExitCode {
         tool_version: env!("CARGO_PKG_VERSION"),
         notes: &outcome.notes,
         rules: &rules,
+        vulnerabilities: &outcome.vulnerabilities,
     };
     let (format, out_format) = match args.format {
         cli::HostFormat::Table => (CheckFormat::Table, OutputFormat::Table),

@@ -329,3 +329,82 @@ fn fixture_root_in_container_mode() {
         "{notes:?}"
     );
 }
+
+/// The host OS packages are matched like an image's: the real bookworm dpkg status under a
+/// fixture root against a database imported from the tracker excerpt.
+#[test]
+fn host_packages_are_matched_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let vulndb = repo().join("crates/seaworthy-vulndb/testdata");
+    std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::copy(
+        vulndb.join("bookworm/status"),
+        root.join("var/lib/dpkg/status"),
+    )
+    .unwrap();
+    std::fs::copy(
+        vulndb.join("bookworm/os-release"),
+        root.join("etc/os-release"),
+    )
+    .unwrap();
+    let db = dir.path().join("vuln.db");
+    let out = Command::new(BIN)
+        .args(["db", "import"])
+        .arg(vulndb.join("debian/excerpts/CVE.list"))
+        .arg("--db")
+        .arg(&db)
+        .env("XDG_CACHE_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "--root",
+            root.to_str().unwrap(),
+            "--no-daemon",
+            "--db",
+            db.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        a.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        host(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = run(&["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "report only by default");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vulns: Vec<(&str, &str)> = report["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities listed")
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap(),
+                m["package"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(vulns.contains(&("CVE-2026-27171", "zlib1g")), "{vulns:?}");
+    let table = run(&[]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("CVE-2026-27171") && text.contains("zlib1g"),
+        "{text}"
+    );
+    // With --fail-on the host packages gate like the checks do.
+    let gated = run(&["--format", "json", "--fail-on", "medium"]);
+    assert_eq!(
+        gated.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&gated.stderr)
+    );
+}

@@ -1,6 +1,7 @@
 //! seaworthy's check report JSON, schema version 1 (`docs/check-report-format.md`).
 
 use seaworthy_core::{Area, CheckResult, Severity};
+use seaworthy_vulndb::VulnMatch;
 use serde::Serialize;
 
 use super::{CheckReport, Summary};
@@ -21,6 +22,9 @@ struct Doc<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
     results: Vec<&'a CheckResult>,
+    /// The subject's own packages' known vulnerabilities (the host OS), worst first.
+    #[serde(skip_serializing_if = "<[VulnMatch]>::is_empty")]
+    vulnerabilities: &'a [VulnMatch],
 }
 
 #[derive(Serialize)]
@@ -43,6 +47,7 @@ pub(crate) fn render(report: &CheckReport<'_>) -> String {
         summary: report.summary(),
         notes: report.notes,
         results: report.sorted(),
+        vulnerabilities: report.vulnerabilities,
     };
     // Plain structs with string keys: serialization cannot fail.
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();

@@ -61,6 +61,8 @@ pub struct CheckReport<'a> {
     pub notes: &'a [String],
     /// Metadata of the rules that can appear (SARIF `rules[]`, remediation).
     pub rules: &'a [&'static RuleMeta],
+    /// Known vulnerabilities of the subject's own packages (the host OS), worst first.
+    pub vulnerabilities: &'a [seaworthy_vulndb::VulnMatch],
 }
 
 impl CheckReport<'_> {
@@ -69,9 +71,14 @@ impl CheckReport<'_> {
         r.status == Status::Warn && self.fail_on.is_some_and(|t| gates(r.severity, t))
     }
 
-    /// How many results fail the run.
+    /// How many results and vulnerabilities fail the run.
     pub fn failing(&self) -> usize {
-        self.results.iter().filter(|r| self.gates(r)).count()
+        let vulns = self
+            .vulnerabilities
+            .iter()
+            .filter(|m| self.fail_on.is_some_and(|t| gates(m.severity, t)))
+            .count();
+        self.results.iter().filter(|r| self.gates(r)).count() + vulns
     }
 
     pub fn passed(&self) -> bool {

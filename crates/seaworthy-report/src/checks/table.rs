@@ -95,6 +95,7 @@ pub(crate) fn render(report: &CheckReport<'_>, color: bool) -> String {
             detail(&mut out, &p, r, &indent, dim);
         }
     }
+    vulnerabilities(&mut out, &p, report);
     let s = report.summary();
     let _ = writeln!(
         out,
@@ -170,6 +171,48 @@ fn detail(out: &mut String, p: &Paint, r: &CheckResult, indent: &str, dim: Style
             "{indent}{} {}",
             p.paint(dim, "fix:"),
             terminal_safe(&r.remediation)
+        );
+    }
+}
+
+/// One line per known vulnerability of the subject's packages: id, package, version, fix.
+fn vulnerabilities(out: &mut String, p: &Paint, report: &CheckReport<'_>) {
+    if report.vulnerabilities.is_empty() {
+        return;
+    }
+    let bold = Style::new().effects(Effects::BOLD);
+    let _ = writeln!(
+        out,
+        "\n{}",
+        p.paint(
+            bold,
+            &format!(
+                "{} in the {} packages",
+                count(
+                    report.vulnerabilities.len(),
+                    "known vulnerability",
+                    "known vulnerabilities"
+                ),
+                report.area.as_str()
+            )
+        )
+    );
+    for m in report.vulnerabilities {
+        let fix = m.fixed_version.as_deref().map_or_else(
+            || format!("no fix ({})", m.status.as_str()),
+            |v| format!("fixed in {v}"),
+        );
+        let _ = writeln!(
+            out,
+            "  {}  {}  {} {}  {}",
+            p.paint(
+                severity_style(m.severity),
+                &format!("{:<8}", m.severity.as_str())
+            ),
+            terminal_safe(&m.id),
+            terminal_safe(&m.package.name),
+            terminal_safe(&m.package.version),
+            terminal_safe(&fix)
         );
     }
 }

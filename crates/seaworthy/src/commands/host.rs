@@ -37,6 +37,8 @@ pub struct Outcome {
     pub results: Vec<CheckResult>,
     pub notes: Vec<String>,
     pub checks_time: Duration,
+    /// The host OS packages' known vulnerabilities, worst first.
+    pub vulnerabilities: Vec<seaworthy_vulndb::VulnMatch>,
 }
 
 pub fn run(args: &HostArgs) -> Result<Outcome, anyhow::Error> {
@@ -76,20 +78,24 @@ pub fn run(args: &HostArgs) -> Result<Outcome, anyhow::Error> {
         args.level,
         checks_time.as_millis()
     ));
+    let mut vulnerabilities = Vec::new();
     if !args.no_packages {
-        notes.push(packages(args, &root));
+        let (note, matches) = packages(args, &root);
+        notes.push(note);
+        vulnerabilities = matches;
     }
     Ok(Outcome {
         target: endpoint.map_or_else(|| "localhost".to_string(), |e| e.host),
         results,
         notes,
         checks_time,
+        vulnerabilities,
     })
 }
 
-/// The host OS packages and their known vulnerabilities, as one note (never an error: without
+/// The host OS packages' known vulnerabilities and a note on the scan (never an error: without
 /// a database the scan is skipped with a note).
-fn packages(args: &HostArgs, root: &HostRoot) -> String {
+fn packages(args: &HostArgs, root: &HostRoot) -> (String, Vec<seaworthy_vulndb::VulnMatch>) {
     let started = Instant::now();
     let catalogers = all_catalogers();
     let fs = package_view(root, &catalogers);
@@ -102,14 +108,15 @@ fn packages(args: &HostArgs, root: &HostRoot) -> String {
     let found = format!("host packages: {} ({os})", inventory.packages.len());
     let missing = db::db_path(&args.db).map_or(true, |p| !p.is_file());
     if missing {
-        return format!(
+        let note = format!(
             "{found}; not matched: no vulnerability database (run `seaworthy db update`); {} ms",
             started.elapsed().as_millis()
         );
+        return (note, Vec::new());
     }
     let store = match db::open(&args.db) {
         Ok(s) => s,
-        Err(e) => return format!("{found}; not matched: {:#}", e.error),
+        Err(e) => return (format!("{found}; not matched: {:#}", e.error), Vec::new()),
     };
     let layers = [LayerRef {
         index: 0,
@@ -122,9 +129,9 @@ fn packages(args: &HostArgs, root: &HostRoot) -> String {
         layers: &layers,
     };
     match match_packages(&store, &input, MatchOptions::default()) {
-        Ok(result) => {
+        Ok(mut result) => {
             let count = |s: Severity| result.matches.iter().filter(|m| m.severity == s).count();
-            format!(
+            let note = format!(
                 "{found}; {} known vulnerabilities ({} critical, {} high, {} medium, {} low); scanned in {} ms",
                 result.matches.len(),
                 count(Severity::Critical),
@@ -132,9 +139,13 @@ fn packages(args: &HostArgs, root: &HostRoot) -> String {
                 count(Severity::Medium),
                 count(Severity::Low),
                 started.elapsed().as_millis()
-            )
+            );
+            result
+                .matches
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            (note, result.matches)
         }
-        Err(e) => format!("{found}; not matched: {e}"),
+        Err(e) => (format!("{found}; not matched: {e}"), Vec::new()),
     }
 }
 
