@@ -141,26 +141,7 @@ fn scan_image(
     let image =
         seaworthy_image::load(&format!("docker:{image_id}"), &opts).map_err(|e| e.to_string())?;
     let inventory = catalogers.catalog(&image.fs);
-    let layers: Vec<LayerRef> = image
-        .info
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(index, l)| LayerRef {
-            index,
-            diff_id: l
-                .diff_id
-                .as_ref()
-                .or(l.digest.as_ref())
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            created_by: l
-                .history
-                .as_ref()
-                .and_then(|h| h.created_by.as_deref())
-                .map(seaworthy_dockerfile::redact::redact),
-        })
-        .collect();
+    let layers = crate::commands::image::layer_refs(&image.info);
     let matches = match store {
         Some(store) => matched(
             store,

@@ -60,26 +60,7 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
     }
     let mut image = image.map_err(image_failure)?;
     let inventory = catalogers.catalog(&image.fs);
-    let layers: Vec<LayerRef> = image
-        .info
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(index, l)| LayerRef {
-            index,
-            diff_id: l
-                .diff_id
-                .as_ref()
-                .or(l.digest.as_ref())
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            created_by: l
-                .history
-                .as_ref()
-                .and_then(|h| h.created_by.as_deref())
-                .map(seaworthy_dockerfile::redact::redact),
-        })
-        .collect();
+    let layers = layer_refs(&image.info);
     let options = MatchOptions {
         ignore_unfixed: args.ignore_unfixed || file.image.ignore_unfixed,
     };
@@ -141,6 +122,29 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
         waived,
         expired_waivers: policy.expired(),
     })
+}
+
+/// The image's layers as the matcher names them: index, diff_id (or blob digest) and the
+/// history command, secrets masked.
+pub fn layer_refs(info: &seaworthy_image::ImageInfo) -> Vec<LayerRef> {
+    info.layers
+        .iter()
+        .enumerate()
+        .map(|(index, l)| LayerRef {
+            index,
+            diff_id: l
+                .diff_id
+                .as_ref()
+                .or(l.digest.as_ref())
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            created_by: l
+                .history
+                .as_ref()
+                .and_then(|h| h.created_by.as_deref())
+                .map(seaworthy_dockerfile::redact::redact),
+        })
+        .collect()
 }
 
 /// Checks the image's cosign-style signatures against the given public keys.
