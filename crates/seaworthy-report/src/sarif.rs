@@ -13,18 +13,29 @@ use serde::Serialize;
 use crate::RenderOptions;
 use crate::text::{fnv1a64, rule_docs, rule_refs, rule_summary};
 
-pub(crate) const SCHEMA: &str =
+const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 /// Key of our entry in `partialFingerprints`; bump the suffix if the hashed fields change.
 const FINGERPRINT_KEY: &str = "seaworthy/v1";
 
+/// The SARIF 2.1.0 envelope around one run, shared by every SARIF report seaworthy writes.
 #[derive(Serialize)]
-struct Log<'a> {
+pub(crate) struct Log<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run<'a>>,
+    runs: Vec<R>,
+}
+
+impl<R> Log<R> {
+    pub(crate) fn one_run(run: R) -> Self {
+        Log {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: vec![run],
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -234,31 +245,27 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
         })
         .collect();
 
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: &report.tool,
-                    version: &report.version,
-                    semantic_version: &report.version,
-                    information_uri: env!("CARGO_PKG_REPOSITORY"),
-                    rules,
-                },
+    let log = Log::one_run(Run {
+        tool: Tool {
+            driver: Driver {
+                name: &report.tool,
+                version: &report.version,
+                semantic_version: &report.version,
+                information_uri: env!("CARGO_PKG_REPOSITORY"),
+                rules,
             },
-            invocations: vec![Invocation {
-                execution_successful: report.errors.is_empty(),
-                tool_execution_notifications: report.errors.iter().map(notification).collect(),
-                properties: InvocationProperties {
-                    fail_on: report.fail_on,
-                    passed: report.passed,
-                },
-            }],
-            column_kind: "unicodeCodePoints",
-            results,
+        },
+        invocations: vec![Invocation {
+            execution_successful: report.errors.is_empty(),
+            tool_execution_notifications: report.errors.iter().map(notification).collect(),
+            properties: InvocationProperties {
+                fail_on: report.fail_on,
+                passed: report.passed,
+            },
         }],
-    };
+        column_kind: "unicodeCodePoints",
+        results,
+    });
     // Plain structs with string keys: serialization cannot fail.
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');

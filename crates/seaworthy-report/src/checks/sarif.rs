@@ -9,18 +9,10 @@ use seaworthy_core::{CheckResult, Evidence, Level, Severity, Status};
 use serde::Serialize;
 
 use super::{CheckReport, Summary};
-use crate::sarif::{LogicalLocation, Rule, SCHEMA, level, logical_location, rule};
+use crate::sarif::{Log, LogicalLocation, Rule, level, logical_location, rule};
 use crate::text::fnv1a64;
 
 const FINGERPRINT_KEY: &str = "seaworthy-check/v1";
-
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run<'a>>,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -124,40 +116,36 @@ pub(crate) fn render(report: &CheckReport<'_>) -> String {
         .filter(|r| r.status == Status::Warn)
         .map(|r| result(r, index.get(r.rule_id.as_str()).copied()))
         .collect();
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "seaworthy",
-                    version: report.tool_version,
-                    semantic_version: report.tool_version,
-                    information_uri: env!("CARGO_PKG_REPOSITORY"),
-                    rules: metas.iter().map(|m| rule(m)).collect(),
-                },
+    let log = Log::one_run(Run {
+        tool: Tool {
+            driver: Driver {
+                name: "seaworthy",
+                version: report.tool_version,
+                semantic_version: report.tool_version,
+                information_uri: env!("CARGO_PKG_REPOSITORY"),
+                rules: metas.iter().map(|m| rule(m)).collect(),
             },
-            invocations: vec![Invocation {
-                execution_successful: true,
-                tool_execution_notifications: report
-                    .notes
-                    .iter()
-                    .map(|n| Notification {
-                        level: "note",
-                        message: Text { text: n.clone() },
-                    })
-                    .collect(),
-                properties: InvocationProperties {
-                    area: report.area.as_str(),
-                    target: report.target,
-                    fail_on: report.fail_on,
-                    passed: report.passed(),
-                    summary: report.summary(),
-                },
-            }],
-            results,
+        },
+        invocations: vec![Invocation {
+            execution_successful: true,
+            tool_execution_notifications: report
+                .notes
+                .iter()
+                .map(|n| Notification {
+                    level: "note",
+                    message: Text { text: n.clone() },
+                })
+                .collect(),
+            properties: InvocationProperties {
+                area: report.area.as_str(),
+                target: report.target,
+                fail_on: report.fail_on,
+                passed: report.passed(),
+                summary: report.summary(),
+            },
         }],
-    };
+        results,
+    });
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
     out

@@ -13,21 +13,11 @@ use seaworthy_vulndb::{MatchStatus, VulnMatch};
 use serde::Serialize;
 
 use super::VulnReportInput;
-use crate::sarif::{encode_path as encode_uri_path, level};
+use crate::sarif::{Log, encode_path as encode_uri_path, level};
 use crate::text::fnv1a64;
 
-const SCHEMA: &str =
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 /// Key of our entry in `partialFingerprints`; bump the suffix if the hashed fields change.
 const FINGERPRINT_KEY: &str = "seaworthy/vuln/v1";
-
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run<'a>>,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -306,37 +296,33 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
     }
 
     let image = input.image;
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "seaworthy",
-                    version: input.tool_version,
-                    semantic_version: input.tool_version,
-                    information_uri: env!("CARGO_PKG_REPOSITORY"),
-                    rules,
-                },
+    let log = Log::one_run(Run {
+        tool: Tool {
+            driver: Driver {
+                name: "seaworthy",
+                version: input.tool_version,
+                semantic_version: input.tool_version,
+                information_uri: env!("CARGO_PKG_REPOSITORY"),
+                rules,
             },
-            invocations: vec![Invocation {
-                execution_successful: true,
-                properties: InvocationProperties {
-                    fail_on: input.fail_on,
-                    passed: input.passed(),
-                    ignored_unfixed: input.ignored_unfixed,
-                },
-            }],
-            results,
-            properties: RunProperties {
-                image: &image.reference,
-                manifest_digest: image.manifest_digest.as_ref().map(ToString::to_string),
-                config_digest: image.config_digest.as_ref().map(ToString::to_string),
-                database_built: &input.db.built,
-                database_sources: &input.db.sources,
+        },
+        invocations: vec![Invocation {
+            execution_successful: true,
+            properties: InvocationProperties {
+                fail_on: input.fail_on,
+                passed: input.passed(),
+                ignored_unfixed: input.ignored_unfixed,
             },
         }],
-    };
+        results,
+        properties: RunProperties {
+            image: &image.reference,
+            manifest_digest: image.manifest_digest.as_ref().map(ToString::to_string),
+            config_digest: image.config_digest.as_ref().map(ToString::to_string),
+            database_built: &input.db.built,
+            database_sources: &input.db.sources,
+        },
+    });
     serde_json::to_string_pretty(&log).unwrap_or_default()
 }
 
