@@ -3,6 +3,7 @@
 //! Every renderer is a pure function of the report and [`RenderOptions`]; the output is sorted and
 //! deterministic (no timestamps, no random ids), so it can be diffed and snapshot-tested.
 
+pub mod assess;
 pub mod checks;
 mod github;
 mod json;

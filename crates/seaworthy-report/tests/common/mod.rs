@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod assess;
+
 use seaworthy_core::{
     Area, CrossRef, Finding, InputError, Location, Peer, Position, Report, RuleMeta, Severity,
     Span, Suppression,

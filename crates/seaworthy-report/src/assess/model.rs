@@ -1,0 +1,440 @@
+//! The combined report of `seaworthy assess`: every area's findings, checks and vulnerabilities
+//! in one model, with their waiver, baseline and base-image state. Every assess format renders
+//! this; `docs/assess-report-format.md` documents the JSON form.
+
+use seaworthy_core::{CheckResult, Finding, InputError, Severity, Status};
+use serde::{Deserialize, Serialize};
+
+/// Bumped on any incompatible change of the assess JSON; documented in
+/// `docs/assess-report-format.md` and `docs/report-schema.json`.
+pub const ASSESS_SCHEMA_VERSION: &str = "1.0.0";
+
+/// The four test areas, in pipeline order (container covers compose files and running
+/// containers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaKind {
+    Dockerfile,
+    Image,
+    Container,
+    Host,
+}
+
+impl AreaKind {
+    pub const ALL: [AreaKind; 4] = [
+        AreaKind::Dockerfile,
+        AreaKind::Image,
+        AreaKind::Container,
+        AreaKind::Host,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AreaKind::Dockerfile => "dockerfile",
+            AreaKind::Image => "image",
+            AreaKind::Container => "container",
+            AreaKind::Host => "host",
+        }
+    }
+
+    /// Heading for humans.
+    pub fn title(self) -> &'static str {
+        match self {
+            AreaKind::Dockerfile => "Dockerfile",
+            AreaKind::Image => "Image",
+            AreaKind::Container => "Container",
+            AreaKind::Host => "Docker host",
+        }
+    }
+}
+
+/// Whether an area's findings decide the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Gate,
+    Report,
+}
+
+/// An area's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaStatus {
+    /// Nothing gating.
+    Pass,
+    /// A gate area with gating items (or an expired waiver): fails the run.
+    Fail,
+    /// A report area with items at or above its threshold: shown, does not fail the run.
+    Warn,
+    /// An input could not be read or assessed: exit code 2.
+    Error,
+}
+
+impl AreaStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AreaStatus::Pass => "pass",
+            AreaStatus::Fail => "fail",
+            AreaStatus::Warn => "warn",
+            AreaStatus::Error => "error",
+        }
+    }
+}
+
+/// What an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// A rule's finding (Dockerfile, image configuration, container setting, host check).
+    Finding,
+    /// A known vulnerability of a package.
+    Vulnerability,
+}
+
+/// Against `--baseline`: the item was in the previous report or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    New,
+    Unchanged,
+}
+
+/// The package side of a vulnerability item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VulnDetail {
+    pub package: String,
+    pub version: String,
+    pub ecosystem: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub purl: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_version: Option<String>,
+    /// `fixed`, `unfixed`, `affected`, `no-dsa`, …
+    pub status: String,
+    /// Highest CVSS base score known, when any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<f64>,
+}
+
+/// One finding or vulnerability of an area, with its gate state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// Rule id, title, severity, message, location, remediation, waiver (`suppressed`), origin.
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// Stable across runs (no line numbers, no installed versions): what `--baseline` compares.
+    pub fingerprint: String,
+    /// Only with `--baseline`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+    /// Brought in by the base image's layers (`--ignore-base`, `base-image`): never gates.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub from_base: bool,
+    /// Counts towards the verdict: active, at or above `fail_on`, new when `--fail-on-new`, not
+    /// from the base when base findings are ignored, in a gate area.
+    pub gating: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<VulnDetail>,
+}
+
+impl Item {
+    pub fn is_waived(&self) -> bool {
+        self.finding.suppressed.is_some()
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Counts behind an area's (or the run's) verdict. Severities count active items only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+    /// Waived by a waiver, pragma or VEX statement (still listed).
+    pub waived: usize,
+    /// Active items from the base image.
+    pub base: usize,
+    /// Active items that fail the gate.
+    pub gating: usize,
+    /// With `--baseline`: active items not in the baseline.
+    pub new: usize,
+    /// With `--baseline`: active items also in the baseline.
+    pub unchanged: usize,
+}
+
+impl Totals {
+    pub fn by_severity(&self, s: Severity) -> usize {
+        match s {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+
+    /// Active items of every severity.
+    pub fn active(&self) -> usize {
+        self.critical + self.high + self.medium + self.low + self.info
+    }
+
+    fn add(&mut self, item: &Item) {
+        if item.is_waived() {
+            self.waived += 1;
+            return;
+        }
+        *match item.finding.severity {
+            Severity::Critical => &mut self.critical,
+            Severity::High => &mut self.high,
+            Severity::Medium => &mut self.medium,
+            Severity::Low => &mut self.low,
+            Severity::Info => &mut self.info,
+        } += 1;
+        self.base += usize::from(item.from_base);
+        self.gating += usize::from(item.gating);
+        match item.change {
+            Some(Change::New) => self.new += 1,
+            Some(Change::Unchanged) => self.unchanged += 1,
+            None => {}
+        }
+    }
+
+    fn sum(&mut self, o: &Totals) {
+        self.critical += o.critical;
+        self.high += o.high;
+        self.medium += o.medium;
+        self.low += o.low;
+        self.info += o.info;
+        self.waived += o.waived;
+        self.base += o.base;
+        self.gating += o.gating;
+        self.new += o.new;
+        self.unchanged += o.unchanged;
+    }
+}
+
+/// Active items per image layer (the "findings per layer" chart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerCount {
+    pub image: String,
+    /// 0 = lowest layer.
+    pub layer: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub from_base: bool,
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+}
+
+/// One area's part of the assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaReport {
+    pub area: AreaKind,
+    pub mode: Mode,
+    /// Active items at or above this severity gate (in a gate area).
+    pub fail_on: Severity,
+    pub status: AreaStatus,
+    /// What was assessed: Dockerfile paths, image references, compose files, containers, host.
+    pub targets: Vec<String>,
+    pub duration_ms: u64,
+    pub summary: Totals,
+    /// Sorted: gating first, then severity (worst first), rule id, location.
+    pub items: Vec<Item>,
+    /// Check-style results with pass / not-applicable verdicts too (host CIS checks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckResult>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<LayerCount>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<InputError>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl AreaReport {
+    pub fn new(area: AreaKind, mode: Mode, fail_on: Severity) -> Self {
+        AreaReport {
+            area,
+            mode,
+            fail_on,
+            status: AreaStatus::Pass,
+            targets: Vec::new(),
+            duration_ms: 0,
+            summary: Totals::default(),
+            items: Vec::new(),
+            checks: Vec::new(),
+            layers: Vec::new(),
+            errors: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Sets every item's `gating`: a gate area, an active item at or above `fail_on`, new when
+    /// `fail_on_new`, not from the base image when `ignore_base`.
+    pub fn mark_gating(&mut self, fail_on_new: bool, ignore_base: bool) {
+        let gate = self.mode == Mode::Gate;
+        for i in &mut self.items {
+            i.gating = gate
+                && !i.is_waived()
+                && i.finding.severity >= self.fail_on
+                && !(fail_on_new && i.change != Some(Change::New))
+                && !(ignore_base && i.from_base);
+        }
+    }
+
+    /// Checks counted by verdict: (pass, warn, info, not applicable).
+    pub fn check_counts(&self) -> [usize; 4] {
+        let mut c = [0; 4];
+        for r in &self.checks {
+            c[match r.status {
+                Status::Pass => 0,
+                Status::Warn => 1,
+                Status::Info => 2,
+                Status::NotApplicable => 3,
+            }] += 1;
+        }
+        c
+    }
+}
+
+/// A waiver the run had something to say about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverNote {
+    /// The waived id or glob.
+    pub id: String,
+    /// `seaworthy.toml:12`, `.trivyignore:3`.
+    pub source: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverSummary {
+    /// Expired waivers that matched an item: each fails the run.
+    pub expired: Vec<WaiverNote>,
+    /// Waivers that matched nothing (stale configuration).
+    pub unused: Vec<WaiverNote>,
+}
+
+/// A baseline item no longer found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedItem {
+    pub fingerprint: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<AreaKind>,
+    /// From the baseline report when it says (else taken from the fingerprint).
+    pub rule_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    /// The previous report, as given.
+    pub path: String,
+    /// Gate on new items only.
+    pub fail_on_new: bool,
+    pub new: usize,
+    pub unchanged: usize,
+    pub resolved: Vec<ResolvedItem>,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub schema_version: String,
+    /// Always `assessment` (tells this report apart from the single-area ones).
+    pub kind: String,
+    pub tool: String,
+    pub version: String,
+    /// RFC 3339 UTC time the run started.
+    pub created: String,
+    /// The configuration file read, when one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    pub passed: bool,
+    pub duration_ms: u64,
+    pub summary: Totals,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+    pub waivers: WaiverSummary,
+    /// In pipeline order; areas not configured are left out.
+    pub areas: Vec<AreaReport>,
+}
+
+impl Assessment {
+    /// Sorts items, computes every total and verdict. Call after the areas are filled; an
+    /// item's `gating` must already be set (the caller knows the mode, threshold and baseline).
+    pub fn finish(&mut self) {
+        let mut total = Totals::default();
+        for area in &mut self.areas {
+            area.items.sort_by(|a, b| {
+                (
+                    !a.gating,
+                    std::cmp::Reverse(a.finding.severity),
+                    a.is_waived(),
+                )
+                    .cmp(&(
+                        !b.gating,
+                        std::cmp::Reverse(b.finding.severity),
+                        b.is_waived(),
+                    ))
+                    .then_with(|| a.finding.sort_key().cmp(&b.finding.sort_key()))
+            });
+            let mut t = Totals::default();
+            for item in &area.items {
+                t.add(item);
+            }
+            area.summary = t;
+            area.status = if !area.errors.is_empty() {
+                AreaStatus::Error
+            } else if t.gating > 0 {
+                AreaStatus::Fail
+            } else if area.mode == Mode::Report
+                && area
+                    .items
+                    .iter()
+                    .any(|i| !i.is_waived() && i.finding.severity >= area.fail_on)
+            {
+                AreaStatus::Warn
+            } else {
+                AreaStatus::Pass
+            };
+            total.sum(&t);
+        }
+        self.summary = total;
+        if let Some(b) = &mut self.baseline {
+            b.new = total.new;
+            b.unchanged = total.unchanged;
+        }
+        self.passed = self.waivers.expired.is_empty()
+            && self
+                .areas
+                .iter()
+                .all(|a| matches!(a.status, AreaStatus::Pass | AreaStatus::Warn));
+    }
+
+    /// Some input could not be assessed (exit code 2).
+    pub fn has_errors(&self) -> bool {
+        self.areas.iter().any(|a| !a.errors.is_empty())
+    }
+
+    pub fn area(&self, kind: AreaKind) -> Option<&AreaReport> {
+        self.areas.iter().find(|a| a.area == kind)
+    }
+}
