@@ -1,4 +1,5 @@
 //! The assessment model's totals and verdicts on the shared fixture.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 
 mod common;
 
