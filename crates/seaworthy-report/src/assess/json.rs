@@ -1,0 +1,11 @@
+//! The assessment as JSON: the model as is, documented by `docs/assess-report-format.md` and the
+//! `assessment` definition of `docs/report-schema.json`.
+
+use super::Assessment;
+
+pub fn render_json(a: &Assessment) -> String {
+    // Plain structs with string keys: serializing into a String cannot fail.
+    let mut out = serde_json::to_string_pretty(a).unwrap_or_default();
+    out.push('\n');
+    out
+}
