@@ -36,6 +36,15 @@ impl<R> Log<R> {
             runs: vec![run],
         }
     }
+
+    /// A log of several runs (the assessment: one run per area).
+    pub(crate) fn runs(runs: Vec<R>) -> Self {
+        Log {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -176,12 +185,22 @@ pub(crate) struct LogicalLocation {
     kind: &'static str,
 }
 
+impl LogicalLocation {
+    pub(crate) fn new(name: String, fully_qualified_name: String, kind: &'static str) -> Self {
+        LogicalLocation {
+            name,
+            fully_qualified_name,
+            kind,
+        }
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
+pub(crate) struct PhysicalLocation {
+    pub(crate) artifact_location: ArtifactLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<Region>,
+    pub(crate) region: Option<Region>,
 }
 
 #[derive(Serialize)]
@@ -194,7 +213,7 @@ pub(crate) struct ArtifactLocation {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Region {
+pub(crate) struct Region {
     start_line: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     start_column: Option<u32>,
@@ -420,7 +439,19 @@ pub(crate) fn logical_location(location: &Location) -> Option<LogicalLocation> {
     })
 }
 
-fn region(span: &Span) -> Option<Region> {
+impl Region {
+    /// A whole line (an image item's Dockerfile instruction).
+    pub(crate) fn line(start_line: u32) -> Self {
+        Region {
+            start_line,
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        }
+    }
+}
+
+pub(crate) fn region(span: &Span) -> Option<Region> {
     let (s, e) = (span.start, span.end);
     if s.line == 0 {
         return None;

@@ -2,8 +2,10 @@
 
 mod json;
 mod model;
+mod sarif;
 mod table;
 
 pub use json::render_json;
 pub use model::*;
+pub use sarif::render_sarif;
 pub use table::render_table;
