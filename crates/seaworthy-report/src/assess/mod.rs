@@ -1,13 +1,16 @@
 //! `seaworthy assess`: one report of every area, rendered in every format.
 
+mod escape;
 mod json;
 mod junit;
+mod markdown;
 mod model;
 mod sarif;
 mod table;
 
 pub use json::render_json;
 pub use junit::render_junit;
+pub use markdown::{ITEMS_PER_AREA, MARKDOWN_LIMIT, render_markdown};
 pub use model::*;
 pub use sarif::render_sarif;
 pub use table::render_table;
