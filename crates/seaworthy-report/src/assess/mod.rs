@@ -1,6 +1,7 @@
 //! `seaworthy assess`: one report of every area, rendered in every format.
 
 mod escape;
+mod html;
 mod json;
 mod junit;
 mod markdown;
@@ -8,6 +9,7 @@ mod model;
 mod sarif;
 mod table;
 
+pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;
 pub use markdown::{ITEMS_PER_AREA, MARKDOWN_LIMIT, render_markdown};
