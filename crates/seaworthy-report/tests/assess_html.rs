@@ -229,6 +229,20 @@ fn run_with_timeout(cmd: &mut Command, limit: Duration) -> (bool, String, String
     )
 }
 
+/// `file://` URL of an absolute path, with the characters a URL path cannot hold encoded.
+fn file_url(path: &Path) -> String {
+    let mut url = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                url.push(char::from(b));
+            }
+            _ => url.push_str(&format!("%{b:02X}")),
+        }
+    }
+    url
+}
+
 /// Headless Chromium on `page` with our flags plus `extra`; a fresh profile each time.
 fn chromium(dir: &Path, page: &Path, extra: &[String]) -> String {
     let profile = dir.join("chromium-profile");
@@ -246,8 +260,9 @@ fn chromium(dir: &Path, page: &Path, extra: &[String]) -> String {
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(extra)
-        .arg(format!("file://{}", page.display()));
+        .arg(file_url(page));
     let (ok, stdout, stderr) = run_with_timeout(&mut cmd, Duration::from_secs(60));
+    let _ = std::fs::remove_dir_all(&profile);
     assert!(ok, "chromium failed:\n{stderr}");
     stdout
 }
