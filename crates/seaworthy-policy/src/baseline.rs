@@ -99,6 +99,8 @@ fn collect(v: &serde_json::Value, depth: usize, out: &mut BTreeMap<String, usize
                     ("fingerprint", serde_json::Value::String(f)) => {
                         *out.entry(f.clone()).or_insert(0) += 1;
                     }
+                    // An assessment lists what its own baseline resolved: gone, not present.
+                    ("resolved", _) => {}
                     _ => collect(v, depth + 1, out),
                 }
             }
@@ -141,7 +143,9 @@ mod tests {
                 {"rule_id": "A", "fingerprint": "A:1"},
                 {"rule_id": "A", "fingerprint": "A:1"},
                 {"rule_id": "B", "fingerprint": "B:2", "nested": {"fingerprint": "C:3"}}
-            ]}]
+            ]}],
+            // What that report's own baseline resolved is not in it.
+            "baseline": {"resolved": [{"fingerprint": "E:5"}]}
         });
         let mut b =
             Baseline::from_report("prev.json", &serde_json::to_vec(&report).unwrap()).unwrap();

@@ -5,6 +5,7 @@
 //! format covers Dockerfile, image, vulnerability, host and container findings.
 
 pub mod baseline;
+pub mod selection;
 pub mod target;
 pub mod trivyignore;
 pub mod vex;
