@@ -46,6 +46,12 @@ pub enum Command {
     /// every source, host files, audit rules, swarm) and the host OS packages. Reports without
     /// gating unless --fail-on is given.
     Host(HostArgs),
+    /// One assessment of every area seaworthy.toml names (Dockerfiles, images, compose files,
+    /// running containers, the host): waivers, VEX, baseline, one report in every format, one
+    /// exit code.
+    Assess(AssessArgs),
+    /// Write a commented starter seaworthy.toml for the repository in the current directory.
+    Init(InitArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show the documentation of one rule (seaworthy id, name, or a hadolint code).
@@ -499,4 +505,85 @@ fn parse_filter(s: &str) -> Result<(String, String), String> {
             "expected KEY=VALUE (e.g. label=app=web), got `{s}`"
         )),
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssessFormat {
+    Table,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AreaArg {
+    Dockerfile,
+    Image,
+    Container,
+    Host,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AssessArgs {
+    /// Report format on standard output (or in --output FILE).
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        env = "SEAWORTHY_FORMAT",
+        default_value = "table"
+    )]
+    pub format: AssessFormat,
+    /// Where to write: FILE (the --format report) or FORMAT=FILE, repeatable, so one run writes
+    /// every format: `-o sarif=out.sarif -o junit=junit.xml -o html=report.html`.
+    #[arg(long, short = 'o', value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
+    /// A previous `assess --format json` report: every item is new, unchanged or resolved.
+    #[arg(long, env = "SEAWORTHY_BASELINE")]
+    pub baseline: Option<PathBuf>,
+    /// Gate on new items only (needs --baseline).
+    #[arg(long, env = "SEAWORTHY_FAIL_ON_NEW", requires = "baseline")]
+    pub fail_on_new: bool,
+    /// Items from the base image's layers are shown apart and do not gate (the image's
+    /// Dockerfile or `base-image` tells which layers those are).
+    #[arg(long, env = "SEAWORTHY_IGNORE_BASE")]
+    pub ignore_base: bool,
+    /// Image to scan (repeatable); with one image configured, replaces its reference.
+    #[arg(
+        long = "image",
+        value_name = "REF",
+        env = "SEAWORTHY_IMAGE",
+        value_delimiter = ','
+    )]
+    pub images: Vec<String>,
+    /// OpenVEX documents (also `vex = [...]` in seaworthy.toml).
+    #[arg(long = "vex", value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+    /// Threshold of every area, over the configuration.
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Leave these areas out (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub skip: Vec<AreaArg>,
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Progress on standard error: auto (bars on a terminal outside CI, else one line per
+    /// step), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub progress: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing seaworthy.toml.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the file instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
 }

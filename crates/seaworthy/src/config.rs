@@ -27,6 +27,10 @@ pub struct FileConfig {
     pub db: DbSection,
     #[serde(default)]
     pub image: ImageSection,
+    #[serde(default)]
+    pub container: ContainerSection,
+    #[serde(default)]
+    pub host: HostSection,
     /// `[[waiver]]`: findings or advisories accepted for a reason until a date.
     #[serde(default)]
     pub waiver: Vec<seaworthy_policy::waiver::RawWaiver>,
@@ -67,6 +71,112 @@ pub struct ImageSection {
     /// Public keys (PEM) that must have signed the image, as `--key`.
     #[serde(default)]
     pub keys: Vec<PathBuf>,
+    /// `seaworthy assess`: the images to scan.
+    #[serde(default)]
+    pub targets: Vec<ImageTarget>,
+    /// `seaworthy assess`: findings from the base image's layers do not gate.
+    #[serde(default)]
+    pub ignore_base: bool,
+    /// `seaworthy assess`: `gate` (fails the run) or `report` (shown only).
+    pub mode: Option<seaworthy_report::assess::Mode>,
+    /// `seaworthy assess`: when given, only these rule or advisory ids (globs) are reported.
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// `seaworthy assess`: severity overrides by rule or advisory id (globs).
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// An image `seaworthy assess` scans: a reference, or a table naming how it was built.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ImageTarget {
+    Ref(String),
+    Built(BuiltImage),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BuiltImage {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The Dockerfile it was built from: findings name the line that brought them in.
+    pub dockerfile: Option<PathBuf>,
+    #[serde(default)]
+    pub build_args: BTreeMap<String, String>,
+    pub target: Option<String>,
+    /// The base image: findings from its layers are shown apart and do not gate.
+    pub base_image: Option<String>,
+}
+
+impl ImageTarget {
+    pub fn reference(&self) -> &str {
+        match self {
+            ImageTarget::Ref(r) => r,
+            ImageTarget::Built(b) => &b.reference,
+        }
+    }
+}
+
+/// `[container]`: compose files and running containers for `seaworthy assess`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ContainerSection {
+    pub fail_on: Option<Severity>,
+    /// Compose files checked before deploy.
+    #[serde(default)]
+    pub compose: Vec<PathBuf>,
+    /// Check running containers (also implied by `names` or `filters`).
+    #[serde(default)]
+    pub running: bool,
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// `docker ps` filters, `label=app=web`.
+    #[serde(default)]
+    pub filters: Vec<String>,
+    /// Match the running containers' packages against the vulnerability database.
+    #[serde(default = "yes")]
+    pub vulnerabilities: bool,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// `seaworthy assess`: `gate` (fails the run) or `report` (shown only).
+    pub mode: Option<seaworthy_report::assess::Mode>,
+    /// `seaworthy assess`: when given, only these rule or advisory ids (globs) are reported.
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// `seaworthy assess`: severity overrides by rule or advisory id (globs).
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// `[host]`: the Docker host checks in `seaworthy assess`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HostSection {
+    /// Run the host checks.
+    #[serde(default)]
+    pub enabled: bool,
+    pub fail_on: Option<Severity>,
+    pub root: Option<PathBuf>,
+    pub level: Option<u8>,
+    #[serde(default = "yes")]
+    pub packages: bool,
+    #[serde(default = "yes")]
+    pub daemon: bool,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// `seaworthy assess`: `gate` (fails the run) or `report` (shown only).
+    pub mode: Option<seaworthy_report::assess::Mode>,
+    /// `seaworthy assess`: when given, only these rule or advisory ids (globs) are reported.
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// `seaworthy assess`: severity overrides by rule or advisory id (globs).
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -78,6 +188,19 @@ pub struct DockerfileSection {
     #[serde(default)]
     pub build_args: BTreeMap<String, String>,
     pub target: Option<String>,
+    /// `seaworthy assess`: Dockerfiles or directories to lint.
+    #[serde(default)]
+    pub paths: Vec<PathBuf>,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// `seaworthy assess`: `gate` (fails the run) or `report` (shown only).
+    pub mode: Option<seaworthy_report::assess::Mode>,
+    /// `seaworthy assess`: when given, only these rule or advisory ids (globs) are reported.
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// `seaworthy assess`: severity overrides by rule or advisory id (globs).
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,7 +278,9 @@ pub fn load_file(explicit: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => find_upward(&cwd, &[FILE_NAME]),
+        // Shown relative to the working directory when found there or below (`seaworthy.toml:12`).
+        None => find_upward(&cwd, &[FILE_NAME])
+            .map(|p| p.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(p)),
     };
     match path {
         Some(path) => {

@@ -73,6 +73,17 @@ fn run(cli: Cli) -> ExitCode {
         }
         Command::Container(args) => run_container(&args),
         Command::Host(args) => run_host(&args),
+        Command::Assess(args) => run_assess(&args),
+        Command::Init(args) => match commands::init::run(&args) {
+            Ok(message) => {
+                eprintln!("seaworthy: {message}");
+                ExitCode::Pass
+            }
+            Err(e) => {
+                eprintln!("seaworthy: error: {e:#}");
+                ExitCode::Usage
+            }
+        },
         Command::Db(command) => run_db(&command),
         Command::Rules(args) => {
             print!("{}", commands::rules::list(args.format));
@@ -224,6 +235,82 @@ fn run_host(args: &cli::HostArgs) -> ExitCode {
     }
     let _ = outcome.checks_time;
     if report.passed() {
+        ExitCode::Pass
+    } else {
+        ExitCode::PolicyFailed
+    }
+}
+
+fn run_assess(args: &cli::AssessArgs) -> ExitCode {
+    use seaworthy_report::assess;
+    let targets = match commands::assess::outputs(args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("seaworthy: error: {e:#}");
+            return ExitCode::Usage;
+        }
+    };
+    let outcome = match commands::assess::run(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("seaworthy: error: {e:#}");
+            return ExitCode::Usage;
+        }
+    };
+    let a = &outcome.assessment;
+    for (format, path) in &targets {
+        let out = OutputArgs {
+            format: if *format == cli::AssessFormat::Table {
+                OutputFormat::Table
+            } else {
+                OutputFormat::Json
+            },
+            output: path.clone(),
+            color: args.color,
+        };
+        let text = match format {
+            cli::AssessFormat::Table => assess::render_table(a, use_color(&out)),
+            cli::AssessFormat::Json => assess::render_json(a),
+            cli::AssessFormat::Sarif => assess::render_sarif(a),
+            cli::AssessFormat::Junit => assess::render_junit(a),
+            cli::AssessFormat::Markdown => assess::render_markdown(a),
+            cli::AssessFormat::Html => assess::render_html(a),
+        };
+        if let Err(e) = emit(&out, &text) {
+            eprintln!("seaworthy: {e}");
+            return ExitCode::Usage;
+        }
+    }
+    for area in &a.areas {
+        for err in &area.errors {
+            eprintln!(
+                "seaworthy: error: {}: {}",
+                area.area.as_str(),
+                err.display()
+            );
+        }
+    }
+    for w in &a.waivers.expired {
+        eprintln!(
+            "seaworthy: policy failed: waiver for {} at {} expired on {} ({}); renew it with a new \
+             date or fix the finding",
+            w.id,
+            w.source,
+            w.expires.as_deref().unwrap_or("?"),
+            w.reason
+        );
+    }
+    for w in &a.waivers.unused {
+        eprintln!(
+            "seaworthy: note: waiver for {} at {} matched nothing; remove it",
+            w.id, w.source
+        );
+    }
+    if outcome.internal {
+        ExitCode::Internal
+    } else if a.has_errors() {
+        ExitCode::Usage
+    } else if a.passed {
         ExitCode::Pass
     } else {
         ExitCode::PolicyFailed

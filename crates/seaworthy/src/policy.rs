@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
 use seaworthy_core::{Finding, Location, Suppression};
 use seaworthy_policy::{Decision, Target, Waiver, WaiverSet, WaiverSource, trivyignore, vex};
+use seaworthy_report::assess::WaiverNote;
 use seaworthy_report::vulns::WaivedMatch;
 use seaworthy_vulndb::VulnMatch;
 
@@ -22,6 +23,7 @@ pub struct Policy {
     today: Date,
     /// Expired waivers that matched something in this run, by where they are written.
     expired_hits: BTreeMap<String, String>,
+    expired_notes: BTreeMap<String, WaiverNote>,
 }
 
 impl Policy {
@@ -68,6 +70,7 @@ impl Policy {
                 .to_datetime(jiff::Timestamp::now())
                 .date(),
             expired_hits: BTreeMap::new(),
+            expired_notes: BTreeMap::new(),
         })
     }
 
@@ -75,37 +78,43 @@ impl Policy {
     /// a peer id they cross-reference (`DL3008`, `CIS 4.1` as `4.1`).
     pub fn apply_to_findings(&mut self, findings: &mut [Finding]) {
         for f in findings.iter_mut().filter(|f| f.is_active()) {
-            let peer_ids: Vec<&str> = f
-                .references
-                .iter()
-                .filter_map(|r| r.split_once(':').map(|(_, id)| id))
-                .collect();
-            let (path, image, container) = match &f.location {
-                Location::File { path, .. } => (Some(path.as_str()), None, None),
-                Location::Image { image, path } => (path.as_deref(), Some(image.as_str()), None),
-                Location::Host { .. } => (None, None, None),
-                Location::Container {
-                    container, image, ..
-                } => (None, image.as_deref(), Some(container.as_str())),
-            };
-            let mut ids = vec![f.rule_id.as_str()];
-            ids.extend(peer_ids);
-            let target = Target {
-                ids,
-                path,
-                image,
-                container,
-                ..Target::default()
-            };
-            match self.waivers.decide(&target, self.today) {
-                Decision::Waived(w) => f.suppressed = Some(waived_by(w)),
-                Decision::Expired(w) => {
-                    self.expired_hits
-                        .insert(w.source.to_string(), expired_message(w));
-                }
-                Decision::Active => {}
-            }
+            f.suppressed = self.decide(&target_of(f), false);
         }
+    }
+
+    /// The waiver that covers `target` (or, with `vex`, a VEX statement clearing it); an
+    /// expired waiver that matches is recorded and fails the run.
+    pub fn decide(&mut self, target: &Target<'_>, vex: bool) -> Option<Suppression> {
+        match self.waivers.decide(target, self.today) {
+            Decision::Waived(w) => return Some(waived_by(w)),
+            Decision::Expired(w) => {
+                let at = w.source.to_string();
+                self.expired_hits.insert(at.clone(), expired_message(w));
+                self.expired_notes.insert(at, note(w));
+            }
+            Decision::Active => {}
+        }
+        if !vex {
+            return None;
+        }
+        let d = vex::decide(&self.vex, target)?;
+        d.status.clears().then(|| Suppression {
+            kind: "vex".to_string(),
+            source: Some(d.document.to_string()),
+            reason: Some(
+                d.justification
+                    .or(d.impact_statement)
+                    .map_or_else(|| format!("{:?}", d.status), str::to_string),
+            ),
+            expires: None,
+        })
+    }
+
+    /// Expired waivers that matched, and waivers that matched nothing (stale configuration).
+    pub fn waiver_notes(&self) -> (Vec<WaiverNote>, Vec<WaiverNote>) {
+        let expired = self.expired_notes.values().cloned().collect();
+        let unused = self.waivers.unused().map(note).collect();
+        (expired, unused)
     }
 
     /// Moves matches a waiver or VEX statement covers out of `matches`.
@@ -136,25 +145,7 @@ impl Policy {
             purl: Some(m.package.purl.as_str()).filter(|p| !p.is_empty()),
             container: None,
         };
-        match self.waivers.decide(&target, self.today) {
-            Decision::Waived(w) => return Some(waived_by(w)),
-            Decision::Expired(w) => {
-                self.expired_hits
-                    .insert(w.source.to_string(), expired_message(w));
-            }
-            Decision::Active => {}
-        }
-        let d = vex::decide(&self.vex, &target)?;
-        d.status.clears().then(|| Suppression {
-            kind: "vex".to_string(),
-            source: Some(d.document.to_string()),
-            reason: Some(
-                d.justification
-                    .or(d.impact_statement)
-                    .map_or_else(|| format!("{:?}", d.status), str::to_string),
-            ),
-            expires: None,
-        })
+        self.decide(&target, true)
     }
 
     /// One line per expired waiver that matched: each fails the run.
@@ -170,6 +161,40 @@ pub fn waive_findings(config: Option<&Path>, findings: &mut [Finding]) -> Result
     let mut policy = Policy::load(&file, path.as_deref(), &[])?;
     policy.apply_to_findings(findings);
     Ok(policy.expired())
+}
+
+/// A finding's ids (rule id, then the peer ids it cross-references) and where it is.
+pub fn target_of(f: &Finding) -> Target<'_> {
+    let (path, image, container) = match &f.location {
+        Location::File { path, .. } => (Some(path.as_str()), None, None),
+        Location::Image { image, path } => (path.as_deref(), Some(image.as_str()), None),
+        Location::Host { .. } => (None, None, None),
+        Location::Container {
+            container, image, ..
+        } => (None, image.as_deref(), Some(container.as_str())),
+    };
+    let mut ids = vec![f.rule_id.as_str()];
+    ids.extend(
+        f.references
+            .iter()
+            .map(|r| r.split_once(':').map_or(r.as_str(), |(_, id)| id)),
+    );
+    Target {
+        ids,
+        path,
+        image,
+        container,
+        ..Target::default()
+    }
+}
+
+fn note(w: &Waiver) -> WaiverNote {
+    WaiverNote {
+        id: w.id.clone(),
+        source: w.source.to_string(),
+        reason: w.reason.clone(),
+        expires: w.expires.map(|d| d.to_string()),
+    }
 }
 
 fn waived_by(w: &Waiver) -> Suppression {

@@ -8,7 +8,7 @@ use seaworthy_container::{Context, check, compose};
 use seaworthy_core::{Finding, InputError, Report, Severity};
 
 use crate::cli::ComposeArgs;
-use crate::commands::dockerfile::Outcome;
+use crate::commands::dockerfile::{Linted, Outcome};
 use crate::config;
 
 /// The files `docker compose` looks for, in its order.
@@ -20,6 +20,25 @@ pub const DEFAULT_FILES: &[&str] = &[
 ];
 
 pub fn run(args: &ComposeArgs) -> anyhow::Result<Outcome> {
+    let Linted {
+        fail_on,
+        inputs,
+        mut findings,
+        errors,
+        sources,
+    } = check_all(args)?;
+    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, inputs, findings, errors);
+    report.passed &= expired_waivers.is_empty();
+    Ok(Outcome {
+        report,
+        sources,
+        expired_waivers,
+    })
+}
+
+/// Checks every service of every file; waivers are the caller's.
+pub fn check_all(args: &ComposeArgs) -> anyhow::Result<Linted> {
     let settings = config::load(args.config.as_deref(), false)?;
     let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::High);
     let mut errors = Vec::new();
@@ -63,13 +82,12 @@ pub fn run(args: &ComposeArgs) -> anyhow::Result<Outcome> {
             }),
         }
     }
-    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
-    let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, names, findings, errors);
-    report.passed &= expired_waivers.is_empty();
-    Ok(Outcome {
-        report,
+    Ok(Linted {
+        fail_on,
+        inputs: names,
+        findings,
+        errors,
         sources,
-        expired_waivers,
     })
 }
 

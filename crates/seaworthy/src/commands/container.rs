@@ -39,7 +39,36 @@ fn engine_failure(e: ObserveError) -> Failure {
     }
 }
 
+/// Findings before waivers.
+pub struct Observations {
+    pub fail_on: Severity,
+    pub inputs: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<String>,
+}
+
 pub fn run(args: &ContainerArgs) -> Result<Outcome, Failure> {
+    let Observations {
+        fail_on,
+        inputs,
+        mut findings,
+        mut warnings,
+    } = observe_all(args)?;
+    let expired = crate::policy::waive_findings(args.db.config.as_deref(), &mut findings)?;
+    let mut report = Report::new(
+        env!("CARGO_PKG_VERSION"),
+        fail_on,
+        inputs,
+        findings,
+        Vec::new(),
+    );
+    report.passed &= expired.is_empty();
+    warnings.extend(expired.into_iter().map(|e| format!("policy failed: {e}")));
+    Ok(Outcome { report, warnings })
+}
+
+/// Checks the selected containers; waivers are the caller's.
+pub fn observe_all(args: &ContainerArgs) -> Result<Observations, Failure> {
     let (file, _) = config::load_file(args.db.config.as_deref())?;
     let fail_on = args.fail_on.or(file.fail_on).unwrap_or(Severity::High);
     // Open the database before touching the daemon: without one there is nothing to match.
@@ -105,17 +134,12 @@ pub fn run(args: &ContainerArgs) -> Result<Outcome, Failure> {
         let changed: BTreeSet<&str> = changes.iter().map(|c| c.name.as_str()).collect();
         findings.extend(matches.iter().map(|m| vuln_finding(&who, m, &changed)));
     }
-    let expired = crate::policy::waive_findings(args.db.config.as_deref(), &mut findings)?;
-    let mut report = Report::new(
-        env!("CARGO_PKG_VERSION"),
+    Ok(Observations {
         fail_on,
         inputs,
         findings,
-        Vec::new(),
-    );
-    report.passed &= expired.is_empty();
-    warnings.extend(expired.into_iter().map(|e| format!("policy failed: {e}")));
-    Ok(Outcome { report, warnings })
+        warnings,
+    })
 }
 
 fn identity(o: &Observed) -> (&str, &str, &str) {

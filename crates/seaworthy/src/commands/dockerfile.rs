@@ -18,7 +18,35 @@ pub struct Outcome {
     pub expired_waivers: Vec<String>,
 }
 
+/// Findings before waivers, with what was read.
+pub struct Linted {
+    pub fail_on: Severity,
+    pub inputs: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    pub sources: HashMap<String, String>,
+}
+
 pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
+    let Linted {
+        fail_on,
+        inputs,
+        mut findings,
+        errors,
+        sources,
+    } = lint(args)?;
+    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, inputs, findings, errors);
+    report.passed &= expired_waivers.is_empty();
+    Ok(Outcome {
+        report,
+        sources,
+        expired_waivers,
+    })
+}
+
+/// Lints every input in parallel; waivers are the caller's.
+pub fn lint(args: &DockerfileArgs) -> anyhow::Result<Linted> {
     let settings = config::load(args.config.as_deref(), !args.no_hadolint_config)?;
     let mut build_args = settings.build_args.clone();
     build_args.extend(args.build_args.iter().cloned());
@@ -30,7 +58,7 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
     let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::High);
 
     let (inputs, missing) = inputs::collect(&args.paths);
-    let results: Vec<(String, Linted)> = inputs
+    let results: Vec<(String, LintResult)> = inputs
         .par_iter()
         .map(|input| (input.display(), lint_one(input, &opts)))
         .collect();
@@ -57,20 +85,19 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
             Err(e) => errors.push(e),
         }
     }
-    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
-    let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, names, findings, errors);
-    report.passed &= expired_waivers.is_empty();
-    Ok(Outcome {
-        report,
+    Ok(Linted {
+        fail_on,
+        inputs: names,
+        findings,
+        errors,
         sources,
-        expired_waivers,
     })
 }
 
 /// The findings of one input and its text, or why it could not be linted.
-type Linted = Result<(Vec<Finding>, String), InputError>;
+type LintResult = Result<(Vec<Finding>, String), InputError>;
 
-fn lint_one(input: &Input, opts: &LintOptions) -> Linted {
+fn lint_one(input: &Input, opts: &LintOptions) -> LintResult {
     let path = input.display();
     let bytes = input.read().map_err(|message| InputError {
         path: path.clone(),

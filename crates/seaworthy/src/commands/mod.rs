@@ -1,9 +1,11 @@
+pub mod assess;
 pub mod compose;
 pub mod container;
 pub mod db;
 pub mod dockerfile;
 pub mod host;
 pub mod image;
+pub mod init;
 pub mod provenance;
 pub mod rules;
 pub mod run;

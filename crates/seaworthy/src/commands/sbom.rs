@@ -36,12 +36,17 @@ pub fn load_options<'a>(
     opts
 }
 
+/// Bars only on a terminal outside CI (`CI` set to anything but `false`/empty means CI).
 pub fn show_progress(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stderr().is_terminal(),
+        ColorChoice::Auto => std::io::stderr().is_terminal() && !in_ci(),
     }
+}
+
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 pub fn run(args: &SbomArgs) -> Result<Outcome, ImageError> {

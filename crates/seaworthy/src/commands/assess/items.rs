@@ -1,0 +1,200 @@
+//! Every area's results as assess items: findings and vulnerability matches, fingerprinted the
+//! same way whatever area they come from.
+
+use seaworthy_core::{Finding, Location, Origin};
+use seaworthy_policy::baseline::fingerprint;
+use seaworthy_report::assess::{Item, ItemKind, VulnDetail};
+use seaworthy_vulndb::VulnMatch;
+
+pub fn finding_item(finding: Finding) -> Item {
+    let fingerprint = finding_fingerprint(&finding);
+    Item {
+        kind: ItemKind::Finding,
+        fingerprint,
+        finding,
+        change: None,
+        from_base: false,
+        gating: false,
+        vulnerability: None,
+    }
+}
+
+/// A vulnerability of a package in `image` (its reference as given).
+pub fn vuln_item(m: &VulnMatch, location: Location) -> Item {
+    let p = &m.package;
+    let fix = match &m.fixed_version {
+        Some(v) => format!(", fixed in {v}"),
+        None => format!(" ({})", m.status.as_str()),
+    };
+    let remediation = match &m.fixed_version {
+        Some(v) => format!("Upgrade {} to {v} or later and rebuild", p.name),
+        None => format!(
+            "No fixed version of {} yet: remove the package if it is not needed, or waive it \
+             with a reason and an expiry",
+            p.name
+        ),
+    };
+    let origin = m.origin.clone().or_else(|| {
+        p.layer.as_ref().map(|l| Origin {
+            layer: u32::try_from(l.index).ok(),
+            layer_digest: Some(l.diff_id.clone()),
+            created_by: l.created_by.clone(),
+            ..Origin::default()
+        })
+    });
+    let scope = scope_of(&location);
+    let finding = Finding {
+        rule_id: m.id.clone(),
+        severity: m.severity,
+        title: m
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("{} in {}", m.id, p.name)),
+        message: format!("{} {} is vulnerable to {}{fix}", p.name, p.version, m.id),
+        location,
+        evidence: Some(format!("{} {} ({})", p.name, p.version, p.path)),
+        remediation,
+        references: m.aliases.clone(),
+        suppressed: None,
+        origin,
+    };
+    Item {
+        kind: ItemKind::Vulnerability,
+        fingerprint: fingerprint(&m.id, &[&scope, &p.ecosystem, &p.name, &p.path]),
+        finding,
+        change: None,
+        from_base: false,
+        gating: false,
+        vulnerability: Some(VulnDetail {
+            package: p.name.clone(),
+            version: p.version.clone(),
+            ecosystem: p.ecosystem.clone(),
+            purl: p.purl.clone(),
+            fixed_version: m.fixed_version.clone(),
+            status: m.status.as_str().to_string(),
+            cvss: m
+                .cvss
+                .iter()
+                .map(|c| c.score)
+                .fold(None, |best: Option<f64>, s| {
+                    Some(best.map_or(s, |b| b.max(s)))
+                }),
+        }),
+    }
+}
+
+/// Identifying parts only: no line numbers and no versions, so a finding keeps its fingerprint
+/// when unrelated lines move or the image is rebuilt under a new tag.
+fn finding_fingerprint(f: &Finding) -> String {
+    let scope = scope_of(&f.location);
+    let detail = match &f.location {
+        Location::File { .. } => f.evidence.as_deref().unwrap_or(&f.title).to_string(),
+        Location::Image { path, .. } => format!(
+            "{}\u{1f}{}",
+            path.as_deref().unwrap_or(""),
+            f.evidence.as_deref().unwrap_or("")
+        ),
+        Location::Host { object, .. } => object.clone(),
+        Location::Container { field, .. } => format!(
+            "{}\u{1f}{}",
+            field.as_deref().unwrap_or(""),
+            f.evidence.as_deref().unwrap_or("")
+        ),
+    };
+    fingerprint(&f.rule_id, &[&scope, &detail])
+}
+
+/// The stable name of what an item is in: the file, the image repository (no tag or digest),
+/// the container, the host.
+fn scope_of(location: &Location) -> String {
+    match location {
+        Location::File { path, .. } => path.clone(),
+        Location::Image { image, .. } => image_repository(image).to_string(),
+        Location::Host { host, .. } => host.clone(),
+        Location::Container { container, .. } => container.clone(),
+    }
+}
+
+/// `docker:shop/api:1.4@sha256:…` → `shop/api`; archive paths stay paths.
+pub fn image_repository(reference: &str) -> &str {
+    const SOURCES: &[&str] = &["docker:", "registry:"];
+    let mut r = SOURCES
+        .iter()
+        .find_map(|p| reference.strip_prefix(p))
+        .unwrap_or(reference);
+    if let Some((name, _)) = r.split_once('@') {
+        r = name;
+    }
+    match r.rfind(':') {
+        Some(i) if !r[i..].contains('/') && !is_archive(reference) => &r[..i],
+        _ => r,
+    }
+}
+
+fn is_archive(reference: &str) -> bool {
+    ["docker-archive:", "oci-dir:", "oci-archive:"]
+        .iter()
+        .any(|p| reference.starts_with(p))
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_repository_drops_source_tag_and_digest() {
+        assert_eq!(image_repository("docker:shop/api:1.4"), "shop/api");
+        assert_eq!(
+            image_repository("registry:localhost:5000/a/b:2"),
+            "localhost:5000/a/b"
+        );
+        assert_eq!(image_repository("localhost:5000/a/b"), "localhost:5000/a/b");
+        assert_eq!(image_repository("nginx@sha256:abcd"), "nginx");
+        assert_eq!(
+            image_repository("docker-archive:out/app.tar"),
+            "docker-archive:out/app.tar"
+        );
+    }
+
+    #[test]
+    fn file_fingerprints_survive_line_moves() {
+        let at = |line| Location::File {
+            path: "Dockerfile".into(),
+            span: seaworthy_core::Span {
+                start: seaworthy_core::Position {
+                    line,
+                    column: 1,
+                    offset: 0,
+                },
+                end: seaworthy_core::Position {
+                    line,
+                    column: 9,
+                    offset: 8,
+                },
+            },
+        };
+        let f = |line| Finding {
+            rule_id: "SW-DF-003".into(),
+            severity: seaworthy_core::Severity::High,
+            title: "latest".into(),
+            message: format!("line {line}"),
+            location: at(line),
+            evidence: Some("ubuntu:latest".into()),
+            remediation: String::new(),
+            references: Vec::new(),
+            suppressed: None,
+            origin: None,
+        };
+        assert_eq!(
+            finding_item(f(1)).fingerprint,
+            finding_item(f(7)).fingerprint
+        );
+        let mut other = f(1);
+        other.evidence = Some("debian:latest".into());
+        assert_ne!(
+            finding_item(f(1)).fingerprint,
+            finding_item(other).fingerprint
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! `seaworthy assess`: every area seaworthy.toml names, run in parallel through the single-area
+//! commands, then one policy (rule selection, waivers, VEX, baseline, base image, mode) over all
+//! of them, and one report.
+
+mod areas;
+mod baseline;
+mod items;
+mod plan;
+mod progress;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use anyhow::Result;
+use seaworthy_core::Location;
+use seaworthy_report::assess::{
+    ASSESS_SCHEMA_VERSION, AreaReport, Assessment, Item, ItemKind, LayerCount, Totals,
+    WaiverSummary,
+};
+
+use crate::cli::AssessArgs;
+use crate::policy::{Policy, target_of};
+use areas::AreaRun;
+use plan::AreaPolicy;
+
+pub struct Outcome {
+    pub assessment: Assessment,
+    /// Some area failed for a reason of ours (exit code 3).
+    pub internal: bool,
+}
+
+pub fn run(args: &AssessArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let created = crate::commands::sbom::created_now();
+    let plan = plan::plan(args)?;
+    let mut policy = Policy::load(&plan.file, plan.config.as_deref(), &args.vex)?;
+    let mut previous = args.baseline.as_deref().map(baseline::load).transpose()?;
+    let kinds = plan.areas();
+    if kinds.is_empty() {
+        anyhow::bail!(
+            "nothing to assess: every area is skipped or seaworthy.toml names no input \
+             (run `seaworthy init`)"
+        );
+    }
+    let progress = progress::AreaProgress::new(args.progress, &kinds);
+
+    let runs: Vec<(&AreaPolicy, AreaRun)> = std::thread::scope(|s| {
+        let progress = &progress;
+        let file = &plan.file;
+        let mut handles = Vec::new();
+        if let Some((p, a)) = &plan.dockerfile {
+            let run = move || progress.around(p.kind, || areas::dockerfiles(p, a));
+            handles.push((p, s.spawn(run)));
+        }
+        if let Some((p, jobs)) = &plan.image {
+            let run = move || progress.around(p.kind, || areas::images(p, jobs, file));
+            handles.push((p, s.spawn(run)));
+        }
+        if let Some((p, job)) = &plan.container {
+            let run = move || progress.around(p.kind, || areas::containers(p, job));
+            handles.push((p, s.spawn(run)));
+        }
+        if let Some((p, a)) = &plan.host {
+            let run = move || progress.around(p.kind, || areas::host(p, a));
+            handles.push((p, s.spawn(run)));
+        }
+        handles
+            .into_iter()
+            .map(|(p, h)| (p, h.join().unwrap_or_else(|_| AreaRun::panicked(p))))
+            .collect()
+    });
+    progress.finish();
+
+    let ignore_base = args.ignore_base || plan.file.image.ignore_base;
+    let mut internal = false;
+    let mut reports = Vec::new();
+    for (p, run) in runs {
+        internal |= run.internal;
+        let mut report = run.report;
+        select(p, &mut report);
+        for item in &mut report.items {
+            waive(&mut policy, item);
+            if let Some(prev) = previous.as_mut() {
+                item.change = Some(prev.classify(&item.fingerprint));
+            }
+        }
+        report.layers = layer_counts(&report.items, &run.layers);
+        report.mark_gating(args.fail_on_new, ignore_base);
+        reports.push(report);
+    }
+    let (expired, unused) = policy.waiver_notes();
+    let mut assessment = Assessment {
+        schema_version: ASSESS_SCHEMA_VERSION.to_string(),
+        kind: "assessment".to_string(),
+        tool: "seaworthy".to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        created,
+        config: plan.config.as_ref().map(|p| p.display().to_string()),
+        passed: false,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        summary: Totals::default(),
+        baseline: previous
+            .as_ref()
+            .map(|p| p.summary(args.fail_on_new, &kinds)),
+        waivers: WaiverSummary { expired, unused },
+        areas: reports,
+    };
+    assessment.finish();
+    Ok(Outcome {
+        assessment,
+        internal,
+    })
+}
+
+/// The area's `enable`/`disable` lists and severity overrides, by rule id or a peer id.
+fn select(p: &AreaPolicy, report: &mut AreaReport) {
+    report
+        .items
+        .retain(|i| p.selection.keeps(&target_of(&i.finding).ids));
+    for item in &mut report.items {
+        if let Some(s) = p.selection.severity(&target_of(&item.finding).ids) {
+            item.finding.severity = s;
+        }
+    }
+}
+
+/// Waivers for every item; VEX statements for vulnerabilities.
+fn waive(policy: &mut Policy, item: &mut Item) {
+    if item.is_waived() {
+        return;
+    }
+    let mut target = target_of(&item.finding);
+    if let Some(v) = &item.vulnerability {
+        target.package = Some(&v.package);
+        target.purl = Some(v.purl.as_str()).filter(|p| !p.is_empty());
+    }
+    let vex = item.kind == ItemKind::Vulnerability;
+    let decision = policy.decide(&target, vex);
+    item.finding.suppressed = decision;
+}
+
+/// Active items per image layer, every layer listed (a clean layer shows as zero).
+fn layer_counts(
+    items: &[Item],
+    layers: &[(String, Vec<seaworthy_vulndb::LayerRef>, usize)],
+) -> Vec<LayerCount> {
+    let mut counts: BTreeMap<(&str, u32), [usize; 5]> = BTreeMap::new();
+    for item in items.iter().filter(|i| !i.is_waived()) {
+        let (Location::Image { image, .. }, Some(layer)) = (
+            &item.finding.location,
+            item.finding.origin.as_ref().and_then(|o| o.layer),
+        ) else {
+            continue;
+        };
+        let slot = 4 - item.finding.severity as usize;
+        counts.entry((image.as_str(), layer)).or_default()[slot.min(4)] += 1;
+    }
+    let mut out = Vec::new();
+    for (image, refs, base) in layers {
+        for r in refs {
+            let layer = u32::try_from(r.index).unwrap_or(u32::MAX);
+            let c = counts
+                .get(&(image.as_str(), layer))
+                .copied()
+                .unwrap_or_default();
+            out.push(LayerCount {
+                image: image.clone(),
+                layer,
+                created_by: r.created_by.clone(),
+                from_base: r.index < *base,
+                critical: c[0],
+                high: c[1],
+                medium: c[2],
+                low: c[3],
+                info: c[4],
+            });
+        }
+    }
+    out
+}
+
+/// `--format` and `--output [FORMAT=]FILE` as (format, file) pairs; standard output when no
+/// plain FILE is given and no FORMAT=FILE names the `--format` one.
+pub fn outputs(
+    args: &AssessArgs,
+) -> Result<Vec<(crate::cli::AssessFormat, Option<std::path::PathBuf>)>> {
+    use clap::ValueEnum as _;
+    let mut out = Vec::new();
+    let mut main_written = false;
+    for spec in &args.output {
+        match spec.split_once('=') {
+            Some((name, file)) if !name.contains(['/', '\\', '.']) => {
+                let format = crate::cli::AssessFormat::from_str(name, true).map_err(|_| {
+                    anyhow::anyhow!(
+                        "--output {spec}: unknown format `{name}` (table, json, sarif, junit, \
+                         markdown, html)"
+                    )
+                })?;
+                if file.is_empty() {
+                    anyhow::bail!("--output {spec}: no file after `=`");
+                }
+                main_written |= format == args.format;
+                out.push((format, Some(std::path::PathBuf::from(file))));
+            }
+            _ => {
+                if main_written {
+                    anyhow::bail!("--output {spec}: the --format report is written twice");
+                }
+                main_written = true;
+                out.push((args.format, Some(std::path::PathBuf::from(spec))));
+            }
+        }
+    }
+    if !main_written {
+        out.insert(0, (args.format, None));
+    }
+    Ok(out)
+}
