@@ -85,20 +85,21 @@ pub(crate) struct Rule {
     properties: RuleProperties,
 }
 
+/// SARIF `message`/`multiformatMessageString` with text only.
 #[derive(Serialize)]
-struct Text {
-    text: String,
+pub(crate) struct Text {
+    pub(crate) text: String,
 }
 
 #[derive(Serialize)]
-struct Help {
-    text: String,
-    markdown: String,
+pub(crate) struct Help {
+    pub(crate) text: String,
+    pub(crate) markdown: String,
 }
 
 #[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
+pub(crate) struct Configuration {
+    pub(crate) level: &'static str,
 }
 
 #[derive(Serialize)]

@@ -16,8 +16,8 @@ use serde::Serialize;
 use super::{AreaKind, AreaReport, AreaStatus, Assessment, Change, Item, Mode, ResolvedItem};
 use super::{Totals, WaiverNote};
 use crate::sarif::{
-    Log, LogicalLocation, PhysicalLocation, Region, artifact, level, logical_location, region,
-    security_severity,
+    Configuration, Help, Log, LogicalLocation, PhysicalLocation, Region, Text, artifact, level,
+    logical_location, region, security_severity,
 };
 
 /// Key of the item fingerprint in `partialFingerprints` (the same string `--baseline` compares).
@@ -63,22 +63,6 @@ struct Rule<'a> {
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
-}
-
-#[derive(Serialize)]
-struct Text {
-    text: String,
-}
-
-#[derive(Serialize)]
-struct Help {
-    text: String,
-    markdown: String,
-}
-
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
 }
 
 #[derive(Serialize)]

@@ -9,7 +9,7 @@ use seaworthy_core::{CheckResult, Evidence, Level, Severity, Status};
 use serde::Serialize;
 
 use super::{CheckReport, Summary};
-use crate::sarif::{Log, LogicalLocation, Rule, level, logical_location, rule};
+use crate::sarif::{Log, LogicalLocation, Rule, Text, level, logical_location, rule};
 use crate::text::fnv1a64;
 
 const FINGERPRINT_KEY: &str = "seaworthy-check/v1";
@@ -61,11 +61,6 @@ struct InvocationProperties<'a> {
     fail_on: Option<Severity>,
     passed: bool,
     summary: Summary,
-}
-
-#[derive(Serialize)]
-struct Text {
-    text: String,
 }
 
 #[derive(Serialize)]

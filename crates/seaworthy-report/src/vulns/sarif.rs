@@ -13,7 +13,7 @@ use seaworthy_vulndb::{MatchStatus, VulnMatch};
 use serde::Serialize;
 
 use super::VulnReportInput;
-use crate::sarif::{Log, encode_path as encode_uri_path, level};
+use crate::sarif::{Configuration, Help, Log, Text, encode_path as encode_uri_path, level};
 use crate::text::fnv1a64;
 
 /// Key of our entry in `partialFingerprints`; bump the suffix if the hashed fields change.
@@ -54,22 +54,6 @@ struct Rule {
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
-}
-
-#[derive(Serialize)]
-struct Text {
-    text: String,
-}
-
-#[derive(Serialize)]
-struct Help {
-    text: String,
-    markdown: String,
-}
-
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
 }
 
 #[derive(Serialize)]
