@@ -259,6 +259,38 @@ fn assess_gates_on_the_expired_waiver_then_passes_and_the_baseline_has_nothing_n
         }
     }
 
+    // 4. The base named by reference instead of through the Dockerfile: the same layers are
+    // the base, found by comparing diff_ids.
+    let config = std::fs::read_to_string(project.path().join("seaworthy.toml")).unwrap();
+    let by_ref = config.replace(
+        "dockerfile = \"Dockerfile\"",
+        &format!("base-image = \"docker:{}\"", project.base.name),
+    );
+    assert_ne!(by_ref, config);
+    std::fs::write(project.path().join("seaworthy.toml"), by_ref).unwrap();
+    let fourth = project.seaworthy(&["assess", "--skip", "container,host", "-f", "json"]);
+    assert_eq!(fourth.status.code(), Some(0), "{}", stderr(&fourth));
+    let report4: Value = serde_json::from_slice(&fourth.stdout).unwrap();
+    let image4 = area(&report4, "image");
+    let layers = image4["layers"].as_array().unwrap();
+    assert_eq!(layers[0]["from_base"], true, "{layers:#?}");
+    assert!(
+        layers[1..].iter().all(|l| l["from_base"].is_null()),
+        "{layers:#?}"
+    );
+    let vulns4: Vec<&Value> = image4["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "vulnerability")
+        .collect();
+    assert_eq!(vulns4.len(), vulns.len());
+    assert!(
+        vulns4
+            .iter()
+            .all(|v| v["from_base"] == true && v["gating"] == false)
+    );
+
     // The areas ran side by side: the run took no longer than its slowest area plus 20%
     // (and a little for loading the config and writing the report).
     let slowest = report3["areas"]

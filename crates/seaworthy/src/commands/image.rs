@@ -25,6 +25,8 @@ pub struct Outcome {
     pub fail_on: Severity,
     /// Findings and matches left out by `--ignore-base`.
     pub ignored_base: usize,
+    /// With `--dockerfile`: how many of the lowest layers the base image made.
+    pub base_layers: usize,
     /// Matches a waiver or VEX statement took out of the gate.
     pub waived: Vec<seaworthy_report::vulns::WaivedMatch>,
     /// Expired waivers that matched: each fails the run.
@@ -99,8 +101,10 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
     };
     let mut findings = seaworthy_image_rules::check(&image, &settings);
     let mut ignored_base = 0;
+    let mut base_layers = 0;
     if let Some(path) = &args.dockerfile {
         let mapping = provenance::map(path, &args.build_args, args.target.as_deref(), &image.info)?;
+        base_layers = mapping.base_layers(image.info.layers.len());
         ignored_base += mapping.findings(&mut findings, args.ignore_base);
         ignored_base += mapping.matches(&mut result.matches, args.ignore_base);
     }
@@ -126,6 +130,7 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         db,
         fail_on,
         ignored_base,
+        base_layers,
         waived: Vec::new(),
         expired_waivers: Vec::new(),
     })

@@ -94,6 +94,13 @@ impl Mapping {
         }
     }
 
+    /// How many of the image's lowest layers its base image (the FROM) made.
+    pub fn base_layers(&self, layers: usize) -> usize {
+        (0..layers)
+            .take_while(|&i| matches!(self.provenance.origin_of_layer(i), Made::Base { .. }))
+            .count()
+    }
+
     /// Adds the Dockerfile line to image findings; drops base-image ones when `ignore_base`.
     /// Returns how many were dropped.
     pub fn findings(&self, findings: &mut Vec<Finding>, ignore_base: bool) -> usize {

@@ -90,6 +90,7 @@ pub fn images(policy: &AreaPolicy, jobs: &[ImageJob], file: &FileConfig) -> Area
                 continue;
             }
         };
+        // The base image's layers: named by `base-image`, else the Dockerfile's FROM.
         let base_layers = match &job.base_image {
             Some(base) => match base_layer_count(base, &outcome.image.info, &job.args) {
                 Ok(n) => n,
@@ -98,7 +99,7 @@ pub fn images(policy: &AreaPolicy, jobs: &[ImageJob], file: &FileConfig) -> Area
                     continue;
                 }
             },
-            None => 0,
+            None => outcome.base_layers,
         };
         let from_base = |origin: Option<&seaworthy_core::Origin>| {
             origin.is_some_and(|o| {
@@ -140,20 +141,7 @@ pub fn images(policy: &AreaPolicy, jobs: &[ImageJob], file: &FileConfig) -> Area
             );
         }
         let layers = image::layer_refs(&outcome.image.info);
-        // Without a base-image reference, the Dockerfile's FROM layers are the base.
-        let base = if base_layers > 0 {
-            base_layers
-        } else {
-            run.report
-                .items
-                .iter()
-                .filter(|i| i.from_base)
-                .filter_map(|i| i.finding.origin.as_ref()?.layer)
-                .map(|l| l as usize + 1)
-                .max()
-                .unwrap_or(0)
-        };
-        run.layers.push((reference, layers, base));
+        run.layers.push((reference, layers, base_layers));
     }
     run.timed(started)
 }
