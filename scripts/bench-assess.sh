@@ -51,6 +51,7 @@ ignore-base = true
 [container]
 compose = ["compose.yaml"]
 filters = ["label=$LABEL"]
+vulnerabilities = ${CONTAINER_VULNS:-true}
 [host]
 enabled = true
 TOML

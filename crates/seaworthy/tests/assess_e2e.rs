@@ -166,6 +166,25 @@ fn assess_gates_on_the_expired_waiver_then_passes_and_the_baseline_has_nothing_n
         .find(|i| i["rule_id"] == "SW-CTR-5.5")
         .expect("privileged service");
     assert_eq!(privileged["location"]["path"], "compose.yaml");
+    // The running container's packages are matched on the image area's scan of its image.
+    let container_cves: Vec<&Value> = container["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["location"]["kind"] == "container"
+                && i["rule_id"].as_str().unwrap().starts_with("CVE-")
+        })
+        .collect();
+    let image_cves: std::collections::BTreeSet<&str> = vulns
+        .iter()
+        .map(|v| v["rule_id"].as_str().unwrap())
+        .collect();
+    let seen: std::collections::BTreeSet<&str> = container_cves
+        .iter()
+        .map(|v| v["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(seen, image_cves, "{container_cves:#?}");
     assert!(privileged.get("suppressed").is_none());
     assert_eq!(privileged["gating"], true);
     assert_eq!(container["status"], "fail");

@@ -25,11 +25,15 @@ pub struct Outcome {
 }
 
 /// An image's packages and their vulnerabilities, shared by its containers.
-struct ImageScan {
-    inventory: Inventory,
-    layers: Vec<LayerRef>,
-    matches: Vec<VulnMatch>,
+#[derive(Clone)]
+pub struct ImageScan {
+    pub inventory: Inventory,
+    pub layers: Vec<LayerRef>,
+    pub matches: Vec<VulnMatch>,
 }
+
+/// Scans another part of the run has made, by image id (`sha256:…`).
+pub type Prescanned<'a> = &'a (dyn Fn(&str) -> Option<ImageScan> + Sync);
 
 fn engine_failure(e: ObserveError) -> Failure {
     let input = e.is_input_error();
@@ -69,6 +73,15 @@ pub fn run(args: &ContainerArgs) -> Result<Outcome, Failure> {
 
 /// Checks the selected containers; waivers are the caller's.
 pub fn observe_all(args: &ContainerArgs) -> Result<Observations, Failure> {
+    observe_with(args, &|_| None)
+}
+
+/// As [`observe_all`], taking an image's scan from `prescanned` when it has one (an image the
+/// same assessment already read) instead of reading the image again.
+pub fn observe_with(
+    args: &ContainerArgs,
+    prescanned: Prescanned<'_>,
+) -> Result<Observations, Failure> {
     let (file, _) = config::load_file(args.db.config.as_deref())?;
     let fail_on = args.fail_on.or(file.fail_on).unwrap_or(Severity::High);
     // Open the database before touching the daemon: without one there is nothing to match.
@@ -113,9 +126,13 @@ pub fn observe_all(args: &ContainerArgs) -> Result<Observations, Failure> {
         if store.is_none() && o.package_files.is_empty() {
             continue;
         }
-        let scan = scans
-            .entry(image_id.to_string())
-            .or_insert_with(|| scan_image(store.as_ref(), image_id, args.ignore_unfixed));
+        let scan =
+            scans
+                .entry(image_id.to_string())
+                .or_insert_with(|| match prescanned(image_id) {
+                    Some(scan) => Ok(scan),
+                    None => scan_image(store.as_ref(), image_id, args.ignore_unfixed),
+                });
         let scan = match scan {
             Ok(s) => s,
             Err(e) => {

@@ -1,6 +1,8 @@
 //! Each area run through its single-area command, its results turned into assess items
 //! (before waivers: the assessment applies one policy to every area).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use seaworthy_core::{InputError, Location};
@@ -10,6 +12,7 @@ use seaworthy_vulndb::LayerRef;
 use super::items::{finding_item, vuln_item};
 use super::plan::{AreaPolicy, ContainerJob, ImageJob};
 use crate::cli::{DockerfileArgs, HostArgs};
+use crate::commands::container::ImageScan;
 use crate::commands::db::Failure;
 use crate::commands::{compose, container, dockerfile, host, image};
 use crate::config::FileConfig;
@@ -77,9 +80,35 @@ pub fn dockerfiles(policy: &AreaPolicy, args: &DockerfileArgs) -> AreaRun {
     run.timed(started)
 }
 
-pub fn images(policy: &AreaPolicy, jobs: &[ImageJob], file: &FileConfig) -> AreaRun {
+/// Scans the image area made, by image id, for the container area (set once the image area
+/// is done, even if it failed: the container area waits for it).
+pub type SharedScans = OnceLock<HashMap<String, ImageScan>>;
+
+/// Sets the shared scans when dropped, so a panicking image area cannot leave the container
+/// area waiting.
+struct Publish<'a> {
+    shared: &'a SharedScans,
+    scans: HashMap<String, ImageScan>,
+}
+
+impl Drop for Publish<'_> {
+    fn drop(&mut self) {
+        let _ = self.shared.set(std::mem::take(&mut self.scans));
+    }
+}
+
+pub fn images(
+    policy: &AreaPolicy,
+    jobs: &[ImageJob],
+    file: &FileConfig,
+    shared: &SharedScans,
+) -> AreaRun {
     let started = Instant::now();
     let mut run = AreaRun::new(policy);
+    let mut publish = Publish {
+        shared,
+        scans: HashMap::new(),
+    };
     for job in jobs {
         let reference = job.args.image.image.clone();
         run.report.targets.push(reference.clone());
@@ -141,6 +170,16 @@ pub fn images(policy: &AreaPolicy, jobs: &[ImageJob], file: &FileConfig) -> Area
             );
         }
         let layers = image::layer_refs(&outcome.image.info);
+        if let Some(id) = &outcome.image.info.config_digest {
+            publish.scans.insert(
+                id.to_string(),
+                ImageScan {
+                    inventory: outcome.inventory.clone(),
+                    layers: layers.clone(),
+                    matches: outcome.result.matches.clone(),
+                },
+            );
+        }
         run.layers.push((reference, layers, base_layers));
     }
     run.timed(started)
@@ -184,7 +223,13 @@ fn base_layer_count(
     Ok(shared)
 }
 
-pub fn containers(policy: &AreaPolicy, job: &ContainerJob) -> AreaRun {
+/// `shared`: the image area's scans, when there is an image area (waited for only when a
+/// container's image needs scanning).
+pub fn containers(
+    policy: &AreaPolicy,
+    job: &ContainerJob,
+    shared: Option<&SharedScans>,
+) -> AreaRun {
     let started = Instant::now();
     let mut run = AreaRun::new(policy);
     if let Some(args) = &job.compose {
@@ -200,7 +245,8 @@ pub fn containers(policy: &AreaPolicy, job: &ContainerJob) -> AreaRun {
         }
     }
     if let Some(args) = &job.running {
-        match container::observe_all(args) {
+        let prescanned = |id: &str| shared.and_then(|s| s.wait().get(id).cloned());
+        match container::observe_with(args, &prescanned) {
             Ok(o) => {
                 run.report.targets.extend(o.inputs);
                 run.report

@@ -44,20 +44,24 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
     }
     let progress = progress::AreaProgress::new(args.progress, &kinds);
 
+    let shared = areas::SharedScans::new();
     let runs: Vec<(&AreaPolicy, AreaRun)> = std::thread::scope(|s| {
         let progress = &progress;
         let file = &plan.file;
+        let shared = &shared;
+        // The container area reuses the image area's scans of the images its containers run.
+        let image_scans = plan.image.is_some().then_some(shared);
         let mut handles = Vec::new();
         if let Some((p, a)) = &plan.dockerfile {
             let run = move || progress.around(p.kind, || areas::dockerfiles(p, a));
             handles.push((p, s.spawn(run)));
         }
         if let Some((p, jobs)) = &plan.image {
-            let run = move || progress.around(p.kind, || areas::images(p, jobs, file));
+            let run = move || progress.around(p.kind, || areas::images(p, jobs, file, shared));
             handles.push((p, s.spawn(run)));
         }
         if let Some((p, job)) = &plan.container {
-            let run = move || progress.around(p.kind, || areas::containers(p, job));
+            let run = move || progress.around(p.kind, || areas::containers(p, job, image_scans));
             handles.push((p, s.spawn(run)));
         }
         if let Some((p, a)) = &plan.host {
