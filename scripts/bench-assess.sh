@@ -5,6 +5,7 @@
 # no longer than the slowest single area plus 20%.
 #
 #   scripts/bench-assess.sh [RUNS=7]        SEAWORTHY=target/release/seaworthy
+#   CONTAINER_VULNS=false: the running container is checked without its vulnerability match.
 # Needs Docker, /bin/busybox (busybox-static) and a release build (cargo build --release -p seaworthy).
 set -euo pipefail
 RUNS=${1:-7}
