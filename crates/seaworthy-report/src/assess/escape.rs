@@ -6,7 +6,7 @@ use crate::text::push_safe;
 
 /// Text for a Markdown table cell or list line: one line, no markup of its own. Backslash escapes
 /// the characters that start emphasis, code, links or strikethrough and the cell separator `|`;
-/// `<`, `>` and `&` become entities so no HTML or autolink gets through.
+/// `<`, `>` and `&` become entities so no HTML or autolink gets through, and `@` cannot mention.
 pub(crate) fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -15,6 +15,8 @@ pub(crate) fn md(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            // A word joiner after `@` keeps a finding from mentioning (notifying) a user.
+            '@' => out.push_str("@\u{2060}"),
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
@@ -71,6 +73,7 @@ mod tests {
             "a\\|b &lt;img src=x&gt; \\`c\\` \\*d\\* \\[e\\](f) next"
         );
         assert_eq!(md("x\u{202e}y"), "x\u{fffd}y");
+        assert_eq!(md("cc @octocat"), "cc @\u{2060}octocat", "no mention");
     }
 
     #[test]
