@@ -185,6 +185,12 @@ fn assess_gates_on_the_expired_waiver_then_passes_and_the_baseline_has_nothing_n
         .map(|v| v["rule_id"].as_str().unwrap())
         .collect();
     assert_eq!(seen, image_cves, "{container_cves:#?}");
+    assert!(
+        container_cves
+            .iter()
+            .all(|v| v["kind"] == "vulnerability" && v["vulnerability"]["package"].is_string()),
+        "{container_cves:#?}"
+    );
     assert!(privileged.get("suppressed").is_none());
     assert_eq!(privileged["gating"], true);
     assert_eq!(container["status"], "fail");

@@ -48,6 +48,8 @@ pub struct Observations {
     pub fail_on: Severity,
     pub inputs: Vec<String>,
     pub findings: Vec<Finding>,
+    /// The match behind each vulnerability finding, by its index in `findings`.
+    pub matches: Vec<(usize, VulnMatch)>,
     pub warnings: Vec<String>,
 }
 
@@ -57,6 +59,7 @@ pub fn run(args: &ContainerArgs) -> Result<Outcome, Failure> {
         inputs,
         mut findings,
         mut warnings,
+        ..
     } = observe_all(args)?;
     let expired = crate::policy::waive_findings(args.db.config.as_deref(), &mut findings)?;
     let mut report = Report::new(
@@ -106,6 +109,7 @@ pub fn observe_with(
 
     let mut scans: HashMap<String, Result<ImageScan, String>> = HashMap::new();
     let mut findings = Vec::new();
+    let mut vuln_matches = Vec::new();
     let mut warnings = Vec::new();
     let mut inputs = Vec::new();
     for o in &observed {
@@ -149,12 +153,16 @@ pub fn observe_with(
         }
         findings.extend(drifted);
         let changed: BTreeSet<&str> = changes.iter().map(|c| c.name.as_str()).collect();
-        findings.extend(matches.iter().map(|m| vuln_finding(&who, m, &changed)));
+        for m in matches {
+            vuln_matches.push((findings.len(), m.clone()));
+            findings.push(vuln_finding(&who, m, &changed));
+        }
     }
     Ok(Observations {
         fail_on,
         inputs,
         findings,
+        matches: vuln_matches,
         warnings,
     })
 }

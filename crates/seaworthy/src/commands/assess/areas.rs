@@ -9,7 +9,7 @@ use seaworthy_core::{InputError, Location};
 use seaworthy_report::assess::{AreaReport, Item};
 use seaworthy_vulndb::LayerRef;
 
-use super::items::{finding_item, vuln_item};
+use super::items::{as_vulnerability, finding_item, vuln_item};
 use super::plan::{AreaPolicy, ContainerJob, ImageJob};
 use crate::cli::{DockerfileArgs, HostArgs};
 use crate::commands::container::ImageScan;
@@ -249,9 +249,14 @@ pub fn containers(
         match container::observe_with(args, &prescanned) {
             Ok(o) => {
                 run.report.targets.extend(o.inputs);
-                run.report
-                    .items
-                    .extend(o.findings.into_iter().map(finding_item));
+                let mut matches = o.matches.into_iter().peekable();
+                for (i, f) in o.findings.into_iter().enumerate() {
+                    let item = match matches.next_if(|(at, _)| *at == i) {
+                        Some((_, m)) => as_vulnerability(f, &m),
+                        None => finding_item(f),
+                    };
+                    run.report.items.push(item);
+                }
                 run.report.notes.extend(o.warnings);
             }
             Err(f) => run.failure("containers", f),

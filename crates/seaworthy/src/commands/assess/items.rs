@@ -42,7 +42,6 @@ pub fn vuln_item(m: &VulnMatch, location: Location) -> Item {
             ..Origin::default()
         })
     });
-    let scope = scope_of(&location);
     let finding = Finding {
         rule_id: m.id.clone(),
         severity: m.severity,
@@ -58,6 +57,13 @@ pub fn vuln_item(m: &VulnMatch, location: Location) -> Item {
         suppressed: None,
         origin,
     };
+    as_vulnerability(finding, m)
+}
+
+/// A finding about `m` (as the container area words it) as a vulnerability item.
+pub fn as_vulnerability(finding: Finding, m: &VulnMatch) -> Item {
+    let p = &m.package;
+    let scope = scope_of(&finding.location);
     Item {
         kind: ItemKind::Vulnerability,
         fingerprint: fingerprint(&m.id, &[&scope, &p.ecosystem, &p.name, &p.path]),
