@@ -76,6 +76,13 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
     progress.finish();
 
     let ignore_base = args.ignore_base || plan.file.image.ignore_base;
+    let based: std::collections::BTreeSet<&str> = plan
+        .image
+        .iter()
+        .flat_map(|(_, jobs)| jobs)
+        .filter(|j| j.base_image.is_some())
+        .map(|j| j.args.image.image.as_str())
+        .collect();
     let mut internal = false;
     let mut reports = Vec::new();
     for (p, run) in runs {
@@ -90,6 +97,14 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
         }
         report.layers = layer_counts(&report.items, &run.layers);
         report.mark_gating(args.fail_on_new, ignore_base);
+        // An image whose base is named (`base-image`) never gates on what that base brought.
+        for item in report.items.iter_mut().filter(|i| i.from_base) {
+            if let Location::Image { image, .. } = &item.finding.location
+                && based.contains(image.as_str())
+            {
+                item.gating = false;
+            }
+        }
         reports.push(report);
     }
     let (expired, unused) = policy.waiver_notes();
