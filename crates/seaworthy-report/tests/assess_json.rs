@@ -4,13 +4,9 @@
 
 mod common;
 
-use common::{crate_dir, schema_errors};
+use common::{crate_dir, doc_json_example, report_schema, schema_errors};
 use seaworthy_report::assess::{ASSESS_SCHEMA_VERSION, Assessment, render_json};
 use serde_json::Value;
-
-fn schema_path() -> std::path::PathBuf {
-    crate_dir().join("../../docs/report-schema.json")
-}
 
 fn fixture_json() -> Value {
     serde_json::from_str(&render_json(&common::assess::assessment())).expect("valid JSON")
@@ -35,7 +31,7 @@ fn matches_the_documented_schema() {
     let v = fixture_json();
     assert_eq!(v["schema_version"], ASSESS_SCHEMA_VERSION);
     assert_eq!(v["kind"], "assessment");
-    let errors = schema_errors(&schema_path(), &v);
+    let errors = schema_errors(&report_schema(), &v);
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -81,7 +77,7 @@ fn schema_rejects_broken_assessments() {
     cases.push(("other major", v));
     for (what, v) in cases {
         assert!(
-            !schema_errors(&schema_path(), &v).is_empty(),
+            !schema_errors(&report_schema(), &v).is_empty(),
             "{what} accepted"
         );
     }
@@ -89,12 +85,8 @@ fn schema_rejects_broken_assessments() {
 
 #[test]
 fn documented_example_is_valid() {
-    let doc = std::fs::read_to_string(crate_dir().join("../../docs/assess-report-format.md"))
-        .expect("docs/assess-report-format.md");
-    let start = doc.find("```json\n").expect("a json example") + "```json\n".len();
-    let len = doc[start..].find("```").expect("end of the example");
-    let example: Value = serde_json::from_str(&doc[start..start + len]).expect("example is JSON");
-    let errors = schema_errors(&schema_path(), &example);
+    let example = doc_json_example("assess-report-format.md");
+    let errors = schema_errors(&report_schema(), &example);
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(example["schema_version"], ASSESS_SCHEMA_VERSION);
     let _: Assessment = serde_json::from_value(example).expect("example parses as an Assessment");
@@ -105,7 +97,7 @@ fn every_model_field_is_in_the_schema_and_the_docs() {
     // Each key the fixture writes is a property of some schema definition and is named in the
     // format documentation, so neither can fall behind the model.
     let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(schema_path()).expect("schema"))
+        serde_json::from_str(&std::fs::read_to_string(report_schema()).expect("schema"))
             .expect("schema is JSON");
     let doc = std::fs::read_to_string(crate_dir().join("../../docs/assess-report-format.md"))
         .expect("docs");

@@ -2,14 +2,10 @@
 
 mod common;
 
-use common::{crate_dir, render_fixture, report, schema_errors};
+use common::{doc_json_example, render_fixture, report, report_schema, schema_errors};
 use seaworthy_core::{REPORT_SCHEMA_VERSION, Report};
 use seaworthy_report::Format;
 use serde_json::Value;
-
-fn schema_path() -> std::path::PathBuf {
-    crate_dir().join("../../docs/report-schema.json")
-}
 
 #[test]
 fn json() {
@@ -26,7 +22,7 @@ fn round_trips() {
 fn matches_the_documented_schema() {
     let value: Value = serde_json::from_str(&render_fixture(Format::Json)).expect("valid JSON");
     assert_eq!(value["schema_version"], REPORT_SCHEMA_VERSION);
-    let errors = schema_errors(&schema_path(), &value);
+    let errors = schema_errors(&report_schema(), &value);
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -48,7 +44,7 @@ fn schema_is_strict() {
     cases.push(("line 0", v));
     for (what, v) in cases {
         assert!(
-            !schema_errors(&schema_path(), &v).is_empty(),
+            !schema_errors(&report_schema(), &v).is_empty(),
             "{what} accepted"
         );
     }
@@ -56,12 +52,8 @@ fn schema_is_strict() {
 
 #[test]
 fn documented_example_is_valid() {
-    let doc = std::fs::read_to_string(crate_dir().join("../../docs/report-format.md"))
-        .expect("docs/report-format.md");
-    let start = doc.find("```json\n").expect("a json example") + "```json\n".len();
-    let len = doc[start..].find("```").expect("end of the example");
-    let example: Value = serde_json::from_str(&doc[start..start + len]).expect("example is JSON");
-    let errors = schema_errors(&schema_path(), &example);
+    let example = doc_json_example("report-format.md");
+    let errors = schema_errors(&report_schema(), &example);
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(example["schema_version"], REPORT_SCHEMA_VERSION);
     let _: Report = serde_json::from_value(example).expect("example parses as a Report");

@@ -330,3 +330,17 @@ pub fn schema_errors(schema_path: &std::path::Path, instance: &serde_json::Value
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect()
 }
+
+/// The first ```json block of a document under docs/, parsed.
+pub fn doc_json_example(doc: &str) -> serde_json::Value {
+    let path = crate_dir().join("../../docs").join(doc);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let start = text.find("```json\n").expect("a json example") + "```json\n".len();
+    let len = text[start..].find("```").expect("end of the example");
+    serde_json::from_str(&text[start..start + len]).expect("example is JSON")
+}
+
+/// docs/report-schema.json: the findings report and the assessment.
+pub fn report_schema() -> std::path::PathBuf {
+    crate_dir().join("../../docs/report-schema.json")
+}

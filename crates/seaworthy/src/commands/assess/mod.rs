@@ -133,14 +133,16 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
 
 /// The area's `enable`/`disable` lists and severity overrides, by rule id or a peer id.
 fn select(p: &AreaPolicy, report: &mut AreaReport) {
-    report
-        .items
-        .retain(|i| p.selection.keeps(&target_of(&i.finding).ids));
-    for item in &mut report.items {
-        if let Some(s) = p.selection.severity(&target_of(&item.finding).ids) {
+    report.items.retain_mut(|item| {
+        let ids = target_of(&item.finding).ids;
+        if !p.selection.keeps(&ids) {
+            return false;
+        }
+        if let Some(s) = p.selection.severity(&ids) {
             item.finding.severity = s;
         }
-    }
+        true
+    });
 }
 
 /// Waivers for every item; VEX statements for vulnerabilities.
