@@ -4,12 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use seaworthy_container::spec::Mount;
 use seaworthy_core::{Area, Finding, Location, RuleMeta, Severity};
 use seaworthy_inventory::{Cataloger, Ecosystem, Env, OsInfo, Package};
 use serde::Serialize;
 
-use super::archive::ContainerFile;
+use crate::spec::Mount;
+
+/// A regular file read from a running container (`GET /containers/{id}/archive`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerFile {
+    /// Absolute path in the container.
+    pub path: String,
+    pub data: Vec<u8>,
+}
 
 /// Files added or changed in executable or library paths.
 pub static DRIFT_FILES: RuleMeta = RuleMeta {
@@ -127,20 +134,6 @@ pub enum ChangeKind {
 pub struct Change {
     pub path: String,
     pub kind: ChangeKind,
-}
-
-impl Change {
-    pub fn from_api(c: &bollard::models::FilesystemChange) -> Change {
-        use bollard::models::ChangeType;
-        Change {
-            path: c.path.clone(),
-            kind: match c.kind {
-                ChangeType::_1 => ChangeKind::Added,
-                ChangeType::_2 => ChangeKind::Deleted,
-                ChangeType::_0 => ChangeKind::Changed,
-            },
-        }
-    }
 }
 
 fn under(path: &str, dir: &str) -> bool {
@@ -373,13 +366,23 @@ pub fn package_drift(who: &Subject<'_>, changes: &[PackageChange]) -> Vec<Findin
 #[allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 mod tests {
     use super::*;
-    use seaworthy_container::spec::{Field, MountKind};
+    use crate::spec::{Field, MountKind};
 
     fn recorded_changes() -> Vec<Change> {
         let path = format!("{}/testdata/changes-bad.json", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
-        let api: Vec<bollard::models::FilesystemChange> = serde_json::from_str(&text).unwrap();
-        api.iter().map(Change::from_api).collect()
+        // The Engine API's shape: `Kind` 0 changed, 1 added, 2 deleted.
+        let api: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        api.iter()
+            .map(|c| Change {
+                path: c["Path"].as_str().unwrap().to_string(),
+                kind: match c["Kind"].as_u64().unwrap() {
+                    1 => ChangeKind::Added,
+                    2 => ChangeKind::Deleted,
+                    _ => ChangeKind::Changed,
+                },
+            })
+            .collect()
     }
 
     fn bind(target: &str) -> Mount {

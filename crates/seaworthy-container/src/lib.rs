@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod compose;
+pub mod drift;
 pub mod rules;
 pub mod run;
 pub mod spec;

@@ -1,12 +1,10 @@
-//! The Docker host: connecting to the Engine (`DOCKER_HOST`, TLS, rootless socket), the effective
-//! daemon configuration and where each value was set, host files, and the CIS host checks.
+//! The Docker Engine boundary: connecting (`DOCKER_HOST`, TLS, rootless socket), the daemon's
+//! facts from `/info`, `/version` and the swarm, and running containers (inspect, processes,
+//! changes, files through the archive endpoint). Facts only: the rules judging them live in the
+//! area crates (`seaworthy-host`, `seaworthy-container`).
 
-pub mod config;
 pub mod containers;
 pub mod engine;
 pub mod facts;
-pub mod gather;
-pub mod hostfiles;
-pub mod rules;
 
 pub use engine::{Endpoint, EngineError};

@@ -1,10 +1,12 @@
 //! Gathers every host fact once: the daemon (when reachable), the dockerd process, the effective
 //! configuration, and the host files below the root.
 
+use seaworthy_engine::engine::{Endpoint, block_on, connect};
+use seaworthy_engine::facts::{self, DaemonFacts};
+
 use crate::config::{self, find_dockerd};
-use crate::engine::{Endpoint, block_on, connect};
-use crate::facts::{self, DaemonFacts};
-use crate::hostfiles::{self, HostRoot};
+use crate::hostfiles;
+use crate::root::HostRoot;
 use crate::rules::HostFacts;
 
 /// Reads everything the host checks need. `endpoint` is `None` to skip the daemon (its checks

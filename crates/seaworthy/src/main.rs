@@ -206,7 +206,7 @@ fn run_host(args: &cli::HostArgs) -> ExitCode {
             return ExitCode::Usage;
         }
     };
-    let rules: Vec<_> = seaworthy_docker::rules::metas();
+    let rules: Vec<_> = seaworthy_host::rules::metas();
     let report = CheckReport {
         area: seaworthy_core::Area::Host,
         target: &outcome.target,

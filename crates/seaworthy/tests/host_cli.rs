@@ -65,7 +65,7 @@ fn repo() -> PathBuf {
 /// CIS rows of the host sections: id → (automated, level).
 fn cis_rows() -> Vec<(String, bool)> {
     let tsv = std::fs::read_to_string(
-        repo().join("crates/seaworthy-docker/data/cis-docker-1.6.0-host.tsv"),
+        repo().join("crates/seaworthy-host/data/cis-docker-1.6.0-host.tsv"),
     )
     .unwrap();
     tsv.lines()

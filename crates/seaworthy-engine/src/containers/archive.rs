@@ -6,17 +6,10 @@ use std::io::Read;
 use bollard::Docker;
 use bollard::query_parameters::DownloadFromContainerOptionsBuilder;
 use futures_util::StreamExt;
+pub use seaworthy_container::drift::ContainerFile;
 
 /// Largest archive accepted for one path (package databases are a few MiB).
 pub const MAX_ARCHIVE_BYTES: usize = 64 << 20;
-
-/// A regular file read from a container.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerFile {
-    /// Absolute path in the container.
-    pub path: String,
-    pub data: Vec<u8>,
-}
 
 /// The regular files at `path` (a file, or the files of a directory). `Ok(vec![])` when the
 /// path does not exist.

@@ -11,9 +11,9 @@ use futures_util::StreamExt;
 use seaworthy_container::ContainerSpec;
 
 use super::archive::{ContainerFile, read_path};
-use super::drift::{Change, package_db_changed};
 use super::inspect;
 use crate::engine::{Endpoint, EngineError, api_error};
+use seaworthy_container::drift::{Change, ChangeKind, package_db_changed};
 
 /// Containers read at the same time.
 pub const CONCURRENCY: usize = 16;
@@ -210,7 +210,7 @@ async fn observe_one(
         docker
             .container_changes(&id)
             .await
-            .map(|c| c.unwrap_or_default().iter().map(Change::from_api).collect())
+            .map(|c| c.unwrap_or_default().iter().map(change).collect())
     };
     let exec_ids: Vec<String> = inspected
         .exec_ids
@@ -255,4 +255,17 @@ async fn observe_one(
         package_dbs_read,
         problems,
     }))
+}
+
+/// One entry of `GET /containers/{id}/changes` in the drift rules' terms.
+fn change(c: &bollard::models::FilesystemChange) -> Change {
+    use bollard::models::ChangeType;
+    Change {
+        path: c.path.clone(),
+        kind: match c.kind {
+            ChangeType::_1 => ChangeKind::Added,
+            ChangeType::_2 => ChangeKind::Deleted,
+            ChangeType::_0 => ChangeKind::Changed,
+        },
+    }
 }

@@ -4,8 +4,9 @@ use serde_json::{Map, Value, json};
 
 use super::flags::{parse_args, split_words};
 use super::{DaemonConfig, Rank};
-use crate::facts::DaemonFacts;
-use crate::hostfiles::HostRoot;
+use seaworthy_engine::facts::DaemonFacts;
+
+use crate::root::HostRoot;
 
 /// Most `/proc` entries looked at when searching for dockerd.
 const MAX_PROCS: usize = 100_000;

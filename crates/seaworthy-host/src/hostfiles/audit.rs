@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::HostRoot;
+use crate::root::HostRoot;
 
 /// Most rule files read from `rules.d`.
 const MAX_RULE_FILES: usize = 512;

@@ -4,16 +4,15 @@
 pub mod audit;
 mod mounts;
 pub mod net;
-mod root;
 
 use std::collections::BTreeMap;
 
 pub use audit::AuditRules;
 pub use mounts::{Mount, in_container, mount_of, parse_mounts};
 pub use net::Listener;
-pub use root::{FileKind, FileStat, HostRoot, MAX_READ};
 
 use crate::config::{DaemonConfig, DockerdProcess};
+use crate::root::{FileKind, FileStat, HostRoot};
 
 /// Most registry certificate files looked at under /etc/docker/certs.d.
 const MAX_CERTS: usize = 1024;

@@ -1,6 +1,6 @@
 //! `/proc/mounts` and whether seaworthy runs inside a container.
 
-use super::HostRoot;
+use crate::root::HostRoot;
 
 const MAX_MOUNTS: usize = 100_000;
 

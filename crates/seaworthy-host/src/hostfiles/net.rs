@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::HostRoot;
+use crate::root::HostRoot;
 
 /// Most lines read per table, and most fds of dockerd looked at.
 const MAX_LINES: usize = 200_000;

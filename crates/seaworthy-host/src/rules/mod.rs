@@ -5,8 +5,8 @@
 use seaworthy_core::{CheckResult, Evidence, Level, Location, RuleMeta, Status};
 
 use crate::config::DaemonConfig;
-use crate::facts::DaemonFacts;
 use crate::hostfiles::HostFiles;
+use seaworthy_engine::facts::DaemonFacts;
 
 /// Everything the checks read, gathered once.
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 //! settings, on a worker).
 
 use super::{HostFacts, Verdict, daemon};
-use crate::facts::DaemonFacts;
+use seaworthy_engine::facts::DaemonFacts;
 
 /// The facts when swarm is active, else the verdict to return.
 fn active(f: &HostFacts) -> Result<&DaemonFacts, Verdict> {

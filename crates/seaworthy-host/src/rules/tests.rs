@@ -10,9 +10,10 @@ use std::path::PathBuf;
 use seaworthy_core::{CheckResult, Level, Status};
 
 use super::{HostFacts, RULES, run};
-use crate::facts::{DaemonFacts, SwarmFacts};
+use seaworthy_engine::facts::{DaemonFacts, SwarmFacts};
+
 use crate::gather::gather;
-use crate::hostfiles::HostRoot;
+use crate::root::HostRoot;
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -402,12 +403,12 @@ fn swarm_checks_follow_the_swarm_state() {
         nodes: Some(3),
         autolock: Some(false),
         overlay_networks: vec![
-            crate::facts::OverlayNetwork {
+            seaworthy_engine::facts::OverlayNetwork {
                 name: "ingress".into(),
                 encrypted: false,
                 ingress: true,
             },
-            crate::facts::OverlayNetwork {
+            seaworthy_engine::facts::OverlayNetwork {
                 name: "backend".into(),
                 encrypted: false,
                 ingress: false,

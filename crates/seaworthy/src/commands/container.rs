@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use seaworthy_container::drift::{self, PackageChange, Subject as Who};
 use seaworthy_core::{Finding, Location, Report, Severity};
-use seaworthy_docker::containers::drift::{self, PackageChange, Subject as Who};
-use seaworthy_docker::containers::{ObserveError, Observed, Selection, host_context, observe};
-use seaworthy_docker::engine;
+use seaworthy_engine::containers::{ObserveError, Observed, Selection, host_context, observe};
+use seaworthy_engine::engine;
 use seaworthy_inventory::{Inventory, Package, all_catalogers};
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, match_packages};
 use seaworthy_vulndb::store::Store;

@@ -10,9 +10,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use seaworthy_core::{CheckResult, Level, Severity};
-use seaworthy_docker::gather::gather;
-use seaworthy_docker::hostfiles::HostRoot;
-use seaworthy_docker::rules;
+use seaworthy_host::gather::gather;
+use seaworthy_host::root::HostRoot;
+use seaworthy_host::rules;
 use seaworthy_image::{EntryKind, FsView, Node};
 use seaworthy_inventory::{CatalogerSet, all_catalogers};
 use seaworthy_vulndb::LayerRef;
@@ -47,7 +47,7 @@ pub fn run(args: &HostArgs) -> Result<Outcome, anyhow::Error> {
     }
     let started = Instant::now();
     let root = HostRoot::new(&args.root);
-    let endpoint = (!args.no_daemon).then(seaworthy_docker::engine::endpoint);
+    let endpoint = (!args.no_daemon).then(seaworthy_engine::engine::endpoint);
     let facts = gather(&root, endpoint.as_ref(), "localhost");
     let level = if args.level >= 2 {
         Level::L2

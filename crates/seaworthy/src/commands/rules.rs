@@ -14,8 +14,8 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
         .map(|r| r.meta())
         .chain(seaworthy_image_rules::RULES.iter().map(|r| r.meta()))
         .chain(seaworthy_container::RULES.iter().map(|r| r.meta()))
-        .chain(seaworthy_docker::containers::drift::RULES.iter().copied())
-        .chain(seaworthy_docker::rules::metas())
+        .chain(seaworthy_container::drift::RULES.iter().copied())
+        .chain(seaworthy_host::rules::metas())
         .collect()
 }
 
