@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seaworthy_image::layer::index_layer;
-use seaworthy_image::{ContentFilter, FsView, Limits, NoProgress};
+use seaworthy_oci::layer::index_layer;
+use seaworthy_oci::{ContentFilter, FsView, Limits, NoProgress};
 
 struct Everything;
 

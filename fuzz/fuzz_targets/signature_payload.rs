@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seaworthy_image::signature::PublicKey;
-use seaworthy_image::signature::payload::{MAX_PAYLOAD_BYTES, Payload};
+use seaworthy_oci::signature::PublicKey;
+use seaworthy_oci::signature::payload::{MAX_PAYLOAD_BYTES, Payload};
 
 fuzz_target!(|data: &[u8]| {
     if Payload::parse(data).is_ok() {

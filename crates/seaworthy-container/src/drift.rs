@@ -255,7 +255,7 @@ pub fn live_packages(files: &[ContainerFile], os: Option<&OsInfo>) -> LivePackag
         (dpkg::cataloger(), Ecosystem::Deb),
         (apk::cataloger(), Ecosystem::Apk),
     ];
-    let fs = seaworthy_image::FsView::from_files(Vec::new());
+    let fs = seaworthy_oci::FsView::from_files(Vec::new());
     let env = Env { os, fs: &fs };
     let mut live = LivePackages::default();
     for file in files {
@@ -264,7 +264,7 @@ pub fn live_packages(files: &[ContainerFile], os: Option<&OsInfo>) -> LivePackag
             if !c.wants_path(rel) {
                 continue;
             }
-            let r = seaworthy_image::FileRef {
+            let r = seaworthy_oci::FileRef {
                 path: rel,
                 layer: 0,
                 data: &file.data,

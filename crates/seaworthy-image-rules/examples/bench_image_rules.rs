@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use seaworthy_image::{LoadOptions, load};
+use seaworthy_oci::{LoadOptions, load};
 use seaworthy_image_rules::{Settings, WithRuleFiles, check};
 use seaworthy_inventory::all_catalogers;
 

@@ -15,7 +15,7 @@
 //! ```text
 //! ```
 
-use seaworthy_image::{
+use seaworthy_oci::{
     EntryKind, FsView, HistoryEntry, Image, ImageConfig, ImageInfo, LayerInfo, LayerSecrets, Node,
 };
 use serde_json::{Map, Value, json};

@@ -10,7 +10,7 @@ pub mod subject;
 
 use seaworthy_core::{Finding, Location, Origin, Severity};
 use seaworthy_dockerfile::redact::redact;
-use seaworthy_image::{ContentFilter, Image, ImageInfo};
+use seaworthy_oci::{ContentFilter, Image, ImageInfo};
 
 pub use rules::{ImageRule, RULES};
 pub use subject::{RunConfig, Subject};

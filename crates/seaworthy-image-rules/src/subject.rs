@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use seaworthy_image::{FsView, HistoryEntry, ImageInfo};
+use seaworthy_oci::{FsView, HistoryEntry, ImageInfo};
 use serde_json::Value;
 
 use crate::Settings;

@@ -2,7 +2,7 @@
 //! (so each file is read once), then every captured file handed to the catalogers that claim it.
 
 use rayon::prelude::*;
-use seaworthy_image::{ContentFilter, FileRef, FsView};
+use seaworthy_oci::{ContentFilter, FileRef, FsView};
 use serde::Serialize;
 
 use crate::os::{OS_FILES, OsInfo, detect};
@@ -180,7 +180,7 @@ impl ContentFilter for CatalogerSet {
         }
         let by_path = self.catalogers.iter().find(|c| c.wants_path(path));
         let chosen = by_path.or_else(|| {
-            let head = &data[..data.len().min(seaworthy_image::capture::MAGIC_LEN)];
+            let head = &data[..data.len().min(seaworthy_oci::capture::MAGIC_LEN)];
             self.catalogers
                 .iter()
                 .find(|c| c.uses_magic() && c.wants_magic(path, head))

@@ -1,7 +1,7 @@
 //! Which OS the image is: `/etc/os-release`, then `/usr/lib/os-release`, then the
 //! distribution-specific release files. Works for distroless images (os-release only).
 
-use seaworthy_image::FsView;
+use seaworthy_oci::FsView;
 use serde::Serialize;
 
 /// Files OS detection reads (relative to the image root).

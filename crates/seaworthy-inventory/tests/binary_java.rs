@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use flate2::read::GzDecoder;
-use seaworthy_image::{ContentFilter, FsView};
+use seaworthy_oci::{ContentFilter, FsView};
 use seaworthy_inventory::catalogers::{binary, gomod, java};
 use seaworthy_inventory::{CatalogerSet, Inventory, Package};
 use zip::write::SimpleFileOptions;
@@ -42,7 +42,7 @@ fn set() -> CatalogerSet {
 
 /// What the layer walk would keep of one file: selected by path or magic, then reduced.
 fn captured(set: &CatalogerSet, path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
-    let head = &data[..data.len().min(seaworthy_image::capture::MAGIC_LEN)];
+    let head = &data[..data.len().min(seaworthy_oci::capture::MAGIC_LEN)];
     let wanted = set.wants_path(path) || (set.uses_magic() && set.wants_magic(path, head));
     if !wanted {
         return None;

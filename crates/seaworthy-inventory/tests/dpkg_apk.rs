@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use seaworthy_image::layer::{Entry, LayerIndex};
-use seaworthy_image::{EntryKind, FileRef, FsView};
+use seaworthy_oci::layer::{Entry, LayerIndex};
+use seaworthy_oci::{EntryKind, FileRef, FsView};
 use seaworthy_inventory::catalogers::{apk, dpkg};
 use seaworthy_inventory::{Cataloger, CatalogerSet, Env, Inventory, Package};
 

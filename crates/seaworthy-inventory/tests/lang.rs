@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use seaworthy_image::{FileRef, FsView};
+use seaworthy_oci::{FileRef, FsView};
 use seaworthy_inventory::catalogers::{cargo_lock, dotnet, npm, php, python, ruby};
 use seaworthy_inventory::{Cataloger, CatalogerSet, Env, Inventory};
 

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use seaworthy_image::FsView;
+use seaworthy_oci::FsView;
 use seaworthy_inventory::catalogers::rpm::{
     RpmHeader, cataloger, parse_header_blob, read_bdb, read_ndb, read_sqlite,
 };

@@ -1,13 +1,13 @@
 //! Reads an image and prints how many paths its merged view holds (a quick timing tool).
-//! `cargo run --release -p seaworthy-image --example walk -- oci-dir:DIR`
+//! `cargo run --release -p seaworthy-oci --example walk -- oci-dir:DIR`
 
 fn main() {
     let Some(reference) = std::env::args().nth(1) else {
         eprintln!("usage: walk IMAGE");
         std::process::exit(2);
     };
-    let filter = seaworthy_image::ExactPaths(&["var/lib/dpkg/status", "etc/os-release"]);
-    match seaworthy_image::load(&reference, &seaworthy_image::LoadOptions::new(&filter)) {
+    let filter = seaworthy_oci::ExactPaths(&["var/lib/dpkg/status", "etc/os-release"]);
+    match seaworthy_oci::load(&reference, &seaworthy_oci::LoadOptions::new(&filter)) {
         Ok(image) => println!(
             "{} layers, {} paths, {} captured",
             image.info.layers.len(),

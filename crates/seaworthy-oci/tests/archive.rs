@@ -5,7 +5,7 @@
 mod image_util;
 
 use image_util::{Blob, Layer, docker_archive, oci_layout, tar_dir};
-use seaworthy_image::{
+use seaworthy_oci::{
     ContentFilter, EntryKind, ExactPaths, ImageError, Limits, LoadOptions, load,
 };
 
@@ -48,7 +48,7 @@ fn top_layer() -> Layer {
         .symlink("loop/b", "a")
 }
 
-fn check_view(image: &seaworthy_image::Image) {
+fn check_view(image: &seaworthy_oci::Image) {
     let fs = &image.fs;
     assert!(fs.node("app/old.txt").is_none(), "whiteout applied");
     assert!(fs.node("cache/a").is_none(), "opaque dir hides lower files");

@@ -9,8 +9,8 @@ use daemon_util::{
     TarEntryKind, docker, docker_archive, docker_archive_from_tars, docker_import, docker_load,
     docker_ready, file, layer_tar, sha256_hex, symlink, unique_name,
 };
-use seaworthy_image::sources::daemon::has_image;
-use seaworthy_image::{EntryKind, ExactPaths, ImageError, LoadOptions, load};
+use seaworthy_oci::sources::daemon::has_image;
+use seaworthy_oci::{EntryKind, ExactPaths, ImageError, LoadOptions, load};
 
 const WANTED: &[&str] = &[
     "etc/os-release",
@@ -51,7 +51,7 @@ fn top_layer() -> Vec<(&'static str, TarEntryKind)> {
     ]
 }
 
-fn read_image(reference: &str) -> seaworthy_image::Image {
+fn read_image(reference: &str) -> seaworthy_oci::Image {
     let filter = ExactPaths(WANTED);
     load(reference, &LoadOptions::new(&filter)).unwrap_or_else(|e| panic!("{reference}: {e}"))
 }

@@ -9,7 +9,7 @@ mod registry_util;
 
 use image_util::{Blob, Layer, sha256};
 use registry_util::{Pusher, Registry, TokenServer};
-use seaworthy_image::{ExactPaths, ImageError, LoadOptions, Platform, load};
+use seaworthy_oci::{ExactPaths, ImageError, LoadOptions, Platform, load};
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -119,7 +119,7 @@ fn strings(digests: impl IntoIterator<Item = Option<String>>) -> Vec<Option<Stri
     digests.into_iter().collect()
 }
 
-fn expect_err(result: seaworthy_image::Result<seaworthy_image::Image>) -> ImageError {
+fn expect_err(result: seaworthy_oci::Result<seaworthy_oci::Image>) -> ImageError {
     match result {
         Ok(image) => panic!("expected an error, read {:?}", image.info.reference),
         Err(e) => {

@@ -13,8 +13,8 @@ use std::path::Path;
 
 use image_util::{Blob, Layer};
 use registry_util::{Pusher, Registry, require_tool};
-use seaworthy_image::signature::{Problem, PublicKey, SignatureError, Verification, verify};
-use seaworthy_image::{ExactPaths, ImageInfo, LoadOptions, load};
+use seaworthy_oci::signature::{Problem, PublicKey, SignatureError, Verification, verify};
+use seaworthy_oci::{ExactPaths, ImageInfo, LoadOptions, load};
 use signing::{Key, SigLayer, openssl_sign, payload, sign_layout, testdata};
 
 static FILTER: ExactPaths = ExactPaths(&["etc/os-release"]);
@@ -494,7 +494,7 @@ fn a_signature_of_the_index_covers_the_image_picked_from_it() {
         &[SigLayer::signed(&key, &index_digest)],
     );
     let mut opts = LoadOptions::new(&FILTER);
-    opts.platform = Some(seaworthy_image::Platform::parse("linux/amd64").unwrap_or_default());
+    opts.platform = Some(seaworthy_oci::Platform::parse("linux/amd64").unwrap_or_default());
     let info = load_info(&oci_dir(dir.path()), &opts);
     assert_eq!(
         info.manifest_digest.as_ref().map(|d| d.to_string()),

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use seaworthy_image::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
+use seaworthy_oci::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
 use seaworthy_inventory::purl::purl;
 use seaworthy_inventory::{
     CatalogError, Ecosystem, Inventory, OsInfo, Package, PackageLocation, SourcePackage,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use seaworthy_core::Severity;
-use seaworthy_image::FsView;
+use seaworthy_oci::FsView;
 use seaworthy_inventory::{Inventory, all_catalogers};
 use seaworthy_vulndb::MatchStatus;
 use seaworthy_vulndb::import;

@@ -169,7 +169,7 @@ pub struct ImageArgs {
     pub image: String,
     /// Platform to pick from a multi-platform image, os/arch[/variant] [default: the host's].
     #[arg(long, env = "SEAWORTHY_PLATFORM", value_parser = parse_platform)]
-    pub platform: Option<seaworthy_image::Platform>,
+    pub platform: Option<seaworthy_oci::Platform>,
     /// Registry (host[:port]) to reach over plain HTTP; loopback addresses only (repeatable).
     #[arg(
         long = "insecure-registry",
@@ -213,8 +213,8 @@ pub struct SbomArgs {
     pub progress: ColorChoice,
 }
 
-fn parse_platform(s: &str) -> Result<seaworthy_image::Platform, String> {
-    seaworthy_image::Platform::parse(s)
+fn parse_platform(s: &str) -> Result<seaworthy_oci::Platform, String> {
+    seaworthy_oci::Platform::parse(s)
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use seaworthy_image::Progress;
+use seaworthy_oci::Progress;
 
 pub struct LayerBar {
     bar: ProgressBar,

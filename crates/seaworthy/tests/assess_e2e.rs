@@ -7,7 +7,7 @@
 
 #[path = "support/assess_project.rs"]
 mod assess_project;
-#[path = "../../seaworthy-image/tests/support/daemon_util.rs"]
+#[path = "../../seaworthy-oci/tests/support/daemon_util.rs"]
 mod daemon_util;
 
 use std::path::Path;

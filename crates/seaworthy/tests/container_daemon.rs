@@ -5,7 +5,7 @@
 //! Without a daemon the tests return early, unless SEAWORTHY_REQUIRE_DOCKER=1 (then they fail).
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 
-#[path = "../../seaworthy-image/tests/support/daemon_util.rs"]
+#[path = "../../seaworthy-oci/tests/support/daemon_util.rs"]
 mod daemon_util;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,7 +2,7 @@
 //! (real advisories), an image the test builds, exit codes and formats.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-#[path = "../../seaworthy-image/tests/support/image_util.rs"]
+#[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
 use std::path::{Path, PathBuf};

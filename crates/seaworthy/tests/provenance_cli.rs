@@ -5,7 +5,7 @@
 //! still holds it); `--ignore-base` drops what the base image brought.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-#[path = "../../seaworthy-image/tests/support/daemon_util.rs"]
+#[path = "../../seaworthy-oci/tests/support/daemon_util.rs"]
 mod daemon_util;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `seaworthy sbom` end to end on images the test builds: formats, exit codes, hostile input.
 #![allow(clippy::expect_used)]
 
-#[path = "../../seaworthy-image/tests/support/image_util.rs"]
+#[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
 use std::path::{Path, PathBuf};

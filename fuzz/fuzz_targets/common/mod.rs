@@ -1,7 +1,7 @@
 //! Runs catalogers over one file the way an image scan does: the layer walk's reduce step,
 //! then cataloguing from the merged view.
 
-use seaworthy_image::{ContentFilter, FsView};
+use seaworthy_oci::{ContentFilter, FsView};
 use seaworthy_inventory::{Cataloger, CatalogerSet};
 
 pub fn catalog_as(path: &str, data: &[u8], catalogers: Vec<Box<dyn Cataloger>>) {

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use seaworthy_image::EntryKind;
+use seaworthy_oci::EntryKind;
 
 use crate::Hit;
 use crate::rules::Check;

@@ -1,4 +1,4 @@
-use seaworthy_image::EntryKind;
+use seaworthy_oci::EntryKind;
 
 use crate::Hit;
 use crate::rules::Check;

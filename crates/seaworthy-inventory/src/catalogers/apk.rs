@@ -2,7 +2,7 @@
 //! lines, one `X:value` line per field (`P` name, `V` version, `A` arch, `o` origin, `L`
 //! license, `m` maintainer; file lists and checksums are skipped).
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package, SourcePackage};

@@ -2,7 +2,7 @@
 //! a `source` are the workspace's own crates and path dependencies, not dependencies fetched
 //! from a registry or git, and are skipped.
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 use serde::Deserialize;
 
 use crate::cataloger::{Cataloger, Env};

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 use serde::Deserialize;
 
 use crate::cataloger::{Cataloger, Env};

@@ -2,7 +2,7 @@
 //! in `var/lib/dpkg/status.d/`. Each package is attributed to the layer that last wrote its
 //! `var/lib/dpkg/info/<name>.list`, i.e. the layer that installed it.
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package, PackageLocation, SourcePackage};

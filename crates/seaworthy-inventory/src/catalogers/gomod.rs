@@ -2,7 +2,7 @@
 //! with `replace` directives applied. A fallback for images without built binaries, whose build
 //! info is authoritative. Module sources under a Go installation or the module cache are skipped.
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package};

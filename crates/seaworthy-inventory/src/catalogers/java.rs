@@ -8,7 +8,7 @@
 
 use std::io::{Cursor, Read};
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 use serde::{Deserialize, Serialize};
 use zip::{CompressionMethod, ZipArchive};
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 use serde::Deserialize;
 use serde_json::Value;
 

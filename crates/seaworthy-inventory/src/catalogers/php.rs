@@ -1,7 +1,7 @@
 //! PHP: Composer's record of installed packages, `vendor/composer/installed.json`
 //! (Composer 1: a JSON array; Composer 2: `{"packages": [...], "dev-package-names": [...]}`).
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! an RFC 822 style header block). Licenses come from `License-Expression`, else a one-line
 //! `License`, else the `License ::` classifiers. purl names are normalised per PEP 503.
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package};

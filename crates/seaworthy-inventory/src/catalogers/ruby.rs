@@ -2,7 +2,7 @@
 //! gems bundled with Ruby). These are Ruby source written by RubyGems; the `s.name`,
 //! `s.version` and `s.license(s)` assignments are read by scanning, never evaluated.
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package};

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use seaworthy_image::{Digest, ImageInfo};
+use seaworthy_oci::{Digest, ImageInfo};
 use seaworthy_inventory::{OsInfo, Package};
 use serde::Serialize;
 

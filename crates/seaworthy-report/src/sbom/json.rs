@@ -1,7 +1,7 @@
 //! seaworthy's own SBOM JSON (documented in `docs/sbom-format.md`): the image, its layers, the
 //! OS and every package as the inventory models it, sorted.
 
-use seaworthy_image::{ImageInfo, Platform};
+use seaworthy_oci::{ImageInfo, Platform};
 use seaworthy_inventory::{CatalogError, OsInfo, Package};
 use serde::Serialize;
 

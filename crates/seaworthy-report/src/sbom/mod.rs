@@ -12,7 +12,7 @@ mod table;
 
 use std::str::FromStr;
 
-use seaworthy_image::{ImageInfo, LayerInfo};
+use seaworthy_oci::{ImageInfo, LayerInfo};
 use seaworthy_inventory::{Inventory, Package, PackageLocation};
 use sha2::{Digest as _, Sha256};
 

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use seaworthy_image::ImageInfo;
+use seaworthy_oci::ImageInfo;
 use seaworthy_inventory::{OsInfo, Package};
 use serde::Serialize;
 

@@ -15,7 +15,7 @@
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Effects, Style};
-use seaworthy_image::ImageInfo;
+use seaworthy_oci::ImageInfo;
 use seaworthy_inventory::{Inventory, Package};
 
 use super::{SbomInput, layer_command, layer_of, sorted_packages};

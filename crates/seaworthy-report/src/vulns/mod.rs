@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use seaworthy_core::{Finding, Severity, Suppression};
-use seaworthy_image::ImageInfo;
+use seaworthy_oci::ImageInfo;
 use seaworthy_inventory::Inventory;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
 

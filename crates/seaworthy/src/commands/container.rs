@@ -186,9 +186,9 @@ fn scan_image(
     ignore_unfixed: bool,
 ) -> Result<ImageScan, String> {
     let catalogers = all_catalogers();
-    let opts = seaworthy_image::LoadOptions::new(&catalogers);
+    let opts = seaworthy_oci::LoadOptions::new(&catalogers);
     let image =
-        seaworthy_image::load(&format!("docker:{image_id}"), &opts).map_err(|e| e.to_string())?;
+        seaworthy_oci::load(&format!("docker:{image_id}"), &opts).map_err(|e| e.to_string())?;
     let inventory = catalogers.catalog(&image.fs);
     let layers = crate::commands::image::layer_refs(&image.info);
     let matches = match store {

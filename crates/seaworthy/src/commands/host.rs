@@ -13,7 +13,7 @@ use seaworthy_core::{CheckResult, Level, Severity};
 use seaworthy_host::gather::gather;
 use seaworthy_host::root::HostRoot;
 use seaworthy_host::rules;
-use seaworthy_image::{EntryKind, FsView, Node};
+use seaworthy_oci::{EntryKind, FsView, Node};
 use seaworthy_inventory::{CatalogerSet, all_catalogers};
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, match_packages};
@@ -151,7 +151,7 @@ fn packages(args: &HostArgs, root: &HostRoot) -> (String, Vec<seaworthy_vulndb::
 
 /// A filesystem view holding only the package database and OS release files of the host.
 fn package_view(root: &HostRoot, catalogers: &CatalogerSet) -> FsView {
-    use seaworthy_image::ContentFilter;
+    use seaworthy_oci::ContentFilter;
     let mut candidates: Vec<String> = PACKAGE_FILES.iter().map(|p| p.to_string()).collect();
     candidates.extend(
         seaworthy_inventory::os::OS_FILES

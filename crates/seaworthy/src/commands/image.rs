@@ -2,7 +2,7 @@
 //! database, report, and gate on `--fail-on`.
 
 use seaworthy_core::Severity;
-use seaworthy_image::{ImageError, load};
+use seaworthy_oci::{ImageError, load};
 use seaworthy_inventory::all_catalogers;
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_packages};
@@ -16,7 +16,7 @@ use crate::progress::LayerBar;
 use seaworthy_image_rules::SignatureCheck;
 
 pub struct Outcome {
-    pub image: seaworthy_image::Image,
+    pub image: seaworthy_oci::Image,
     pub inventory: seaworthy_inventory::Inventory,
     pub result: MatchResult,
     /// Image configuration, secret and trust findings.
@@ -58,8 +58,8 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
     let status = store.status().map_err(db::store_failure)?;
     let catalogers = all_catalogers();
     let bar = show_progress(args.progress).then(LayerBar::new);
-    let none = seaworthy_image::NoProgress;
-    let progress: &dyn seaworthy_image::Progress = match &bar {
+    let none = seaworthy_oci::NoProgress;
+    let progress: &dyn seaworthy_oci::Progress = match &bar {
         Some(b) => b,
         None => &none,
     };
@@ -138,7 +138,7 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
 
 /// The image's layers as the matcher names them: index, diff_id (or blob digest) and the
 /// history command, secrets masked.
-pub fn layer_refs(info: &seaworthy_image::ImageInfo) -> Vec<LayerRef> {
+pub fn layer_refs(info: &seaworthy_oci::ImageInfo) -> Vec<LayerRef> {
     info.layers
         .iter()
         .enumerate()
@@ -161,11 +161,11 @@ pub fn layer_refs(info: &seaworthy_image::ImageInfo) -> Vec<LayerRef> {
 
 /// Checks the image's cosign-style signatures against the given public keys.
 fn verify_signature(
-    info: &seaworthy_image::ImageInfo,
+    info: &seaworthy_oci::ImageInfo,
     keys: &[&std::path::PathBuf],
-    opts: &seaworthy_image::LoadOptions<'_>,
+    opts: &seaworthy_oci::LoadOptions<'_>,
 ) -> Result<SignatureCheck, Failure> {
-    use seaworthy_image::signature::{self, Problem, PublicKey, Verification};
+    use seaworthy_oci::signature::{self, Problem, PublicKey, Verification};
     let keys = keys
         .iter()
         .map(|k| PublicKey::read(k))

@@ -8,7 +8,7 @@ use seaworthy_core::{DockerfileLine, Finding, Origin};
 use seaworthy_dockerfile::Dockerfile;
 use seaworthy_dockerfile::model::Model;
 use seaworthy_dockerfile::provenance::{self, HistoryStep, Origin as Made, Provenance};
-use seaworthy_image::ImageInfo;
+use seaworthy_oci::ImageInfo;
 use seaworthy_vulndb::VulnMatch;
 
 use crate::commands::db::Failure;

@@ -3,22 +3,22 @@
 use std::io::IsTerminal;
 
 use anyhow::Result;
-use seaworthy_image::{ImageError, Limits, LoadOptions, load};
+use seaworthy_oci::{ImageError, Limits, LoadOptions, load};
 use seaworthy_inventory::{Inventory, all_catalogers};
 
 use crate::cli::{ColorChoice, ImageArgs, SbomArgs};
 use crate::progress::LayerBar;
 
 pub struct Outcome {
-    pub image: seaworthy_image::Image,
+    pub image: seaworthy_oci::Image,
     pub inventory: Inventory,
 }
 
 /// Image loading options from the command line; the caller owns filter and progress.
 pub fn load_options<'a>(
     args: &ImageArgs,
-    filter: &'a dyn seaworthy_image::ContentFilter,
-    progress: &'a dyn seaworthy_image::Progress,
+    filter: &'a dyn seaworthy_oci::ContentFilter,
+    progress: &'a dyn seaworthy_oci::Progress,
 ) -> LoadOptions<'a> {
     let mut opts = LoadOptions::new(filter);
     opts.platform = args.platform.clone();
@@ -52,8 +52,8 @@ pub fn in_ci() -> bool {
 pub fn run(args: &SbomArgs) -> Result<Outcome, ImageError> {
     let catalogers = all_catalogers();
     let bar = show_progress(args.progress).then(LayerBar::new);
-    let none = seaworthy_image::NoProgress;
-    let progress: &dyn seaworthy_image::Progress = match &bar {
+    let none = seaworthy_oci::NoProgress;
+    let progress: &dyn seaworthy_oci::Progress = match &bar {
         Some(b) => b,
         None => &none,
     };
@@ -70,7 +70,7 @@ pub fn run(args: &SbomArgs) -> Result<Outcome, ImageError> {
 
 /// Masks secrets in the history commands (`|1 NPM_TOKEN=… /bin/sh -c …`, `curl -u user:pass`)
 /// before any report shows them. Rules and provenance read the history before this.
-pub fn redact_history(info: &mut seaworthy_image::ImageInfo) {
+pub fn redact_history(info: &mut seaworthy_oci::ImageInfo) {
     let history = info
         .config
         .history

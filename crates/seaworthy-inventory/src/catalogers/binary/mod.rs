@@ -7,7 +7,7 @@ mod auditable;
 mod elf;
 mod go;
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 use serde::{Deserialize, Serialize};
 
 use crate::cataloger::{Cataloger, Env};

@@ -12,7 +12,7 @@ pub use header::{RpmHeader, parse_header_blob};
 pub use ndb::read_ndb;
 pub use sqlite::read_sqlite;
 
-use seaworthy_image::FileRef;
+use seaworthy_oci::FileRef;
 
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package, SourcePackage};

@@ -188,17 +188,17 @@ pub fn images(
 /// How many of the image's lowest layers are the base image's (same diff_ids, in order).
 fn base_layer_count(
     base: &str,
-    info: &seaworthy_image::ImageInfo,
+    info: &seaworthy_oci::ImageInfo,
     args: &crate::cli::ImageScanArgs,
 ) -> Result<usize, Failure> {
-    let nothing = seaworthy_image::NoContent;
-    let none = seaworthy_image::NoProgress;
+    let nothing = seaworthy_oci::NoContent;
+    let none = seaworthy_oci::NoProgress;
     let opts = crate::commands::sbom::load_options(&args.image, &nothing, &none);
-    let base_image = seaworthy_image::load(base, &opts).map_err(|e| Failure {
+    let base_image = seaworthy_oci::load(base, &opts).map_err(|e| Failure {
         input: e.is_input_error(),
         error: anyhow::anyhow!("base image {base}: {e}"),
     })?;
-    let ids = |i: &seaworthy_image::ImageInfo| -> Vec<Option<String>> {
+    let ids = |i: &seaworthy_oci::ImageInfo| -> Vec<Option<String>> {
         i.layers
             .iter()
             .map(|l| l.diff_id.as_ref().map(ToString::to_string))
