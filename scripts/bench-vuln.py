@@ -58,7 +58,7 @@ def main():
                     "--bin", "seaworthy"], cwd=REPO, check=True)
     subprocess.run(["cargo", "build", "--release", "--locked", "-q",
                     "-p", "seaworthy-vulndb", "--example", "bench_match",
-                    "-p", "seaworthy-image-rules", "--example", "bench_image_rules"],
+                    "-p", "seaworthy-image", "--example", "bench_image_rules"],
                    cwd=REPO, check=True)
     ok = True
 

@@ -6,9 +6,9 @@
 
 use std::time::Instant;
 
-use seaworthy_oci::{LoadOptions, load};
-use seaworthy_image_rules::{Settings, WithRuleFiles, check};
+use seaworthy_image::{Settings, WithRuleFiles, check};
 use seaworthy_inventory::all_catalogers;
+use seaworthy_oci::{LoadOptions, load};
 
 // The allocator the seaworthy binary uses.
 #[global_allocator]

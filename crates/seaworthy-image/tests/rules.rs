@@ -3,11 +3,11 @@
 
 use std::fmt::Write as _;
 
-use seaworthy_image_rules::{RULES, Subject, case, run_rule};
+use seaworthy_image::{RULES, Subject, case, run_rule};
 
 fn findings_of(
     case_text: &str,
-    rule: &dyn seaworthy_image_rules::ImageRule,
+    rule: &dyn seaworthy_image::ImageRule,
 ) -> Vec<seaworthy_core::Finding> {
     let image = case::image(case_text).unwrap_or_else(|e| panic!("{}: {e}", rule.meta().id));
     let settings = case::settings(case_text);

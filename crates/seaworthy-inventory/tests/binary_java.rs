@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use flate2::read::GzDecoder;
-use seaworthy_oci::{ContentFilter, FsView};
 use seaworthy_inventory::catalogers::{binary, gomod, java};
 use seaworthy_inventory::{CatalogerSet, Inventory, Package};
+use seaworthy_oci::{ContentFilter, FsView};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 

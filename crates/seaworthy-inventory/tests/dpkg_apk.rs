@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use seaworthy_oci::layer::{Entry, LayerIndex};
-use seaworthy_oci::{EntryKind, FileRef, FsView};
 use seaworthy_inventory::catalogers::{apk, dpkg};
 use seaworthy_inventory::{Cataloger, CatalogerSet, Env, Inventory, Package};
+use seaworthy_oci::layer::{Entry, LayerIndex};
+use seaworthy_oci::{EntryKind, FileRef, FsView};
 
 const STATUS: &str = "var/lib/dpkg/status";
 const APK_DB: &str = "lib/apk/db/installed";

@@ -5,9 +5,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use seaworthy_oci::{FileRef, FsView};
 use seaworthy_inventory::catalogers::{cargo_lock, dotnet, npm, php, python, ruby};
 use seaworthy_inventory::{Cataloger, CatalogerSet, Env, Inventory};
+use seaworthy_oci::{FileRef, FsView};
 
 fn testdata(rel: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

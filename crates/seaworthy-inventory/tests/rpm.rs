@@ -4,11 +4,11 @@
 
 use std::path::PathBuf;
 
-use seaworthy_oci::FsView;
 use seaworthy_inventory::catalogers::rpm::{
     RpmHeader, cataloger, parse_header_blob, read_bdb, read_ndb, read_sqlite,
 };
 use seaworthy_inventory::{CatalogerSet, Package};
+use seaworthy_oci::FsView;
 
 type Reader = fn(&[u8]) -> Result<Vec<Vec<u8>>, String>;
 

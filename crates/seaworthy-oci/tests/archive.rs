@@ -5,9 +5,7 @@
 mod image_util;
 
 use image_util::{Blob, Layer, docker_archive, oci_layout, tar_dir};
-use seaworthy_oci::{
-    ContentFilter, EntryKind, ExactPaths, ImageError, Limits, LoadOptions, load,
-};
+use seaworthy_oci::{ContentFilter, EntryKind, ExactPaths, ImageError, Limits, LoadOptions, load};
 
 const WANTED: &[&str] = &[
     "etc/os-release",

@@ -5,11 +5,11 @@
 
 use std::path::PathBuf;
 
-use seaworthy_oci::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
 use seaworthy_inventory::purl::purl;
 use seaworthy_inventory::{
     CatalogError, Ecosystem, Inventory, OsInfo, Package, PackageLocation, SourcePackage,
 };
+use seaworthy_oci::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
 use seaworthy_report::sbom::{SbomFormat, SbomInput, render_sbom};
 use serde_json::Value;
 

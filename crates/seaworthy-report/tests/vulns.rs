@@ -14,9 +14,9 @@ use std::path::PathBuf;
 
 use common::{crate_dir, schema_errors};
 use seaworthy_core::{DockerfileLine, Finding, Location, Origin, Severity};
-use seaworthy_oci::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
 use seaworthy_inventory::purl::purl;
 use seaworthy_inventory::{Ecosystem, Inventory, OsInfo, Package, PackageLocation, SourcePackage};
+use seaworthy_oci::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
 use seaworthy_report::sbom::{SbomFormat, SbomInput, render_sbom};
 use seaworthy_report::vulns::{VulnFormat, VulnReportInput, render_vulns};
 use seaworthy_vulndb::{CvssScore, DbSummary, LayerRef, MatchStatus, MatchedPackage, VulnMatch};

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use seaworthy_core::Severity;
-use seaworthy_oci::FsView;
 use seaworthy_inventory::{Inventory, all_catalogers};
+use seaworthy_oci::FsView;
 use seaworthy_vulndb::MatchStatus;
 use seaworthy_vulndb::import;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, match_packages};

@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use seaworthy_oci::{Digest, ImageInfo};
 use seaworthy_inventory::{OsInfo, Package};
+use seaworthy_oci::{Digest, ImageInfo};
 use serde::Serialize;
 
 use super::license::{License, classify_all, combined_expression};

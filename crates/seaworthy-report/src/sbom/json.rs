@@ -1,8 +1,8 @@
 //! seaworthy's own SBOM JSON (documented in `docs/sbom-format.md`): the image, its layers, the
 //! OS and every package as the inventory models it, sorted.
 
-use seaworthy_oci::{ImageInfo, Platform};
 use seaworthy_inventory::{CatalogError, OsInfo, Package};
+use seaworthy_oci::{ImageInfo, Platform};
 use serde::Serialize;
 
 use super::{SbomInput, sorted_packages};

@@ -12,8 +12,8 @@ mod table;
 
 use std::str::FromStr;
 
-use seaworthy_oci::{ImageInfo, LayerInfo};
 use seaworthy_inventory::{Inventory, Package, PackageLocation};
+use seaworthy_oci::{ImageInfo, LayerInfo};
 use sha2::{Digest as _, Sha256};
 
 /// Output formats of `seaworthy sbom --format`.

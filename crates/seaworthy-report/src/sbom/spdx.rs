@@ -7,8 +7,8 @@
 
 use std::collections::BTreeSet;
 
-use seaworthy_oci::ImageInfo;
 use seaworthy_inventory::{OsInfo, Package};
+use seaworthy_oci::ImageInfo;
 use serde::Serialize;
 
 use super::license::{License, classify_all, combined_expression};

@@ -15,8 +15,8 @@
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Effects, Style};
-use seaworthy_oci::ImageInfo;
 use seaworthy_inventory::{Inventory, Package};
+use seaworthy_oci::ImageInfo;
 
 use super::{SbomInput, layer_command, layer_of, sorted_packages};
 use crate::text::{count, terminal_safe};

@@ -16,8 +16,8 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use seaworthy_core::{Finding, Severity, Suppression};
-use seaworthy_oci::ImageInfo;
 use seaworthy_inventory::Inventory;
+use seaworthy_oci::ImageInfo;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
 
 use crate::gates;

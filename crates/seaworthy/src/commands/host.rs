@@ -13,8 +13,8 @@ use seaworthy_core::{CheckResult, Level, Severity};
 use seaworthy_host::gather::gather;
 use seaworthy_host::root::HostRoot;
 use seaworthy_host::rules;
-use seaworthy_oci::{EntryKind, FsView, Node};
 use seaworthy_inventory::{CatalogerSet, all_catalogers};
+use seaworthy_oci::{EntryKind, FsView, Node};
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, match_packages};
 

@@ -2,8 +2,8 @@
 //! database, report, and gate on `--fail-on`.
 
 use seaworthy_core::Severity;
-use seaworthy_oci::{ImageError, load};
 use seaworthy_inventory::all_catalogers;
+use seaworthy_oci::{ImageError, load};
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_packages};
 
@@ -13,7 +13,7 @@ use crate::commands::provenance;
 use crate::commands::sbom::{load_options, show_progress};
 use crate::config;
 use crate::progress::LayerBar;
-use seaworthy_image_rules::SignatureCheck;
+use seaworthy_image::SignatureCheck;
 
 pub struct Outcome {
     pub image: seaworthy_oci::Image,
@@ -63,7 +63,7 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         Some(b) => b,
         None => &none,
     };
-    let filter = seaworthy_image_rules::WithRuleFiles(&catalogers);
+    let filter = seaworthy_image::WithRuleFiles(&catalogers);
     let opts = load_options(&args.image, &filter, progress);
     let image = load(&args.image.image, &opts);
     if let Some(b) = &bar {
@@ -92,14 +92,14 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
     } else {
         Some(verify_signature(&image.info, &keys, &opts)?)
     };
-    let settings = seaworthy_image_rules::Settings {
+    let settings = seaworthy_image::Settings {
         trusted_registries: file.dockerfile.trusted_registries.clone(),
         minimal: file.image.minimal,
         disabled: file.image.disable.clone(),
         signature,
         signature_severity: file.image.signature_severity,
     };
-    let mut findings = seaworthy_image_rules::check(&image, &settings);
+    let mut findings = seaworthy_image::check(&image, &settings);
     let mut ignored_base = 0;
     let mut base_layers = 0;
     if let Some(path) = &args.dockerfile {

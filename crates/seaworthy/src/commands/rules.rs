@@ -12,7 +12,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     RULES
         .iter()
         .map(|r| r.meta())
-        .chain(seaworthy_image_rules::RULES.iter().map(|r| r.meta()))
+        .chain(seaworthy_image::RULES.iter().map(|r| r.meta()))
         .chain(seaworthy_container::RULES.iter().map(|r| r.meta()))
         .chain(seaworthy_container::drift::RULES.iter().copied())
         .chain(seaworthy_host::rules::metas())
@@ -105,7 +105,7 @@ pub fn explain(query: &str) -> Result<String, String> {
                 .and_then(|id| rules::find(id))
         })
         .map(|r| r.meta())
-        .or_else(|| seaworthy_image_rules::rules::find(query).map(|r| r.meta()))
+        .or_else(|| seaworthy_image::rules::find(query).map(|r| r.meta()))
         .or_else(|| seaworthy_container::rules::find(query).map(|r| r.meta()));
     let Some(m) = rule else {
         return Err(format!(

@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 
 use anyhow::Result;
-use seaworthy_oci::{ImageError, Limits, LoadOptions, load};
 use seaworthy_inventory::{Inventory, all_catalogers};
+use seaworthy_oci::{ImageError, Limits, LoadOptions, load};
 
 use crate::cli::{ColorChoice, ImageArgs, SbomArgs};
 use crate::progress::LayerBar;
