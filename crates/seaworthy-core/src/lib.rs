@@ -7,6 +7,7 @@ mod location;
 mod report;
 mod rule;
 mod severity;
+pub mod text;
 
 pub use check::{CheckResult, Evidence, Level, Status};
 pub use finding::{DockerfileLine, Finding, Origin, Suppression};
