@@ -10,6 +10,7 @@ use seaworthy_core::{Finding, InputError, Report, Severity};
 use crate::cli::ComposeArgs;
 use crate::commands::dockerfile::{Linted, Outcome};
 use crate::config;
+use crate::exit::ExitCode;
 
 /// The files `docker compose` looks for, in its order.
 pub const DEFAULT_FILES: &[&str] = &[
@@ -93,7 +94,7 @@ pub fn check_all(args: &ComposeArgs) -> anyhow::Result<Linted> {
 
 fn check_file(path: &Path, name: &str) -> Result<(Vec<Finding>, String), compose::ComposeError> {
     let text = compose::read(path, name)?;
-    let specs = compose::parse(name, &text, &compose::env_for(path))?;
+    let specs = compose::parse(name, &text, &compose::env_for(path)?)?;
     let ctx = Context::default();
     let findings = specs
         .iter()
@@ -116,4 +117,9 @@ fn input_error(path: &str, message: String) -> InputError {
         column: None,
         message,
     }
+}
+
+/// `seaworthy compose`.
+pub fn execute(args: &ComposeArgs) -> ExitCode {
+    crate::commands::dockerfile::report(run(args), &args.output)
 }

@@ -14,9 +14,13 @@ use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, match_packages};
 use seaworthy_vulndb::store::Store;
 use seaworthy_vulndb::{LayerRef, VulnMatch};
 
+use crate::cli;
 use crate::cli::ContainerArgs;
 use crate::commands::db::{self, Failure};
 use crate::config;
+use crate::exit::ExitCode;
+use crate::output::{emit, format_of, use_color};
+use seaworthy_report::{RenderOptions, render};
 
 pub struct Outcome {
     pub report: Report,
@@ -339,5 +343,33 @@ fn vuln_finding(who: &Who<'_>, m: &VulnMatch, changed: &BTreeSet<&str>) -> Findi
         references: m.aliases.clone(),
         suppressed: None,
         origin: None,
+    }
+}
+
+/// `seaworthy container`.
+pub fn execute(args: &cli::ContainerArgs) -> ExitCode {
+    let outcome = match run(args) {
+        Ok(o) => o,
+        Err(f) => return db::failure_code(&f),
+    };
+    for w in &outcome.warnings {
+        eprintln!("seaworthy: warning: {w}");
+    }
+    let rules = crate::commands::rules::all_rules();
+    let no_source = |_: &str| None;
+    let opts = RenderOptions {
+        color: use_color(&args.output),
+        rules: &rules,
+        source: &no_source,
+    };
+    let text = render(&outcome.report, format_of(args.output.format), &opts);
+    if let Err(e) = emit(&args.output, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    if outcome.report.passed {
+        ExitCode::Pass
+    } else {
+        ExitCode::PolicyFailed
     }
 }

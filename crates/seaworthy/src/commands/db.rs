@@ -10,11 +10,14 @@ use seaworthy_vulndb::store::{DbStatus, Store, StoreError};
 use seaworthy_vulndb::update::{self, FeedUrls};
 use seaworthy_vulndb::{Advisory, Status};
 
+use crate::cli::{ColorChoice, DbCommand, OutputArgs, OutputFormat};
 use crate::cli::{
     DbExportArgs, DbImportArgs, DbPathArgs, DbSearchArgs, DbStatusArgs, DbUpdateArgs, TableOrJson,
 };
 use crate::commands::sbom::{created_now, show_progress};
 use crate::config::{self, DbSection};
+use crate::exit::ExitCode;
+use crate::output::emit;
 use crate::progress::FeedBars;
 
 /// An error with the exit code it deserves: 2 for bad input, 3 for the machine or network.
@@ -355,4 +358,42 @@ fn advisory_text(out: &mut String, a: &Advisory) {
         let _ = writeln!(out, "  {} {}: {what}", af.ecosystem, af.package);
     }
     out.push('\n');
+}
+
+/// Prints the error of a failed command; exit 2 for bad input, 3 otherwise.
+pub fn failure_code(f: &Failure) -> ExitCode {
+    eprintln!("seaworthy: error: {:#}", f.error);
+    if f.input {
+        ExitCode::Usage
+    } else {
+        ExitCode::Internal
+    }
+}
+
+/// `seaworthy db …`.
+pub fn execute(command: &DbCommand) -> ExitCode {
+    let result = match command {
+        DbCommand::Update(args) => run_update(args),
+        DbCommand::Import(args) => run_import(args),
+        DbCommand::Export(args) => run_export(args),
+        DbCommand::Status(args) => run_status(args),
+        DbCommand::Search(args) => run_search(args),
+    };
+    match result {
+        Ok(text) => {
+            let out = OutputArgs {
+                format: OutputFormat::Table,
+                output: None,
+                color: ColorChoice::Never,
+            };
+            match emit(&out, &text) {
+                Ok(()) => ExitCode::Pass,
+                Err(e) => {
+                    eprintln!("seaworthy: {e}");
+                    ExitCode::Internal
+                }
+            }
+        }
+        Err(f) => failure_code(&f),
+    }
 }

@@ -7,8 +7,12 @@ use seaworthy_core::{Finding, InputError, Report, Severity};
 use seaworthy_dockerfile::{LintOptions, lint_bytes};
 
 use crate::cli::DockerfileArgs;
+use crate::cli::OutputArgs;
 use crate::config;
+use crate::exit::ExitCode;
 use crate::inputs::{self, Input};
+use crate::output::{emit, format_of, use_color};
+use seaworthy_report::{RenderOptions, render};
 
 /// What a run produced: the report, and the texts of the inputs for code frames.
 pub struct Outcome {
@@ -117,5 +121,47 @@ fn lint_one(input: &Input, opts: &LintOptions) -> LintResult {
             column: e.column,
             message: e.message,
         }),
+    }
+}
+
+/// `seaworthy dockerfile`.
+pub fn execute(args: &DockerfileArgs) -> ExitCode {
+    report(run(args), &args.output)
+}
+
+/// Renders a findings report (dockerfile, compose, run); exit 2 when an input could not be read, 1 when the policy failed.
+pub fn report(outcome: anyhow::Result<Outcome>, output: &OutputArgs) -> ExitCode {
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("seaworthy: {e:#}");
+            return ExitCode::Usage;
+        }
+    };
+    let report = &outcome.report;
+    let rules = crate::commands::rules::all_rules();
+    let source = |p: &str| outcome.sources.get(p).cloned();
+    let opts = RenderOptions {
+        color: use_color(output),
+        rules: &rules,
+        source: &source,
+    };
+    let text = render(report, format_of(output.format), &opts);
+    if let Err(e) = emit(output, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    for err in &report.errors {
+        eprintln!("seaworthy: error: {}", err.display());
+    }
+    for e in &outcome.expired_waivers {
+        eprintln!("seaworthy: policy failed: {e}");
+    }
+    if !report.errors.is_empty() {
+        ExitCode::Usage
+    } else if report.passed {
+        ExitCode::Pass
+    } else {
+        ExitCode::PolicyFailed
     }
 }

@@ -18,8 +18,12 @@ use seaworthy_oci::{EntryKind, FsView, Node};
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, match_packages};
 
+use crate::cli;
 use crate::cli::HostArgs;
+use crate::cli::{OutputArgs, OutputFormat};
 use crate::commands::db;
+use crate::exit::ExitCode;
+use crate::output::{emit, use_color};
 
 /// Largest package database file read (rpmdb.sqlite can be large).
 const MAX_PACKAGE_DB: u64 = 512 * 1024 * 1024;
@@ -192,4 +196,49 @@ fn package_view(root: &HostRoot, catalogers: &CatalogerSet) -> FsView {
         fs.insert(&path, node, Some(data));
     }
     fs
+}
+
+/// `seaworthy host`.
+pub fn execute(args: &cli::HostArgs) -> ExitCode {
+    use seaworthy_report::checks::{CheckFormat, CheckReport, render_checks};
+    let outcome = match run(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("seaworthy: error: {e:#}");
+            return ExitCode::Usage;
+        }
+    };
+    let rules: Vec<_> = seaworthy_host::rules::metas();
+    let report = CheckReport {
+        area: seaworthy_core::Area::Host,
+        target: &outcome.target,
+        results: &outcome.results,
+        fail_on: args.fail_on,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        notes: &outcome.notes,
+        rules: &rules,
+        vulnerabilities: &outcome.vulnerabilities,
+    };
+    let (format, out_format) = match args.format {
+        cli::HostFormat::Table => (CheckFormat::Table, OutputFormat::Table),
+        cli::HostFormat::Json => (CheckFormat::Json, OutputFormat::Json),
+        cli::HostFormat::Sarif => (CheckFormat::Sarif, OutputFormat::Sarif),
+        cli::HostFormat::Junit => (CheckFormat::Junit, OutputFormat::Junit),
+    };
+    let out = OutputArgs {
+        format: out_format,
+        output: args.output.clone(),
+        color: args.color,
+    };
+    let text = render_checks(&report, format, use_color(&out));
+    if let Err(e) = emit(&out, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    let _ = outcome.checks_time;
+    if report.passed() {
+        ExitCode::Pass
+    } else {
+        ExitCode::PolicyFailed
+    }
 }

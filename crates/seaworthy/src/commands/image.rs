@@ -7,11 +7,15 @@ use seaworthy_oci::{ImageError, load};
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_packages};
 
+use crate::cli;
 use crate::cli::ImageScanArgs;
+use crate::cli::{OutputArgs, OutputFormat};
 use crate::commands::db::{self, Failure};
 use crate::commands::provenance;
 use crate::commands::sbom::{load_options, show_progress};
 use crate::config;
+use crate::exit::ExitCode;
+use crate::output::{emit, use_color};
 use crate::progress::LayerBar;
 use seaworthy_image::SignatureCheck;
 
@@ -195,4 +199,76 @@ fn verify_signature(
             }
         }
     })
+}
+
+/// `seaworthy image` (and `vex`, which is `image --format openvex`).
+pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
+    use seaworthy_report::vulns::{VulnFormat, VulnReportInput, render_vulns};
+    let outcome = match run(args) {
+        Ok(o) => o,
+        Err(f) => return db::failure_code(&f),
+    };
+    let created = crate::commands::sbom::created_now();
+    let input = VulnReportInput {
+        image: &outcome.image.info,
+        inventory: &outcome.inventory,
+        matches: &outcome.result.matches,
+        db: &outcome.db,
+        ignored_unfixed: outcome.result.ignored_unfixed,
+        waived: &outcome.waived,
+        expired_waivers: &outcome.expired_waivers,
+        findings: &outcome.findings,
+        ignored_base: outcome.ignored_base,
+        fail_on: Some(outcome.fail_on),
+        tool_version: env!("CARGO_PKG_VERSION"),
+        created: &created,
+    };
+    let format = match args.format {
+        cli::VulnFormat::Table => VulnFormat::Table,
+        cli::VulnFormat::Json => VulnFormat::Json,
+        cli::VulnFormat::Sarif => VulnFormat::Sarif,
+        cli::VulnFormat::Cyclonedx => VulnFormat::Cyclonedx,
+        cli::VulnFormat::Openvex => VulnFormat::Openvex,
+    };
+    let out = OutputArgs {
+        format: if args.format == cli::VulnFormat::Table {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        },
+        output: args.output.clone(),
+        color: args.color,
+    };
+    let text = render_vulns(&input, format, use_color(&out));
+    if let Err(e) = emit(&out, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    for e in &outcome.expired_waivers {
+        eprintln!("seaworthy: policy failed: {e}");
+    }
+    for (reason, count) in &outcome.result.not_matched {
+        eprintln!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");
+    }
+    for e in outcome.result.range_errors.iter().take(5) {
+        eprintln!("seaworthy: warning: advisory range not understood: {e}");
+    }
+    for err in &outcome.inventory.errors {
+        eprintln!(
+            "seaworthy: error: {} (layer {}): {}: {}",
+            err.path,
+            err.layer + 1,
+            err.cataloger,
+            err.message
+        );
+    }
+    if !outcome.inventory.errors.is_empty() {
+        return ExitCode::Usage;
+    }
+    // Writing VEX documents decisions; it does not gate.
+    if args.format != cli::VulnFormat::Openvex && !input.passed() {
+        ExitCode::PolicyFailed
+    } else {
+        ExitCode::Pass
+    }
 }

@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result, bail};
 use crate::cli::InitArgs;
 use crate::commands::compose::DEFAULT_FILES;
 use crate::config::FILE_NAME;
+use crate::exit::ExitCode;
 use crate::inputs::{self, Input};
 
 pub fn run(args: &InitArgs) -> Result<String> {
@@ -137,6 +138,20 @@ fn shown(root: &Path, p: &Path) -> String {
         .unwrap_or(p)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+/// `seaworthy init`.
+pub fn execute(args: &InitArgs) -> ExitCode {
+    match run(args) {
+        Ok(message) => {
+            eprintln!("seaworthy: {message}");
+            ExitCode::Pass
+        }
+        Err(e) => {
+            eprintln!("seaworthy: error: {e:#}");
+            ExitCode::Usage
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use seaworthy_core::RuleMeta;
 use seaworthy_dockerfile::rules::{self, RULES};
 
-use crate::cli::RulesFormat;
+use crate::cli::{RulesArgs, RulesFormat};
+use crate::exit::ExitCode;
 
 /// Every rule of every area: Dockerfile, image, then container (CIS section 5 and drift).
 pub fn all_rules() -> Vec<&'static RuleMeta> {
@@ -136,4 +137,24 @@ pub fn explain(query: &str) -> Result<String, String> {
     }
     let _ = writeln!(out, "\nRemediation: {}", m.remediation);
     Ok(out)
+}
+
+/// `seaworthy rules`.
+pub fn execute_list(args: &RulesArgs) -> ExitCode {
+    print!("{}", list(args.format));
+    ExitCode::Pass
+}
+
+/// `seaworthy explain RULE`.
+pub fn execute_explain(rule: &str) -> ExitCode {
+    match explain(rule) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::Pass
+        }
+        Err(e) => {
+            eprintln!("seaworthy: {e}");
+            ExitCode::Usage
+        }
+    }
 }

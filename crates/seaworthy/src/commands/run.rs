@@ -9,6 +9,7 @@ use seaworthy_core::{InputError, Report, Severity};
 use crate::cli::RunArgs;
 use crate::commands::dockerfile::Outcome;
 use crate::config;
+use crate::exit::ExitCode;
 
 /// How the command line is named in reports.
 pub const INPUT: &str = "docker run";
@@ -48,4 +49,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         sources: HashMap::new(),
         expired_waivers,
     })
+}
+
+/// `seaworthy run`.
+pub fn execute(args: &RunArgs) -> ExitCode {
+    crate::commands::dockerfile::report(run(args), &args.output)
 }

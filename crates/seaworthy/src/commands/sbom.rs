@@ -6,7 +6,11 @@ use anyhow::Result;
 use seaworthy_inventory::{Inventory, all_catalogers};
 use seaworthy_oci::{ImageError, Limits, LoadOptions, load};
 
+use crate::cli;
 use crate::cli::{ColorChoice, ImageArgs, SbomArgs};
+use crate::cli::{OutputArgs, OutputFormat};
+use crate::exit::ExitCode;
+use crate::output::{emit, use_color};
 use crate::progress::LayerBar;
 
 pub struct Outcome {
@@ -91,4 +95,60 @@ pub fn created_now() -> String {
         .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
         .unwrap_or_else(jiff::Timestamp::now);
     ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `seaworthy sbom`.
+pub fn execute(args: &cli::SbomArgs) -> ExitCode {
+    let outcome = match run(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("seaworthy: error: {e}");
+            return if e.is_input_error() {
+                ExitCode::Usage
+            } else {
+                ExitCode::Internal
+            };
+        }
+    };
+    let created = created_now();
+    let input = seaworthy_report::sbom::SbomInput {
+        image: &outcome.image.info,
+        inventory: &outcome.inventory,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        created: &created,
+    };
+    let format = match args.format {
+        cli::SbomFormat::Table => seaworthy_report::sbom::SbomFormat::Table,
+        cli::SbomFormat::Json => seaworthy_report::sbom::SbomFormat::Json,
+        cli::SbomFormat::Cyclonedx => seaworthy_report::sbom::SbomFormat::CycloneDx,
+        cli::SbomFormat::Spdx => seaworthy_report::sbom::SbomFormat::Spdx,
+    };
+    let out = OutputArgs {
+        format: if args.format == cli::SbomFormat::Table {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        },
+        output: args.output.clone(),
+        color: args.color,
+    };
+    let text = seaworthy_report::sbom::render_sbom(&input, format, use_color(&out));
+    if let Err(e) = emit(&out, &text) {
+        eprintln!("seaworthy: {e}");
+        return ExitCode::Usage;
+    }
+    for err in &outcome.inventory.errors {
+        eprintln!(
+            "seaworthy: error: {} (layer {}): {}: {}",
+            err.path,
+            err.layer + 1,
+            err.cataloger,
+            err.message
+        );
+    }
+    if outcome.inventory.errors.is_empty() {
+        ExitCode::Pass
+    } else {
+        ExitCode::Usage
+    }
 }

@@ -19,6 +19,9 @@ use seaworthy_report::assess::{
 };
 
 use crate::cli::AssessArgs;
+use crate::cli::{self, OutputArgs, OutputFormat};
+use crate::exit::ExitCode;
+use crate::output::{emit, use_color};
 use crate::policy::{Policy, target_of};
 use areas::AreaRun;
 use plan::AreaPolicy;
@@ -236,4 +239,81 @@ pub fn outputs(
         out.insert(0, (args.format, None));
     }
     Ok(out)
+}
+
+/// `seaworthy assess`.
+pub fn execute(args: &cli::AssessArgs) -> ExitCode {
+    use seaworthy_report::assess;
+    let targets = match outputs(args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("seaworthy: error: {e:#}");
+            return ExitCode::Usage;
+        }
+    };
+    let outcome = match run(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("seaworthy: error: {e:#}");
+            return ExitCode::Usage;
+        }
+    };
+    let a = &outcome.assessment;
+    for (format, path) in &targets {
+        let out = OutputArgs {
+            format: if *format == cli::AssessFormat::Table {
+                OutputFormat::Table
+            } else {
+                OutputFormat::Json
+            },
+            output: path.clone(),
+            color: args.color,
+        };
+        let text = match format {
+            cli::AssessFormat::Table => assess::render_table(a, use_color(&out)),
+            cli::AssessFormat::Json => assess::render_json(a),
+            cli::AssessFormat::Sarif => assess::render_sarif(a),
+            cli::AssessFormat::Junit => assess::render_junit(a),
+            cli::AssessFormat::Markdown => assess::render_markdown(a),
+            cli::AssessFormat::Html => assess::render_html(a),
+        };
+        if let Err(e) = emit(&out, &text) {
+            eprintln!("seaworthy: {e}");
+            return ExitCode::Usage;
+        }
+    }
+    for area in &a.areas {
+        for err in &area.errors {
+            eprintln!(
+                "seaworthy: error: {}: {}",
+                area.area.as_str(),
+                err.display()
+            );
+        }
+    }
+    for w in &a.waivers.expired {
+        eprintln!(
+            "seaworthy: policy failed: waiver for {} at {} expired on {} ({}); renew it with a new \
+             date or fix the finding",
+            w.id,
+            w.source,
+            w.expires.as_deref().unwrap_or("?"),
+            w.reason
+        );
+    }
+    for w in &a.waivers.unused {
+        eprintln!(
+            "seaworthy: note: waiver for {} at {} matched nothing; remove it",
+            w.id, w.source
+        );
+    }
+    if outcome.internal {
+        ExitCode::Internal
+    } else if a.has_errors() {
+        ExitCode::Usage
+    } else if a.passed {
+        ExitCode::Pass
+    } else {
+        ExitCode::PolicyFailed
+    }
 }

@@ -1,0 +1,50 @@
+//! Writing a rendered report: to stdout or `--output`, with color only where it belongs.
+
+use std::io::{IsTerminal, Write};
+
+use seaworthy_report::Format;
+
+use crate::cli::{ColorChoice, OutputArgs, OutputFormat};
+
+pub fn format_of(f: OutputFormat) -> Format {
+    match f {
+        OutputFormat::Table => Format::Table,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Github => Format::Github,
+    }
+}
+
+/// Colors only for the table on a terminal, never with NO_COLOR (any value) or into a file.
+pub fn use_color(out: &OutputArgs) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if out.format != OutputFormat::Table || no_color {
+        return false;
+    }
+    match out.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => out.output.is_none() && std::io::stdout().is_terminal(),
+    }
+}
+
+/// Writes `text` to `--output` or stdout; a closed stdout pipe is not an error.
+pub fn emit(out: &OutputArgs, text: &str) -> std::io::Result<()> {
+    match &out.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+        }),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                // A closed pipe (`| head`) is not an error of ours.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+    }
+}
