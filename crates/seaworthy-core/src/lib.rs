@@ -5,7 +5,7 @@ mod check;
 mod finding;
 mod location;
 mod report;
-mod rule;
+pub mod rule;
 mod severity;
 pub mod text;
 

@@ -1,3 +1,5 @@
+//! What is known about a rule before it runs: [`RuleMeta`] and its vocabulary.
+
 use serde::Serialize;
 
 use crate::Severity;
@@ -19,6 +21,16 @@ impl Area {
             Area::Dockerfile => "dockerfile",
             Area::Image => "image",
             Area::Container => "container",
+        }
+    }
+
+    /// The prefix of every rule id of the area, e.g. `SW-DF-`.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Area::Host => "SW-HOST-",
+            Area::Dockerfile => "SW-DF-",
+            Area::Image => "SW-IMG-",
+            Area::Container => "SW-CTR-",
         }
     }
 }
