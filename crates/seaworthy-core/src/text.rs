@@ -41,9 +41,14 @@ pub fn is_unsafe(c: char) -> bool {
     )
 }
 
-/// Writes one character as it may be shown: itself, or its visible escape (`\n`, `\t`, `\r`,
-/// `\x1b` for the other C0 controls and DEL, `\u{9b}`, `\u{202e}` for the rest).
-fn push_escaped(out: &mut impl fmt::Write, c: char) -> fmt::Result {
+/// Appends one character as it may be shown: itself, or its visible escape (`\n`, `\t`, `\r`,
+/// `\x1b` for the other C0 controls and DEL, `\u{9b}`, `\u{202e}` for the rest). For renderers
+/// that treat some characters their own way (Markdown, code frames) and the rest as here.
+pub fn push_escaped(out: &mut String, c: char) {
+    let _ = write_escaped(out, c);
+}
+
+fn write_escaped(out: &mut impl fmt::Write, c: char) -> fmt::Result {
     if !is_unsafe(c) {
         return out.write_char(c);
     }
@@ -66,7 +71,7 @@ pub fn escape_for_terminal(s: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
-        let _ = push_escaped(&mut out, c);
+        push_escaped(&mut out, c);
     }
     Cow::Owned(out)
 }
@@ -137,7 +142,7 @@ pub fn escape_capped(s: &str, max: usize) -> String {
     let mut out = String::new();
     for c in prefix.chars() {
         let mut one = String::new();
-        let _ = push_escaped(&mut one, c);
+        push_escaped(&mut one, c);
         // The marker only gets shorter as more is kept: today's length bounds the final one.
         if shown + one.len() + omitted(s.len() - end).len() > max {
             break;
@@ -320,7 +325,7 @@ mod tests {
                     let mut rest = e.as_ref();
                     for c in s.chars() {
                         let mut one = String::new();
-                        let _ = push_escaped(&mut one, c);
+                        push_escaped(&mut one, c);
                         prop_assert!(rest.starts_with(&one));
                         rest = &rest[one.len()..];
                         if !is_unsafe(c) {

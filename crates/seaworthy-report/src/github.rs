@@ -4,12 +4,18 @@
 //! for low and info. Columns are sent only for single-line spans (the runner rejects `col` and
 //! `endColumn` when `line` and `endLine` differ, and an `endColumn` below `col`); `endColumn` is
 //! exclusive, like the end of our spans.
+//!
+//! Every value from the report is untrusted: a control character in it shows as a visible escape
+//! ([`terminal_safe`]) before the workflow-command escaping, so a compose key holding
+//! `\n::error file=…::` stays inside our annotation and an ESC never reaches the log. Line
+//! breaks in a message are only the ones written here (`%0A`).
 
 use std::fmt::Write as _;
 
 use seaworthy_core::{Finding, Location, Report, Severity, Span};
 
 use crate::gates;
+use crate::text::{push_safe, terminal_safe};
 
 pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -29,9 +35,9 @@ pub(crate) fn render(report: &Report) -> String {
         }
         props.push(("title", "seaworthy: input error".to_string()));
         let message = if is_pseudo_path(&e.path) {
-            e.display()
+            terminal_safe(&e.display())
         } else {
-            e.message.clone()
+            terminal_safe(&e.message)
         };
         command(&mut out, "error", &props, &message);
     }
@@ -76,12 +82,12 @@ fn finding(out: &mut String, report: &Report, f: &Finding) {
         }
     }
     props.push(("title", format!("{} {}", f.rule_id, f.title)));
-    let mut message = format!("{} ({})", f.message, f.severity);
+    let mut message = format!("{} ({})", terminal_safe(&f.message), f.severity);
     if pseudo {
-        message = format!("{}: {message}", f.location.display());
+        message = format!("{}: {message}", terminal_safe(&f.location.display()));
     }
     if !f.remediation.is_empty() {
-        let _ = write!(message, "\nhelp: {}", f.remediation);
+        let _ = write!(message, "\nhelp: {}", terminal_safe(&f.remediation));
     }
     command(out, kind, &props, &message);
 }
@@ -108,18 +114,26 @@ fn command(out: &mut String, kind: &str, props: &[(&str, String)], message: &str
         out.push(if i == 0 { ' ' } else { ',' });
         out.push_str(key);
         out.push('=');
-        out.push_str(&escape_property(value));
+        out.push_str(&escape_property(&terminal_safe(value)));
     }
     out.push_str("::");
     out.push_str(&escape_data(message));
     out.push('\n');
 }
 
-/// Escaping of a command's message, as in `@actions/core`'s `escapeData`.
+/// Escaping of a command's message, as in `@actions/core`'s `escapeData`; any other control
+/// character (none should be left by now) shows as a visible escape.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            _ => push_safe(&mut out, c),
+        }
+    }
+    out
 }
 
 /// Escaping of a property value, as in `@actions/core`'s `escapeProperty`.
@@ -135,6 +149,27 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("100% a\r\nb: c, d"), "100%25 a%0D%0Ab: c, d");
         assert_eq!(escape_property("C:\\x,y%\n"), "C%3A\\x%2Cy%25%0A");
+        assert_eq!(
+            escape_data("a\u{1b}[31m\u{7}\u{202e}"),
+            "a\\x1b[31m\\x07\\u{202e}"
+        );
+    }
+
+    #[test]
+    fn input_text_never_starts_a_line_of_its_own() {
+        let mut out = String::new();
+        command(
+            &mut out,
+            "error",
+            &[("file", "svc\n::error file=x::forged".into())],
+            &terminal_safe("key\n::error file=x::forged\r\u{1b}[2J"),
+        );
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(!out.contains(['\u{1b}', '\r']), "{out}");
+        assert_eq!(
+            out,
+            "::error file=svc\\n%3A%3Aerror file=x%3A%3Aforged::key\\n::error file=x::forged\\r\\x1b[2J\n"
+        );
     }
 
     #[test]

@@ -318,10 +318,13 @@ fn frame(renderer: &Renderer, f: &Finding, src: &SourceText) -> Option<String> {
         if i == rel_end {
             new_end = Some(safe.len());
         }
-        if c == '\r' || c == '\n' {
-            safe.push(c);
-        } else {
-            push_safe(&mut safe, c);
+        match c {
+            // The frame keeps the file's lines; a CR before a LF is part of the line break, a
+            // lone CR (which would return to the start of the line) shows as `\r`.
+            '\n' => safe.push('\n'),
+            '\r' if excerpt[i + 1..].starts_with('\n') => {}
+            '\t' => safe.push(' '),
+            _ => push_safe(&mut safe, c),
         }
     }
     let new_start = new_start.unwrap_or(safe.len());

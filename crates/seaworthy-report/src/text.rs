@@ -1,6 +1,7 @@
 //! Small text helpers shared by the renderers.
 
 use seaworthy_core::RuleMeta;
+use seaworthy_core::text::{self, MESSAGE_MAX};
 
 /// A rule's markdown documentation without the one leading space every doc-comment line has.
 pub(crate) fn rule_docs(meta: &RuleMeta) -> String {
@@ -32,32 +33,19 @@ pub(crate) fn rule_refs(meta: &RuleMeta) -> Vec<String> {
     refs
 }
 
-/// Makes untrusted text safe for a terminal: control characters (C0, DEL, C1) become visible
-/// symbols and bidirectional overrides are replaced, so an input cannot move the cursor, change
-/// colors or reorder what the user reads. Tabs become a space; line breaks are kept.
+/// Makes untrusted text safe for a terminal, a table or a CI log: every control character
+/// (C0 with line breaks and tabs, DEL, C1) and bidirectional override becomes a visible escape
+/// (`\x1b`, `\n`, `\u{202e}`, see [`seaworthy_core::text`]), so an input cannot move the cursor,
+/// change colors, start a line of its own (a forged `::error` workflow command) or reorder what
+/// the user reads; capped at [`MESSAGE_MAX`] bytes.
 pub(crate) fn terminal_safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        push_safe(&mut out, c);
-    }
-    out
+    text::escape_capped(s, MESSAGE_MAX)
 }
 
+/// One character of untrusted text, as [`terminal_safe`] writes it (for renderers that treat
+/// some characters their own way first).
 pub(crate) fn push_safe(out: &mut String, c: char) {
-    match c {
-        '\n' => out.push('\n'),
-        '\t' => out.push(' '),
-        '\r' => {}
-        // C0 controls map onto the Control Pictures block (U+2400..).
-        '\0'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
-        '\u{7f}' => out.push('\u{2421}'),
-        '\u{80}'..='\u{9f}'
-        | '\u{200e}'
-        | '\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}' => out.push('\u{fffd}'),
-        _ => out.push(c),
-    }
+    text::push_escaped(out, c);
 }
 
 /// `1 finding`, `2 findings`.
@@ -88,9 +76,13 @@ mod tests {
 
     #[test]
     fn terminal_safe_neutralises_escapes() {
-        assert_eq!(terminal_safe("a\u{1b}[31mb"), "a\u{241b}[31mb");
-        assert_eq!(terminal_safe("x\u{9b}y\u{202e}z"), "x\u{fffd}y\u{fffd}z");
-        assert_eq!(terminal_safe("tab\there\r\nnext"), "tab here\nnext");
+        assert_eq!(terminal_safe("a\u{1b}[31mb"), "a\\x1b[31mb");
+        assert_eq!(terminal_safe("x\u{9b}y\u{202e}z"), "x\\u{9b}y\\u{202e}z");
+        assert_eq!(
+            terminal_safe("tab\there\r\n::error file=x::forged"),
+            "tab\\there\\r\\n::error file=x::forged"
+        );
+        assert!(terminal_safe(&"p".repeat(1 << 20)).len() <= MESSAGE_MAX);
     }
 
     #[test]

@@ -197,7 +197,7 @@ fn long_areas_are_capped_and_hostile_text_is_neutralised() {
     a.finish();
     let out = render_table(&a, false);
     assert!(!out.contains('\u{1b}'));
-    assert!(out.contains("evil \u{241b}[2J message"));
+    assert!(out.contains("evil \\x1b[2J message"));
     // 26 non-gating active items in the area, 10 shown.
     assert!(
         out.contains("  … and 16 more below the gate (all are in --format json)"),

@@ -49,8 +49,10 @@ fn stale_source_falls_back_to_the_position() {
 #[test]
 fn hostile_text_cannot_reach_the_terminal() {
     let mut report = report();
-    report.findings[0].message = "evil \u{1b}]0;title\u{7} \u{9b}2J".to_string();
-    let hostile = |_: &str| Some("FROM ubuntu:\u{1b}[2Jlatest\n".to_string());
+    report.findings[0].message =
+        "evil \u{1b}]0;title\u{7} \u{9b}2J\n::error file=x::forged\r\u{202e}".to_string();
+    report.findings[0].title = "t\n::warning::forged".to_string();
+    let hostile = |_: &str| Some("FROM ubuntu:\u{1b}[2Jlatest\r::error::x\r\n".to_string());
     let opts = RenderOptions {
         color: false,
         rules: common::RULES,
@@ -59,6 +61,15 @@ fn hostile_text_cannot_reach_the_terminal() {
     let out = render(&report, Format::Table, &opts);
     assert!(
         !out.contains('\u{1b}') && !out.contains('\u{9b}') && !out.contains('\u{7}'),
+        "{out}"
+    );
+    assert!(!out.contains(['\r', '\u{202e}']), "{out}");
+    assert!(
+        out.lines().all(|l| !l.trim_start().starts_with("::")),
+        "no line of input text of its own:\n{out}"
+    );
+    assert!(
+        out.contains("2J\\n::error file=x::forged\\r\\u{202e}"),
         "{out}"
     );
 }

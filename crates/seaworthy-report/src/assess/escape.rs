@@ -72,7 +72,8 @@ mod tests {
             md("a|b <img src=x> `c` *d* [e](f)\nnext"),
             "a\\|b &lt;img src=x&gt; \\`c\\` \\*d\\* \\[e\\](f) next"
         );
-        assert_eq!(md("x\u{202e}y"), "x\u{fffd}y");
+        assert_eq!(md("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(md("a\u{1b}[2Jb"), "a\\x1b\\[2Jb");
         assert_eq!(md("cc @octocat"), "cc @\u{2060}octocat", "no mention");
     }
 
