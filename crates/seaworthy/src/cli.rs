@@ -59,6 +59,15 @@ pub enum Command {
         /// e.g. SW-DF-012, apt-get-missing-yes, DL3015
         rule: String,
     },
+    /// Print a shell completion script: `seaworthy completions bash > /etc/bash_completion.d/seaworthy`.
+    Completions { shell: clap_complete::Shell },
+    /// Write man pages: seaworthy.1 and one per command (seaworthy-image.1, seaworthy-db-update.1…)
+    /// into DIR, or seaworthy.1 alone to stdout.
+    Man {
+        /// Directory to write every page into (e.g. /usr/local/share/man/man1).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -70,5 +70,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Db(command) => db::execute(&command),
         Command::Rules(args) => rules::execute_list(&args),
         Command::Explain { rule } => rules::execute_explain(&rule),
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man { dir } => docs::man(dir.as_deref()),
     }
 }

@@ -3,6 +3,7 @@ pub mod compose;
 pub mod container;
 pub mod db;
 pub mod dockerfile;
+pub mod docs;
 pub mod host;
 pub mod image;
 pub mod init;
