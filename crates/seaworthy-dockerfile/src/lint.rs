@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::context::{Context, Hit};
 use crate::model::Model;
 use crate::parser::{Dockerfile, ParseError};
-use crate::rules::{self, Rule};
+use crate::rules::{self, DockerfileRule};
 
 /// How to lint: the build the file is assessed for, and the area's config.
 #[derive(Debug, Clone, Default)]
@@ -34,7 +34,7 @@ pub fn lint(path: &str, df: &Dockerfile, opts: &LintOptions) -> Vec<Finding> {
     let cx = Context::new(df, &model, &opts.config);
     let pragmas = Pragmas::collect(df);
     let mut findings = Vec::new();
-    for rule in rules::RULES {
+    for rule in rules::REGISTRY.iter() {
         let meta = rule.meta();
         if opts.config.disabled.contains(meta.id) {
             continue;
@@ -44,7 +44,7 @@ pub fn lint(path: &str, df: &Dockerfile, opts: &LintOptions) -> Vec<Finding> {
         hits.sort_by_key(|h| (h.range, h.message.clone()));
         hits.dedup();
         for hit in hits {
-            findings.push(finding(path, df, *rule, &opts.config, &pragmas, hit));
+            findings.push(finding(path, df, rule, &opts.config, &pragmas, hit));
         }
     }
     findings
@@ -53,7 +53,7 @@ pub fn lint(path: &str, df: &Dockerfile, opts: &LintOptions) -> Vec<Finding> {
 fn finding(
     path: &str,
     df: &Dockerfile,
-    rule: &dyn Rule,
+    rule: &dyn DockerfileRule,
     config: &Config,
     pragmas: &Pragmas,
     hit: Hit,

@@ -259,7 +259,7 @@ pub fn read_small(path: &Path) -> Result<String> {
 
 /// Resolves a rule id, rule name or hadolint code to our rule ids.
 fn rule_ids(id: &str, file: &Path) -> Result<Vec<String>> {
-    if let Some(rule) = rules::find(id) {
+    if let Some(rule) = rules::REGISTRY.get(id) {
         return Ok(vec![rule.meta().id.to_string()]);
     }
     let mapped = rules::from_hadolint(id);

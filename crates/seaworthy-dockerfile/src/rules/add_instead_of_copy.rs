@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags ADD used for local files and folders, where COPY does the job.
     ///
     /// ## Why
@@ -21,6 +21,7 @@ declare_rule! {
         id: "SW-DF-078",
         name: "add-instead-of-copy",
         title: "ADD used for local files (use COPY)",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Use COPY for local files; keep ADD for archives you mean to unpack.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `ADD` of an HTTP(S) URL without `--checksum`, and `ADD` of a git repository that is
     /// not pinned to a commit.
     ///
@@ -31,6 +31,7 @@ declare_rule! {
         id: "SW-DF-040",
         name: "add-remote-without-checksum",
         title: "ADD of a remote source without a checksum",
+        area: Dockerfile,
         group: "trust",
         severity: Medium,
         remediation: "Add --checksum=sha256:… to ADD of URLs, pin git sources to a commit, or verify downloads in RUN.",

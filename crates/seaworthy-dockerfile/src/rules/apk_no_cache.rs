@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{after, apk, apk_add, has_cache_mount, list, removes};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `apk add` without `--no-cache` whose index cache is not removed in the same RUN.
     ///
     /// Only stages that end up in the shipped image are checked. `rm -rf /var/cache/apk/*` (or
@@ -25,6 +25,7 @@ declare_rule! {
         id: "SW-DF-014",
         name: "apk-add-without-no-cache",
         title: "apk add without --no-cache",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "Use `apk add --no-cache …` instead of `apk update`/`--update`.",

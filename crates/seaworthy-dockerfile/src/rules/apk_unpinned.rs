@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{apk_add, list, unpinned};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `apk add` of packages without a version constraint (`curl` instead of
     /// `curl=8.9.1-r0` or `curl~8.9`).
     ///
@@ -28,6 +28,7 @@ declare_rule! {
         id: "SW-DF-020",
         name: "apk-add-unpinned",
         title: "apk add without package versions",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Pin each package: apk add <package>=<version> or <package>~<version>.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::apt;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags the `apt` command in a RUN; scripts should use `apt-get` and `apt-cache`.
     ///
     /// ## Why
@@ -23,6 +23,7 @@ declare_rule! {
         id: "SW-DF-025",
         name: "apt-in-script",
         title: "apt used instead of apt-get",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "Use apt-get (or apt-cache) in Dockerfiles; apt is for interactive use.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{after, apt, has_cache_mount, removes};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags RUN instructions that run `apt-get update` but leave `/var/lib/apt/lists` behind.
     ///
     /// Only stages that end up in the shipped image are checked. `apt-get dist-clean` (APT 2.7+)
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-013",
         name: "apt-lists-not-removed",
         title: "apt lists not removed in the RUN that fetched them",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "End the RUN that runs apt-get update with `rm -rf /var/lib/apt/lists/*`.",

@@ -3,7 +3,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::pkg_util::{apt_install, configured, is_visible_to, list, runs_containing};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `apt-get install` without `--no-install-recommends`.
     ///
     /// The rule stays quiet when APT is configured not to install recommended packages, by
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-012",
         name: "apt-get-install-recommends",
         title: "apt-get install without --no-install-recommends",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "Add --no-install-recommends to apt-get install and list the packages you need explicitly.",

@@ -1,7 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `apt-get install` without `-y` (or `--yes`, `--assume-yes`, `-qq`).
     ///
     /// ## Why
@@ -19,6 +19,7 @@ declare_rule! {
         id: "SW-DF-011",
         name: "apt-get-missing-yes",
         title: "apt-get install without -y",
+        area: Dockerfile,
         group: "run",
         severity: Medium,
         remediation: "Add -y (or --yes) to apt-get install so the build never waits for input.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{apt_install, list, unpinned};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `apt-get install` of packages without a version (`curl` instead of
     /// `curl=7.88.1-10+deb12u8`).
     ///
@@ -28,6 +28,7 @@ declare_rule! {
         id: "SW-DF-019",
         name: "apt-get-unpinned",
         title: "apt-get install without package versions",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Pin each package: apt-get install <package>=<version>.",

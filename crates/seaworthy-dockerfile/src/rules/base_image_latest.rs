@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags base images without a tag (which means `:latest`) or with the `:latest` tag, and no
     /// digest.
     ///
@@ -31,6 +31,7 @@ declare_rule! {
         id: "SW-DF-002",
         name: "base-image-latest",
         title: "Base image without a version tag (or :latest)",
+        area: Dockerfile,
         group: "trust",
         severity: Medium,
         remediation: "Pin the base image to a release tag (and ideally a digest) instead of latest.",

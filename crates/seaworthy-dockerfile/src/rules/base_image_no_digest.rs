@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags base images referenced by tag only, without an `@sha256:` digest.
     ///
     /// Every stage counts, builders included: what a builder stage compiles ends up in the image.
@@ -29,6 +29,7 @@ declare_rule! {
         id: "SW-DF-003",
         name: "base-image-no-digest",
         title: "Base image not pinned by digest",
+        area: Dockerfile,
         group: "trust",
         severity: Info,
         remediation: "Pin the base image by digest (image:tag@sha256:…) and let an update bot refresh it.",

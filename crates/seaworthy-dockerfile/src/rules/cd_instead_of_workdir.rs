@@ -1,7 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `cd` used to change the directory for the commands after it in a RUN, where
     /// WORKDIR says it once for every later instruction. `cd` inside a subshell
     /// (`( cd src && make )`), a `sh -c` string or a function is not reported: it does not leak.
@@ -23,6 +23,7 @@ declare_rule! {
         id: "SW-DF-032",
         name: "cd-instead-of-workdir",
         title: "cd used instead of WORKDIR",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Set the directory with WORKDIR, or keep the cd inside a subshell: ( cd dir && make ).",

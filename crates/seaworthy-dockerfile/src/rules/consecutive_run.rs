@@ -4,7 +4,7 @@ use crate::context::{Context, Hit};
 use crate::parser::{Command, Instruction, Kind};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a RUN that runs a single command right after another RUN that also runs a single
     /// command with the same flags (`--mount`, `--network`…), as hadolint does: such steps merge
     /// into one without losing readability. RUNs with several commands, or with different
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-036",
         name: "consecutive-run",
         title: "Consecutive RUN instructions could be merged",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Join consecutive single-command RUN instructions with && into one RUN.",

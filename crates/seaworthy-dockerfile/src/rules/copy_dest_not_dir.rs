@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags COPY and ADD with several sources whose destination does not end with `/`.
     ///
     /// Variables in the destination are expanded first (an unknown value stays quiet). `.` and
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-076",
         name: "copy-dest-not-dir",
         title: "COPY/ADD of several sources to a destination without a trailing /",
+        area: Dockerfile,
         group: "correctness",
         severity: Medium,
         remediation: "End the destination with / when copying more than one source.",

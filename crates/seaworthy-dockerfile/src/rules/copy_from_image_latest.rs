@@ -3,7 +3,7 @@ use crate::image_ref::ImageRef;
 use crate::rules::Check;
 use crate::rules::unknown_stage_reference::{Resolved, looks_like_image, resolve, stage_refs};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `COPY --from` and `RUN --mount=…,from=` naming an external image without a tag, or
     /// with `:latest`, and no digest.
     ///
@@ -26,6 +26,7 @@ declare_rule! {
         id: "SW-DF-093",
         name: "copy-from-image-latest",
         title: "COPY --from an image without a version tag (or :latest)",
+        area: Dockerfile,
         group: "trust",
         severity: Medium,
         remediation: "Pin images used in COPY --from and RUN --mount to a release tag and ideally a digest.",

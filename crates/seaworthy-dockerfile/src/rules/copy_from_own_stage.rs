@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::unknown_stage_reference::{Resolved, resolve, stage_refs};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `COPY --from` (and `RUN --mount=…,from=`) naming the stage the instruction is in,
     /// by name or by index.
     ///
@@ -23,6 +23,7 @@ declare_rule! {
         id: "SW-DF-007",
         name: "copy-from-own-stage",
         title: "COPY --from references its own stage",
+        area: Dockerfile,
         group: "trust",
         severity: High,
         remediation: "Copy from an earlier stage or from the build context instead of the current stage.",

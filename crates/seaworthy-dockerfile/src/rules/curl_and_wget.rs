@@ -2,7 +2,7 @@ use crate::context::{Context, Hit, RunScript};
 use crate::rules::Check;
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a stage that downloads with both `wget` and `curl`. Each use of the tool that
     /// appears second is reported; installing both packages is not.
     ///
@@ -21,6 +21,7 @@ declare_rule! {
         id: "SW-DF-037",
         name: "curl-and-wget",
         title: "Both wget and curl used",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Use one download tool (curl or wget) throughout the stage.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{install_not_cleaned, is_yum_install_sub, yum_like};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `dnf install` (also `microdnf` and `tdnf`) in a RUN that does not end with
     /// `dnf clean all` (`microdnf clean all`, `tdnf clean all`).
     ///
@@ -24,6 +24,7 @@ declare_rule! {
         id: "SW-DF-016",
         name: "dnf-clean-missing",
         title: "dnf/microdnf install without clean all",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "End the RUN with `dnf clean all` (or `microdnf clean all`).",

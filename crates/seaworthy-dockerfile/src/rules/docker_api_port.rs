@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::sensitive_port::exposed;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags EXPOSE of port 2375, the Docker Engine API without TLS (a range of up to 100 ports
     /// that includes it counts too).
     ///
@@ -24,6 +24,7 @@ declare_rule! {
         id: "SW-DF-053",
         name: "docker-api-port-exposed",
         title: "Unencrypted Docker API port exposed",
+        area: Dockerfile,
         group: "expose",
         severity: High,
         remediation: "Do not expose 2375; serve the Docker API with TLS client authentication on 2376, or over a socket.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::sensitive_volume::volumes;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags VOLUME on a container-engine socket: `/var/run/docker.sock`, `/run/docker.sock`,
     /// containerd, CRI-O and Podman sockets, wherever they are declared.
     ///
@@ -23,6 +23,7 @@ declare_rule! {
         id: "SW-DF-056",
         name: "docker-socket-volume",
         title: "VOLUME on the Docker socket",
+        area: Dockerfile,
         group: "volume",
         severity: Critical,
         remediation: "Remove the socket VOLUME; give the container a restricted API (socket proxy, remote builder) instead of the engine socket.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a stage name (`FROM … AS name`) that an earlier stage already uses. Names compare
     /// case-insensitively, as BuildKit compares them.
     ///
@@ -26,6 +26,7 @@ declare_rule! {
         id: "SW-DF-006",
         name: "duplicate-stage-name",
         title: "Stage name used twice",
+        area: Dockerfile,
         group: "trust",
         severity: High,
         remediation: "Rename one of the stages so that every AS name is unique.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::{Command, Kind};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a CMD that the image never uses because its ENTRYPOINT is in shell form.
     ///
     /// Judged on the shipped image: the last ENTRYPOINT and CMD of the target stage and the
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-085",
         name: "entrypoint-shell-ignores-cmd",
         title: "CMD ignored because ENTRYPOINT is in shell form",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Write ENTRYPOINT in exec form so that CMD and docker run arguments reach it.",

@@ -3,7 +3,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::secret_util::shown_value;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags an ENV pair that uses a variable set by an earlier pair of the same ENV
     /// instruction: `ENV A=1 B=$A`.
     ///
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-079",
         name: "env-self-reference",
         title: "ENV uses a variable set in the same instruction",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Split the ENV instruction so that a variable is set before the instruction that uses it.",

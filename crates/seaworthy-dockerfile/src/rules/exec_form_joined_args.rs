@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::{Command, Healthcheck, Kind};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags exec-form RUN, CMD, ENTRYPOINT and HEALTHCHECK CMD whose first element holds a
     /// program *and* its arguments: `CMD ["npm start"]`.
     ///
@@ -30,6 +30,7 @@ declare_rule! {
         id: "SW-DF-091",
         name: "exec-form-joined-args",
         title: "Exec form with program and arguments in one element",
+        area: Dockerfile,
         group: "correctness",
         severity: Medium,
         remediation: "Give every argument its own JSON array element: [\"npm\", \"start\"].",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::{Kind, TextRange};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `FROM image as name` (or `from image AS name`): the `AS` keyword cased differently
     /// from `FROM`.
     ///
@@ -21,6 +21,7 @@ declare_rule! {
         id: "SW-DF-082",
         name: "from-as-casing",
         title: "FROM and AS keywords cased differently",
+        area: Dockerfile,
         group: "correctness",
         severity: Info,
         remediation: "Write AS in the same case as FROM (FROM … AS name).",

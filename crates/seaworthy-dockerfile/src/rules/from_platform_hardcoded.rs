@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `FROM --platform=` with a constant value such as `linux/amd64`.
     ///
     /// Variables (`$BUILDPLATFORM`, `$TARGETPLATFORM`, or an ARG of your own) stay quiet: they
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-008",
         name: "from-platform-hardcoded",
         title: "FROM --platform with a hard-coded value",
+        area: Dockerfile,
         group: "trust",
         severity: Low,
         remediation: "Remove --platform, or use $BUILDPLATFORM/$TARGETPLATFORM (or a build argument).",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{gem_install, list, unpinned};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `gem install` of gems without a version (`rails` instead of `rails:7.2.1` or
     /// `rails -v 7.2.1`).
     ///
@@ -24,6 +24,7 @@ declare_rule! {
         id: "SW-DF-023",
         name: "gem-unpinned",
         title: "gem install without versions",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Pin each gem (gem install <gem>:<version>, or -v <version>), or use bundle install with a Gemfile.lock.",

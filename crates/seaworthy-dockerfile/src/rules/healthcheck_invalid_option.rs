@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags HEALTHCHECK options Docker rejects: an unknown option, a duration without a unit
     /// (`--interval=30`), a duration under 1ms, or a retry count that is not a whole number.
     ///
@@ -21,6 +21,7 @@ declare_rule! {
         id: "SW-DF-092",
         name: "healthcheck-invalid-option",
         title: "HEALTHCHECK option Docker rejects",
+        area: Dockerfile,
         group: "correctness",
         severity: Medium,
         remediation: "Use --interval, --timeout, --start-period, --start-interval with units (30s, 1m) and a whole --retries.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags commands that make no sense in an image build: interactive programs (`ssh`, `vim`,
     /// `nano`, `top`), service and power management (`service`, `systemctl start`, `shutdown`,
     /// `reboot`) and host tools (`mount`, `ifconfig`, `ps`, `free`, `kill`).
@@ -29,6 +29,7 @@ declare_rule! {
         id: "SW-DF-034",
         name: "interactive-or-host-command",
         title: "Interactive or host-only command in RUN",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Remove the command from the build: start services from CMD/ENTRYPOINT and edit files non-interactively.",

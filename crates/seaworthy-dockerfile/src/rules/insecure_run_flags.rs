@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags RUN instructions that leave the build sandbox: `--security=insecure` (the step runs
     /// as a privileged container) and `--network=host` (the step shares the build host's network
     /// namespace).
@@ -25,6 +25,7 @@ declare_rule! {
         id: "SW-DF-039",
         name: "insecure-run-flags",
         title: "RUN with --security=insecure or --network=host",
+        area: Dockerfile,
         group: "run",
         severity: High,
         remediation: "Drop --security=insecure and --network=host; fetch what the step needs before the build or through a proxy.",

@@ -1,7 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags instruction keywords whose case differs from the rest of the file: `run` in a file
     /// written with `RUN`, or mixed case such as `Run`.
     ///
@@ -25,6 +25,7 @@ declare_rule! {
         id: "SW-DF-088",
         name: "instruction-casing",
         title: "Instruction keyword cased inconsistently",
+        area: Dockerfile,
         group: "correctness",
         severity: Info,
         remediation: "Write every instruction keyword in the same case (upper case is the convention).",

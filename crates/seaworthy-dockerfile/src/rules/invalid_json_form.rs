@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::{Command, Healthcheck, Kind};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags RUN, CMD, ENTRYPOINT, HEALTHCHECK CMD, COPY, ADD and VOLUME arguments that are
     /// written as a JSON array but are not valid JSON: single or typographic quotes, a
     /// backslash that is not doubled, a trailing or missing comma, a number where a string
@@ -30,6 +30,7 @@ declare_rule! {
         id: "SW-DF-084",
         name: "invalid-json-form",
         title: "Exec form that is not valid JSON",
+        area: Dockerfile,
         group: "correctness",
         severity: Medium,
         remediation: "Write exec-form arrays as valid JSON: double quotes, commas between elements, backslashes doubled.",

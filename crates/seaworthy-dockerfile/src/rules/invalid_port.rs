@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::sensitive_port::exposed;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags EXPOSE values that are not a port: numbers outside 0–65535, words that are not
     /// numbers after variable expansion, reversed ranges, unknown protocols, and
     /// `host:container` mappings (which EXPOSE does not take).
@@ -22,6 +22,7 @@ declare_rule! {
         id: "SW-DF-051",
         name: "invalid-exposed-port",
         title: "EXPOSE of an invalid port",
+        area: Dockerfile,
         group: "expose",
         severity: High,
         remediation: "EXPOSE container port numbers between 0 and 65535, optionally with /tcp, /udp or /sctp.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags stage names BuildKit refuses (they must start with a letter and hold only letters,
     /// digits, `-`, `_` and `.`) and the reserved names `scratch` and `context`.
     ///
@@ -25,6 +25,7 @@ declare_rule! {
         id: "SW-DF-086",
         name: "invalid-stage-name",
         title: "Invalid or reserved stage name",
+        area: Dockerfile,
         group: "correctness",
         severity: Medium,
         remediation: "Name stages with a letter first and only letters, digits, -, _ and .; avoid scratch and context.",

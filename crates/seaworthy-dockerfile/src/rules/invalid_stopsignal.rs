@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags STOPSIGNAL values Docker does not know: a signal name that does not exist (after
     /// removing an optional `SIG` prefix, any case) or the number 0.
     ///
@@ -23,6 +23,7 @@ declare_rule! {
         id: "SW-DF-089",
         name: "invalid-stopsignal",
         title: "STOPSIGNAL names an unknown signal",
+        area: Dockerfile,
         group: "correctness",
         severity: Medium,
         remediation: "Use a signal name such as SIGTERM, SIGQUIT or SIGINT, or a signal number.",

@@ -3,7 +3,7 @@ use crate::parser::TextRange;
 use crate::rules::Check;
 use crate::rules::secret_util::find_known;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags credentials in a format that identifies them, anywhere in an instruction (ENV,
     /// ARG, LABEL, RUN, heredocs): AWS access key ids (`AKIA…`, `ASIA…`), GitHub tokens
     /// (`ghp_…`, `gho_…`, `github_pat_…`), GitLab (`glpat-…`), Slack (`xoxb-…`, `xoxp-…`),
@@ -30,6 +30,7 @@ declare_rule! {
         id: "SW-DF-068",
         name: "hardcoded-credential",
         title: "Hard-coded credential in a known format",
+        area: Dockerfile,
         group: "secrets",
         severity: Critical,
         remediation: "Revoke the credential now, remove it from the Dockerfile and its history, and pass it with RUN --mount=type=secret.",

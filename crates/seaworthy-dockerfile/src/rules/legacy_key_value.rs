@@ -3,7 +3,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::secret_util::shown_value;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags the legacy whitespace form `ENV key value` (and `LABEL key value`) instead of
     /// `key=value`.
     ///
@@ -26,6 +26,7 @@ declare_rule! {
         id: "SW-DF-081",
         name: "legacy-key-value",
         title: "Legacy ENV/LABEL key value form",
+        area: Dockerfile,
         group: "correctness",
         severity: Info,
         remediation: "Write ENV and LABEL as key=value (quote values that contain spaces).",

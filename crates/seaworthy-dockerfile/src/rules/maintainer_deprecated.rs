@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags the MAINTAINER instruction.
     ///
     /// ## Why
@@ -22,6 +22,7 @@ declare_rule! {
         id: "SW-DF-070",
         name: "maintainer-deprecated",
         title: "MAINTAINER is deprecated",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Use LABEL org.opencontainers.image.authors=\"…\" instead of MAINTAINER.",

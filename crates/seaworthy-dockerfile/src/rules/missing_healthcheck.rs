@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags an image whose shipped stages (the target and the stages it is built on) have no
     /// HEALTHCHECK. `HEALTHCHECK NONE` is a deliberate choice and counts as one.
     ///
@@ -32,6 +32,7 @@ declare_rule! {
         id: "SW-DF-074",
         name: "missing-healthcheck",
         title: "No HEALTHCHECK in the image",
+        area: Dockerfile,
         group: "correctness",
         severity: Info,
         remediation: "Add a HEALTHCHECK to the final stage (or HEALTHCHECK NONE when health is probed elsewhere).",

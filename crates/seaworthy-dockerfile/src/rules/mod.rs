@@ -1,60 +1,10 @@
-//! The Dockerfile rules, one file each. [`RULES`] is the registry every listing, report and test
-//! reads.
+//! The Dockerfile rules, one file each, declared with [`seaworthy_core::declare_rule!`].
+//! [`REGISTRY`] is the registry every listing, report and test reads.
 
-use seaworthy_core::RuleMeta;
+use seaworthy_core::rule::{Registry, Rule};
+use seaworthy_core::{Area, Peer};
 
 use crate::context::{Context, Hit};
-
-/// Declares a rule: its documentation (the doc comment), metadata and test cases.
-///
-/// `fire` cases must make the rule report at least once; `quiet` cases must not.
-macro_rules! declare_rule {
-    (
-        $(#[doc = $doc:literal])*
-        $name:ident {
-            id: $id:literal,
-            name: $slug:literal,
-            title: $title:literal,
-            group: $group:literal,
-            severity: $sev:ident,
-            remediation: $rem:literal,
-            refs: [$($peer:ident($ref:literal)),* $(,)?],
-            fire: [$($fire:literal),* $(,)?],
-            quiet: [$($quiet:literal),* $(,)?] $(,)?
-        }
-    ) => {
-        $(#[doc = $doc])*
-        pub struct $name;
-
-        impl $crate::rules::RuleInfo for $name {
-            fn meta(&self) -> &'static seaworthy_core::RuleMeta {
-                static META: seaworthy_core::RuleMeta = seaworthy_core::RuleMeta {
-                    id: $id,
-                    name: $slug,
-                    title: $title,
-                    area: seaworthy_core::Area::Dockerfile,
-                    group: $group,
-                    severity: seaworthy_core::Severity::$sev,
-                    remediation: $rem,
-                    refs: &[$(seaworthy_core::CrossRef {
-                        peer: seaworthy_core::Peer::$peer,
-                        id: $ref,
-                    }),*],
-                    docs: concat!($($doc, "\n"),*),
-                };
-                &META
-            }
-
-            fn fire_cases(&self) -> &'static [&'static str] {
-                &[$($fire),*]
-            }
-
-            fn quiet_cases(&self) -> &'static [&'static str] {
-                &[$($quiet),*]
-            }
-        }
-    };
-}
 
 // Trust and FROM (SW-DF-001..009), remote sources (SW-DF-040), correctness (SW-DF-070..099).
 mod add_instead_of_copy;
@@ -146,23 +96,20 @@ mod useradd_high_uid;
 mod wide_port_range;
 mod world_writable;
 
-/// Metadata and test cases, written by `declare_rule!`.
-pub trait RuleInfo {
-    fn meta(&self) -> &'static RuleMeta;
-    fn fire_cases(&self) -> &'static [&'static str];
-    fn quiet_cases(&self) -> &'static [&'static str];
-}
-
 /// The check itself: a pure function from the context to hits.
 pub trait Check {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>);
 }
 
-pub trait Rule: RuleInfo + Check + Sync {}
-impl<T: RuleInfo + Check + Sync> Rule for T {}
+/// A declared rule with its check.
+pub trait DockerfileRule: Rule<Extra = ()> + Check {}
+impl<T: Rule<Extra = ()> + Check> DockerfileRule for T {}
 
-/// Every Dockerfile rule, ordered by id.
-pub static RULES: &[&dyn Rule] = &[
+/// Every Dockerfile rule, ordered by id; hadolint codes find rules too.
+pub static REGISTRY: Registry<dyn DockerfileRule> =
+    Registry::new(Area::Dockerfile, RULES, &[Peer::Hadolint]);
+
+static RULES: &[&dyn DockerfileRule] = &[
     &untrusted_registry::UntrustedRegistry,
     // [group C rules 002..009]
     &base_image_latest::BaseImageLatest,
@@ -249,23 +196,10 @@ pub static RULES: &[&dyn Rule] = &[
     &copy_from_image_latest::CopyFromImageLatest,
 ];
 
-/// Looks a rule up by id (case-insensitive) or by name.
-pub fn find(id_or_name: &str) -> Option<&'static dyn Rule> {
-    RULES.iter().copied().find(|r| {
-        r.meta().id.eq_ignore_ascii_case(id_or_name)
-            || r.meta().name.eq_ignore_ascii_case(id_or_name)
-    })
-}
-
 /// Our rule ids that stand for a hadolint code (for `# hadolint ignore=` and `.hadolint.yaml`).
 pub fn from_hadolint(code: &str) -> Vec<&'static str> {
-    RULES
-        .iter()
-        .filter(|r| {
-            r.meta()
-                .cross_ref(seaworthy_core::Peer::Hadolint)
-                .any(|c| c.eq_ignore_ascii_case(code))
-        })
+    REGISTRY
+        .by_peer(Peer::Hadolint, code)
         .map(|r| r.meta().id)
         .collect()
 }

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a second (third, …) CMD in the same stage.
     ///
     /// Each stage is judged on its own: a CMD in a builder stage and one in the final stage are
@@ -26,6 +26,7 @@ declare_rule! {
         id: "SW-DF-071",
         name: "multiple-cmd",
         title: "More than one CMD in a stage",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Keep a single CMD per stage (the last one is the only one that counts).",

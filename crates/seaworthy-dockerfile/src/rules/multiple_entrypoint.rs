@@ -3,7 +3,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::multiple_cmd::repeated_in_stage;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a second (third, …) ENTRYPOINT in the same stage.
     ///
     /// ## Why
@@ -25,6 +25,7 @@ declare_rule! {
         id: "SW-DF-072",
         name: "multiple-entrypoint",
         title: "More than one ENTRYPOINT in a stage",
+        area: Dockerfile,
         group: "correctness",
         severity: Medium,
         remediation: "Keep a single ENTRYPOINT per stage and chain wrappers inside it.",

@@ -3,7 +3,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::multiple_cmd::repeated_in_stage;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a second (third, …) HEALTHCHECK in the same stage (`HEALTHCHECK NONE` included).
     ///
     /// ## Why
@@ -22,6 +22,7 @@ declare_rule! {
         id: "SW-DF-073",
         name: "multiple-healthcheck",
         title: "More than one HEALTHCHECK in a stage",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Keep a single HEALTHCHECK per stage.",

@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags an image that ships without any USER: neither the target stage nor the stages it
     /// builds on set one, so the container runs as the base image's user, which is root for
     /// almost every base (scratch and distroless included). Bases whose tag says they are
@@ -33,6 +33,7 @@ declare_rule! {
         id: "SW-DF-062",
         name: "no-user",
         title: "Image runs as root (no USER)",
+        area: Dockerfile,
         group: "user",
         severity: Medium,
         remediation: "Create an unprivileged user and end the shipped stage with USER <name or UID>.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{list, npm_install, unpinned};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `npm install <package>` without a version (`typescript` instead of
     /// `typescript@5.6.3`), and the moving tags `@latest` and `@next`.
     ///
@@ -25,6 +25,7 @@ declare_rule! {
         id: "SW-DF-022",
         name: "npm-unpinned",
         title: "npm install without package versions",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Pin each package (npm install <package>@<version>), or install from package.json with npm ci.",

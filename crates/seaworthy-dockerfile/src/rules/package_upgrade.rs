@@ -3,7 +3,7 @@ use crate::rules::Check;
 use crate::rules::pkg_util::{apk, apt, yum_like, zypper};
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags whole-system upgrades in a RUN: `apt-get upgrade`/`dist-upgrade`/`full-upgrade`,
     /// `apk upgrade`, `yum update`/`upgrade`, `dnf upgrade`/`distro-sync`, `zypper update`/`dup`.
     ///
@@ -30,6 +30,7 @@ declare_rule! {
         id: "SW-DF-024",
         name: "package-upgrade",
         title: "Whole-system package upgrade in a RUN",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "Drop the upgrade and rebuild on a current base image; upgrade only the packages that need a fix.",

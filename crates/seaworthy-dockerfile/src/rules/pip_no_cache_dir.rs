@@ -5,7 +5,7 @@ use crate::rules::pkg_util::{
 };
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `pip install` (also `pip3`, `python -m pip`) without `--no-cache-dir`.
     ///
     /// Only stages that end up in the shipped image are checked. The rule stays quiet when
@@ -28,6 +28,7 @@ declare_rule! {
         id: "SW-DF-018",
         name: "pip-cache-not-disabled",
         title: "pip install without --no-cache-dir",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "Add --no-cache-dir to pip install, or set ENV PIP_NO_CACHE_DIR=1.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{declares, env_set, list, pip_install, pip_operands, unpinned};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `pip install` of packages without a version specifier (`flask` instead of
     /// `flask==3.0.3`).
     ///
@@ -29,6 +29,7 @@ declare_rule! {
         id: "SW-DF-021",
         name: "pip-unpinned",
         title: "pip install without package versions",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Pin each package (pip install <package>==<version>) or install from a requirements file.",

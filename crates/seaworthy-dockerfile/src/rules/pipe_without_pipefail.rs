@@ -3,7 +3,7 @@ use crate::rules::Check;
 use crate::rules::remote_script_pipe::span;
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a pipe in RUN when the shell does not run with `pipefail`: neither the stage's
     /// SHELL (`SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, inherited from a parent stage too)
     /// nor a `set -o pipefail` earlier in the same script. Pipes whose left side cannot fail
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-035",
         name: "pipe-without-pipefail",
         title: "Pipe in RUN without pipefail",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "Add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before the RUN (or start the script with set -o pipefail).",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `FROM --platform=$TARGETPLATFORM`, which only restates the default.
     ///
     /// ## Why
@@ -21,6 +21,7 @@ declare_rule! {
         id: "SW-DF-087",
         name: "redundant-target-platform",
         title: "FROM --platform=$TARGETPLATFORM is redundant",
+        area: Dockerfile,
         group: "correctness",
         severity: Info,
         remediation: "Drop --platform=$TARGETPLATFORM (use $BUILDPLATFORM for stages that cross-compile).",

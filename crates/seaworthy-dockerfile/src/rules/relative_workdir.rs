@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a relative WORKDIR when no absolute WORKDIR came before it in the stage (or the
     /// stages it is built on).
     ///
@@ -30,6 +30,7 @@ declare_rule! {
         id: "SW-DF-075",
         name: "relative-workdir",
         title: "Relative WORKDIR",
+        area: Dockerfile,
         group: "correctness",
         severity: Medium,
         remediation: "Use an absolute path in WORKDIR.",

@@ -3,7 +3,7 @@ use crate::parser::TextRange;
 use crate::rules::Check;
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a script downloaded and executed in one step: `curl … | sh`, `wget -O- … | bash`,
     /// `bash <(curl …)`, `sh -c "$(curl …)"`, and the same with `python`, `perl`, `ruby`, `php`
     /// or `node` reading the program from standard input.
@@ -29,6 +29,7 @@ declare_rule! {
         id: "SW-DF-030",
         name: "remote-script-piped-to-shell",
         title: "Remote script piped into a shell",
+        area: Dockerfile,
         group: "run",
         severity: High,
         remediation: "Download the script to a file, verify a pinned checksum or signature, then run it (or install a signed package).",

@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags an image that ships with an explicit root USER: the last USER of the target stage
     /// (or of the stages it builds on) is `root`, `0`, `root:root`, `0:0` or any `root:group`.
     /// Build stages whose files are only copied from are never judged. An image with no USER
@@ -31,6 +31,7 @@ declare_rule! {
         id: "SW-DF-060",
         name: "last-user-root",
         title: "Image runs as root (last USER is root)",
+        area: Dockerfile,
         group: "user",
         severity: High,
         remediation: "End the shipped stage with USER <non-root user or UID> (e.g. USER 10001:10001).",

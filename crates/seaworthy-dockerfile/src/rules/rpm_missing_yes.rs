@@ -4,7 +4,7 @@ use crate::rules::pkg_util::{
     configured, is_yum_install_sub, is_zypper_install_sub, runs_containing, yum_like, zypper,
 };
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `yum`/`dnf` commands that change packages without `-y`, and `zypper` ones without
     /// `-n`/`--non-interactive` (or `-y`/`--no-confirm` after the subcommand).
     ///
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-026",
         name: "yum-dnf-zypper-missing-yes",
         title: "yum/dnf/zypper install without -y or --non-interactive",
+        area: Dockerfile,
         group: "run",
         severity: Medium,
         remediation: "Add -y to yum/dnf, or -n (--non-interactive) to zypper.",

@@ -4,7 +4,7 @@ use crate::rules::pkg_util::{
     is_yum_install_sub, is_zypper_install_sub, list, unpinned, yum_like, zypper,
 };
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `yum`/`dnf`/`microdnf install` of packages without a version (`httpd` instead of
     /// `httpd-2.4.62`) and `zypper install` without one (`curl` instead of `curl=8.6.0`).
     ///
@@ -29,6 +29,7 @@ declare_rule! {
         id: "SW-DF-028",
         name: "yum-dnf-zypper-unpinned",
         title: "yum/dnf/zypper install without package versions",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Pin each package: yum/dnf install <package>-<version>, zypper install <package>=<version>.",

@@ -3,7 +3,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::secret_util::is_secret_name;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags secrets passed as build arguments: an ARG with a secret-like name and no default
     /// (`ARG NPM_TOKEN`), meant for `--build-arg NPM_TOKEN=…`, and an ENV that copies a
     /// variable into a secret-like name (`ENV DB_PASSWORD=$DB_PASSWORD`), which bakes the value
@@ -28,6 +28,7 @@ declare_rule! {
         id: "SW-DF-069",
         name: "secret-build-arg",
         title: "Secret passed as a build argument",
+        area: Dockerfile,
         group: "secrets",
         severity: Low,
         remediation: "Use RUN --mount=type=secret (docker build --secret) instead of ARG for secrets, and do not copy them into ENV.",

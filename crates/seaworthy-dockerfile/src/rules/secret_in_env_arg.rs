@@ -3,7 +3,7 @@ use crate::parser::{Kind, TextRange};
 use crate::rules::Check;
 use crate::rules::secret_util::{find_known, is_placeholder, is_secret_name, looks_random, mask};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags secrets written into ENV or ARG: a variable whose name says it holds a secret
     /// (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`…) given
     /// a literal value, and any ENV/ARG value that looks like a random credential (20+
@@ -32,6 +32,7 @@ declare_rule! {
         id: "SW-DF-065",
         name: "secret-in-env-arg",
         title: "Secret in ENV or ARG",
+        area: Dockerfile,
         group: "secrets",
         severity: High,
         remediation: "Remove the value: use RUN --mount=type=secret for build secrets and inject run-time secrets when the container starts; rotate the exposed secret.",

@@ -4,7 +4,7 @@ use crate::rules::remote_script_pipe::script_range;
 use crate::rules::secret_util::{find_known, is_placeholder, is_secret_name, mask, mask_in};
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags credentials written on a RUN command line: `curl -u user:pass`, `wget
     /// --password=…`, `mysql -pPASS`, `docker login -p …`, `sshpass -p …`, `htpasswd -b … pass`,
     /// generic `--password`/`--token`/`--api-key` options, `TOKEN=literal cmd` and `export
@@ -28,6 +28,7 @@ declare_rule! {
         id: "SW-DF-067",
         name: "secret-in-run",
         title: "Secret on the RUN command line",
+        area: Dockerfile,
         group: "secrets",
         severity: High,
         remediation: "Pass the secret with RUN --mount=type=secret (env= or a file) and reference it as a variable; rotate the exposed one.",

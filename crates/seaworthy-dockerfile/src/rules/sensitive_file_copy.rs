@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::{Kind, TextRange, Word};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags COPY/ADD of files that hold credentials: SSH keys (`.ssh/`, `id_rsa`,
     /// `id_ed25519`…), private keys and keystores (`*.key`, `*key*.pem`, `*.p12`, `*.pfx`),
     /// `.env` files, package-manager and tool credentials (`.npmrc`, `.pypirc`, `.netrc`,
@@ -30,6 +30,7 @@ declare_rule! {
         id: "SW-DF-066",
         name: "sensitive-file-copied",
         title: "Credential file copied into the image",
+        area: Dockerfile,
         group: "secrets",
         severity: High,
         remediation: "Use RUN --mount=type=secret (or --mount=type=ssh) for the step that needs the credential, and list the file in .dockerignore.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::{Kind, Word};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags EXPOSE of ports whose services should not face the network from a container:
     /// remote shells and desktops (SSH 22, Telnet 23, RDP 3389, VNC 5900), file sharing and RPC
     /// (FTP 21, portmapper 111, MS-RPC 135, NetBIOS 139, SMB 445), the TLS Docker API (2376) and
@@ -32,6 +32,7 @@ declare_rule! {
         id: "SW-DF-050",
         name: "sensitive-port-exposed",
         title: "Sensitive port exposed",
+        area: Dockerfile,
         group: "expose",
         severity: Medium,
         remediation: "Do not expose remote-shell, file-sharing or database ports; use docker exec and private networks instead.",

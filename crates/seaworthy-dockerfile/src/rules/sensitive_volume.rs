@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::{Kind, TextRange, Word};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags VOLUME on system paths: `/`, `/etc`, `/root`, `/boot`, `/usr`, `/bin`, `/sbin`,
     /// `/lib`, `/lib64`, `/var`, and anything under `/proc`, `/sys` or `/dev`. Sub-directories
     /// such as `/etc/app` are fine. Docker and containerd sockets are SW-DF-056.
@@ -24,6 +24,7 @@ declare_rule! {
         id: "SW-DF-055",
         name: "sensitive-volume",
         title: "VOLUME on a system path",
+        area: Dockerfile,
         group: "volume",
         severity: High,
         remediation: "Declare volumes only for the application's own data directories (e.g. /var/lib/app), never for system paths.",

@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::{Command, Kind};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags CMD and ENTRYPOINT written in shell form (`CMD node server.js`) instead of exec form
     /// (`CMD ["node", "server.js"]`).
     ///
@@ -30,6 +30,7 @@ declare_rule! {
         id: "SW-DF-077",
         name: "shell-form-cmd",
         title: "CMD/ENTRYPOINT in shell form",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Use the exec (JSON array) form for CMD and ENTRYPOINT, or prefix the command with exec.",

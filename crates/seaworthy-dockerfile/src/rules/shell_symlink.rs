@@ -1,7 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `ln -s … /bin/sh` in RUN: replacing the system shell by a symlink to change the shell
     /// RUN uses.
     ///
@@ -22,6 +22,7 @@ declare_rule! {
         id: "SW-DF-080",
         name: "shell-symlink",
         title: "/bin/sh replaced with a symlink instead of using SHELL",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Use the SHELL instruction to run RUN commands with another shell.",

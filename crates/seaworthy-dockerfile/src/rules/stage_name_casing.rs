@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags stage names with upper-case letters (`FROM golang AS Build`).
     ///
     /// ## Why
@@ -21,6 +21,7 @@ declare_rule! {
         id: "SW-DF-083",
         name: "stage-name-casing",
         title: "Stage name not in lower case",
+        area: Dockerfile,
         group: "correctness",
         severity: Info,
         remediation: "Write stage names in lower case.",

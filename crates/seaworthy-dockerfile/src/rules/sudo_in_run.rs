@@ -3,7 +3,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::root_user::{is_root, stage_chain, user_of};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `sudo` (or `doas`) in RUN.
     ///
     /// ## Why
@@ -27,6 +27,7 @@ declare_rule! {
         id: "SW-DF-031",
         name: "sudo-in-run",
         title: "sudo used in RUN",
+        area: Dockerfile,
         group: "run",
         severity: Medium,
         remediation: "Drop sudo: run the step as root (USER root before it, USER app after), and use gosu or su-exec at run time.",

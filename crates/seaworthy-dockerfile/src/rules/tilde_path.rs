@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::parser::{Kind, Word};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `~` at the start of a WORKDIR, COPY/ADD destination or VOLUME path.
     ///
     /// ## Why
@@ -23,6 +23,7 @@ declare_rule! {
         id: "SW-DF-090",
         name: "tilde-path",
         title: "~ in a path Docker does not expand",
+        area: Dockerfile,
         group: "correctness",
         severity: Low,
         remediation: "Write the absolute path (or $HOME) instead of ~.",

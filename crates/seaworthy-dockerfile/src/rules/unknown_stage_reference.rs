@@ -3,7 +3,7 @@ use crate::model::{Base, Model};
 use crate::parser::{Kind, TextRange};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `COPY --from`, `RUN --mount=…,from=` and FROM values that do not name an earlier
     /// stage: a stage index that does not exist, a stage defined further down, or a plain name
     /// that is no stage at all.
@@ -39,6 +39,7 @@ declare_rule! {
         id: "SW-DF-005",
         name: "unknown-stage-reference",
         title: "Reference to a stage that is not defined before it",
+        area: Dockerfile,
         group: "trust",
         severity: Medium,
         remediation: "Reference an earlier stage by its exact AS name, or write a full image reference for an external image.",

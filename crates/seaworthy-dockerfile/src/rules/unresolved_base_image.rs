@@ -3,7 +3,7 @@ use crate::model::Base;
 use crate::parser::{Kind, words};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags FROM lines whose image cannot be known from the Dockerfile: variables with no value,
     /// or a value that is not a valid image reference.
     ///
@@ -35,6 +35,7 @@ declare_rule! {
         id: "SW-DF-004",
         name: "unresolved-base-image",
         title: "Base image cannot be resolved",
+        area: Dockerfile,
         group: "trust",
         severity: Medium,
         remediation: "Declare the ARGs FROM uses before the first FROM with a default, and keep the reference valid.",

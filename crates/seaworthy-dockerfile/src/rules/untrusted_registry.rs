@@ -4,7 +4,7 @@ use crate::model::Base;
 use crate::parser::Kind;
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags base images pulled from a registry that is not in the trusted list.
     ///
     /// The list is `trusted-registries` in `seaworthy.toml` (or hadolint's `trustedRegistries`).
@@ -22,6 +22,7 @@ declare_rule! {
         id: "SW-DF-001",
         name: "untrusted-registry",
         title: "Base image from an untrusted registry",
+        area: Dockerfile,
         group: "trust",
         severity: High,
         remediation: "Use a base image from a trusted registry, or review and add this registry to trusted-registries.",

@@ -4,7 +4,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::unknown_stage_reference::{Resolved, resolve, stage_refs};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags stages that the build target does not need: neither the target itself, nor a stage
     /// it is built on, nor one it (transitively) copies or mounts from.
     ///
@@ -37,6 +37,7 @@ declare_rule! {
         id: "SW-DF-009",
         name: "unused-stage",
         title: "Stage not used by the build target",
+        area: Dockerfile,
         group: "trust",
         severity: Info,
         remediation: "Remove the stage, or COPY --from it where its output is needed.",

@@ -3,7 +3,7 @@ use crate::rules::Check;
 use crate::rules::pkg_util::{after, apk, apk_add, apt, apt_install, is_visible_to, removes};
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `apt-get update` (or `apk update`) in a RUN that installs nothing after it, and
     /// installs that rely on the package lists of such an earlier, separate update.
     ///
@@ -28,6 +28,7 @@ declare_rule! {
         id: "SW-DF-010",
         name: "update-without-install",
         title: "Package index updated in a RUN that installs nothing",
+        area: Dockerfile,
         group: "run",
         severity: Medium,
         remediation: "Run the index update and the install in the same RUN (apt-get update && apt-get install …).",

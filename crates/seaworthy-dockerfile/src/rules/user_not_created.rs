@@ -4,7 +4,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::rules::root_user::{is_root, stage_chain, user_of};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags USER naming a user that nothing creates: no `useradd`/`adduser` (nor any other RUN
     /// mentioning the name, such as a `chown name` or the package that creates it) in the stage
     /// or the stages it builds on, no COPY of an `/etc/passwd`, and the base is `scratch`, a
@@ -32,6 +32,7 @@ declare_rule! {
         id: "SW-DF-061",
         name: "user-not-created",
         title: "USER names a user that is never created",
+        area: Dockerfile,
         group: "user",
         severity: Info,
         remediation: "Create the user (useradd/adduser) in the same stage chain, or use a numeric UID.",

@@ -1,7 +1,7 @@
 use crate::context::{Context, Hit};
 use crate::rules::Check;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `useradd` with a UID above 99999 and without `-l`/`--no-log-init`. Variables in the
     /// UID are expanded from ARG and ENV.
     ///
@@ -21,6 +21,7 @@ declare_rule! {
         id: "SW-DF-038",
         name: "useradd-high-uid",
         title: "useradd with a high UID and without -l",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "Add -l (--no-log-init) to useradd, or use a UID below 100000.",

@@ -3,7 +3,7 @@ use crate::rules::Check;
 use crate::rules::pkg_util::{apk, pip_args, zypper};
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags commands that turn off TLS certificate or package signature verification.
     ///
     /// Covered: `apt-get --allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories`,
@@ -38,6 +38,7 @@ declare_rule! {
         id: "SW-DF-029",
         name: "verification-disabled",
         title: "TLS or signature verification disabled",
+        area: Dockerfile,
         group: "run",
         severity: High,
         remediation: "Remove the option that disables verification; fix the trust store or import the signing key instead.",

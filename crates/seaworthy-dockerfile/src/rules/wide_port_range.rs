@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::sensitive_port::exposed;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags EXPOSE of a range of more than 100 ports.
     ///
     /// ## Why
@@ -21,6 +21,7 @@ declare_rule! {
         id: "SW-DF-052",
         name: "wide-port-range",
         title: "EXPOSE of a very wide port range",
+        area: Dockerfile,
         group: "expose",
         severity: Low,
         remediation: "Expose only the ports the service listens on (keep ranges to what it is configured to use).",

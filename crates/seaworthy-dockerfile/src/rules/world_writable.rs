@@ -3,7 +3,7 @@ use crate::parser::Kind;
 use crate::rules::Check;
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags permissions that let any user write: `chmod 777`, `chmod -R 0666`, `chmod o+w`,
     /// `chmod a+rwX`, `mkdir -m 777`, `install -m 666`, `umask 000`, and COPY/ADD
     /// `--chmod=777`. Directories with the sticky bit (`chmod 1777 /scratch`) are the usual
@@ -26,6 +26,7 @@ declare_rule! {
         id: "SW-DF-033",
         name: "world-writable-permissions",
         title: "World-writable file permissions",
+        area: Dockerfile,
         group: "run",
         severity: Medium,
         remediation: "chown the path to the user that writes it and use a mode without the other-write bit (e.g. 755/644, or 1777 for shared temp dirs).",

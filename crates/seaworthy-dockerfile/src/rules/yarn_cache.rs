@@ -3,7 +3,7 @@ use crate::rules::Check;
 use crate::rules::pkg_util::{has_cache_mount, install_not_cleaned, operands};
 use crate::shell::ShellCommand;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `yarn install` (or a bare `yarn`, `yarn add`, `yarn global add`) in a RUN that does
     /// not run `yarn cache clean` afterwards.
     ///
@@ -26,6 +26,7 @@ declare_rule! {
         id: "SW-DF-027",
         name: "yarn-cache-not-cleaned",
         title: "yarn install without yarn cache clean",
+        area: Dockerfile,
         group: "run",
         severity: Info,
         remediation: "Run `yarn cache clean` in the same RUN, after the install.",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{install_not_cleaned, yum_like};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `yum install` (or `yum update`) in a RUN that does not end with `yum clean all`.
     ///
     /// Only stages that end up in the shipped image are checked. Removing `/var/cache/yum`, a
@@ -25,6 +25,7 @@ declare_rule! {
         id: "SW-DF-015",
         name: "yum-clean-missing",
         title: "yum install without yum clean all",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "End the RUN with `yum clean all` (and `rm -rf /var/cache/yum`).",

@@ -2,7 +2,7 @@ use crate::context::{Context, Hit};
 use crate::rules::Check;
 use crate::rules::pkg_util::{install_not_cleaned, is_zypper_install_sub, zypper};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `zypper install` (or `update`, `dist-upgrade`, `patch`) in a RUN that does not end
     /// with `zypper clean`.
     ///
@@ -24,6 +24,7 @@ declare_rule! {
         id: "SW-DF-017",
         name: "zypper-clean-missing",
         title: "zypper install without zypper clean",
+        area: Dockerfile,
         group: "run",
         severity: Low,
         remediation: "End the RUN with `zypper clean --all`.",

@@ -3,14 +3,14 @@
 use std::fmt::Write as _;
 
 use seaworthy_core::RuleMeta;
-use seaworthy_dockerfile::rules::{self, RULES};
+use seaworthy_dockerfile::rules::REGISTRY;
 
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::exit::ExitCode;
 
 /// Every rule of every area: Dockerfile, image, then container (CIS section 5 and drift).
 pub fn all_rules() -> Vec<&'static RuleMeta> {
-    RULES
+    REGISTRY
         .iter()
         .map(|r| r.meta())
         .chain(seaworthy_image::RULES.iter().map(|r| r.meta()))
@@ -99,12 +99,8 @@ fn markdown(metas: &[&'static RuleMeta]) -> String {
 
 /// Documentation of one rule, found by id, name or hadolint code.
 pub fn explain(query: &str) -> Result<String, String> {
-    let rule = rules::find(query)
-        .or_else(|| {
-            rules::from_hadolint(query)
-                .first()
-                .and_then(|id| rules::find(id))
-        })
+    let rule = REGISTRY
+        .find(query)
         .map(|r| r.meta())
         .or_else(|| seaworthy_image::rules::find(query).map(|r| r.meta()))
         .or_else(|| seaworthy_container::rules::find(query).map(|r| r.meta()));
