@@ -1,4 +1,5 @@
-//! Writing a rendered report: to stdout or `--output`, with color only where it belongs.
+//! Writing a rendered report: to stdout or `--output`, with color only where it belongs; and the
+//! lines for people on stderr ([`say!`]).
 
 use std::io::{IsTerminal, Write};
 
@@ -47,4 +48,22 @@ pub fn emit(out: &OutputArgs, text: &str) -> std::io::Result<()> {
             }
         }
     }
+}
+
+/// `eprintln!` for every line seaworthy writes on stderr (errors, warnings, notes, progress):
+/// the whole line goes through [`seaworthy_core::text::for_message`], so a path, tag, compose
+/// key or feed name inside it shows its control characters as visible escapes (`\x1b`, `\n`)
+/// and cannot color the terminal or start a line of its own in a CI log (a forged `::error`
+/// workflow command), and a message is never longer than 4 KiB. Each call writes one line.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::say(&::std::format!($($arg)*))
+    };
+}
+
+/// See [`say!`].
+pub fn say(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{}", seaworthy_core::text::for_message(line));
 }

@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use seaworthy_core::text::shown;
 use seaworthy_oci::Progress;
 
 pub struct LayerBar {
@@ -52,7 +53,8 @@ impl Progress for LayerBar {
     }
 }
 
-/// One bar per feed download during `db update`.
+/// One bar per feed download during `db update`. URLs come from the configuration and errors may
+/// quote a server: both are shown escaped.
 pub struct FeedBars {
     multi: indicatif::MultiProgress,
     bars: std::sync::Mutex<std::collections::HashMap<String, ProgressBar>>,
@@ -83,7 +85,7 @@ impl FeedBars {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> ");
                 bar.set_style(style);
-                bar.set_message(url.clone());
+                bar.set_message(shown(url).to_string());
                 bars.insert(url.clone(), bar);
             }
             FetchEvent::Progress { url, bytes } => {
@@ -94,17 +96,17 @@ impl FeedBars {
             FetchEvent::Finished { url, not_modified } => {
                 if let Some(bar) = bars.remove(url) {
                     let what = if *not_modified { "unchanged" } else { "done" };
-                    bar.finish_with_message(format!("{url} ({what})"));
+                    bar.finish_with_message(format!("{} ({what})", shown(url)));
                 }
             }
             FetchEvent::Retrying { url, reason, .. } => {
                 if let Some(bar) = bars.get(url) {
-                    bar.set_message(format!("{url} (retrying: {reason})"));
+                    bar.set_message(format!("{} (retrying: {})", shown(url), shown(reason)));
                 }
             }
             FetchEvent::Failed { url, error } => {
                 if let Some(bar) = bars.remove(url) {
-                    bar.abandon_with_message(format!("{url} failed: {error}"));
+                    bar.abandon_with_message(format!("{} failed: {}", shown(url), shown(error)));
                 }
             }
         }

@@ -353,7 +353,7 @@ pub fn execute(args: &cli::ContainerArgs) -> ExitCode {
         Err(f) => return db::failure_code(&f),
     };
     for w in &outcome.warnings {
-        eprintln!("seaworthy: warning: {w}");
+        crate::say!("seaworthy: warning: {w}");
     }
     let rules = crate::commands::rules::all_rules();
     let no_source = |_: &str| None;
@@ -364,7 +364,7 @@ pub fn execute(args: &cli::ContainerArgs) -> ExitCode {
     };
     let text = render(&outcome.report, format_of(args.output.format), &opts);
     if let Err(e) = emit(&args.output, &text) {
-        eprintln!("seaworthy: {e}");
+        crate::say!("seaworthy: {e}");
         return ExitCode::Usage;
     }
     if outcome.report.passed {

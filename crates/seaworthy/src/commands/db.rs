@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
+use seaworthy_core::text::shown;
 use seaworthy_vulndb::fetch::{FetchEvent, FetchOptions, Fetcher};
 use seaworthy_vulndb::import;
 use seaworthy_vulndb::store::{DbStatus, Store, StoreError};
@@ -133,10 +134,10 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<String, Failure> {
                 } else {
                     "downloaded"
                 };
-                eprintln!("seaworthy: {what} {url}");
+                crate::say!("seaworthy: {what} {url}");
             }
             FetchEvent::Retrying { url, reason, .. } => {
-                eprintln!("seaworthy: retrying {url}: {reason}");
+                crate::say!("seaworthy: retrying {url}: {reason}");
             }
             _ => {}
         },
@@ -175,8 +176,9 @@ fn skipped_lines(out: &mut String, summary: &import::ImportSummary) {
             "\n{} advisories could not be read and were skipped:",
             summary.skipped
         );
+        // A problem names the feed file (a zip entry, a path) it comes from: shown escaped.
         for p in &summary.problems {
-            let _ = write!(out, "\n  {p}");
+            let _ = write!(out, "\n  {}", shown(p));
         }
     }
     out.push('\n');
@@ -208,7 +210,7 @@ pub fn run_import(args: &DbImportArgs) -> Result<String, Failure> {
     let feeds = import::discover(&args.paths).map_err(import_failure)?;
     let built = created_now();
     let summary = import::build(&db, &feeds, &built, &|feed, parsed| {
-        eprintln!(
+        crate::say!(
             "seaworthy: read {} ({} advisories)",
             feed.location,
             parsed.advisories.len()
@@ -263,9 +265,13 @@ pub fn run_status(args: &DbStatusArgs) -> Result<String, Failure> {
 
 fn status_table(s: &DbStatus) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Database        {}", s.path.display());
+    let _ = writeln!(
+        out,
+        "Database        {}",
+        shown(&s.path.display().to_string())
+    );
     let _ = writeln!(out, "Schema version  {}", s.schema_version);
-    let _ = writeln!(out, "Built           {}", s.built);
+    let _ = writeln!(out, "Built           {}", shown(&s.built));
     let _ = writeln!(
         out,
         "Advisories      {} ({} affected-package entries)",
@@ -280,7 +286,11 @@ fn status_table(s: &DbStatus) -> String {
         let _ = writeln!(
             out,
             "{:<32} {:>10} {:>8}  {:<20}  {}",
-            src.name, src.advisories, src.skipped, src.updated, src.location
+            shown(&src.name),
+            src.advisories,
+            src.skipped,
+            shown(&src.updated),
+            shown(&src.location)
         );
     }
     out
@@ -295,7 +305,7 @@ pub fn run_search(args: &DbSearchArgs) -> Result<String, Failure> {
         return Ok(serde_json::to_string_pretty(&found).map_err(internal)? + "\n");
     }
     if found.is_empty() {
-        return Ok(format!("No advisory matches `{}`.\n", args.query));
+        return Ok(format!("No advisory matches `{}`.\n", shown(&args.query)));
     }
     let mut out = String::new();
     for a in &found {
@@ -305,19 +315,21 @@ pub fn run_search(args: &DbSearchArgs) -> Result<String, Failure> {
 }
 
 fn advisory_text(out: &mut String, a: &Advisory) {
-    let _ = write!(out, "{} ({})", a.id, a.source);
+    // Everything here comes from a feed: each value is shown escaped.
+    let _ = write!(out, "{} ({})", shown(&a.id), shown(&a.source));
     if !a.aliases.is_empty() {
-        let _ = write!(out, "  aka {}", a.aliases.join(", "));
+        let aliases: Vec<String> = a.aliases.iter().map(|x| shown(x).to_string()).collect();
+        let _ = write!(out, "  aka {}", aliases.join(", "));
     }
     out.push('\n');
     if let Some(s) = &a.summary {
-        let _ = writeln!(out, "  {s}");
+        let _ = writeln!(out, "  {}", shown(s));
     }
     if let Some(w) = &a.withdrawn {
-        let _ = writeln!(out, "  withdrawn {w}");
+        let _ = writeln!(out, "  withdrawn {}", shown(w));
     }
     for r in &a.ratings {
-        let _ = writeln!(out, "  rating {:?}: {}", r.kind, r.value);
+        let _ = writeln!(out, "  rating {:?}: {}", r.kind, shown(&r.value));
     }
     for af in &a.affected {
         let what = match af.status {
@@ -355,14 +367,20 @@ fn advisory_text(out: &mut String, a: &Advisory) {
             }
             other => format!("{other:?}").to_lowercase(),
         };
-        let _ = writeln!(out, "  {} {}: {what}", af.ecosystem, af.package);
+        let _ = writeln!(
+            out,
+            "  {} {}: {}",
+            shown(&af.ecosystem),
+            shown(&af.package),
+            shown(&what)
+        );
     }
     out.push('\n');
 }
 
 /// Prints the error of a failed command; exit 2 for bad input, 3 otherwise.
 pub fn failure_code(f: &Failure) -> ExitCode {
-    eprintln!("seaworthy: error: {:#}", f.error);
+    crate::say!("seaworthy: error: {:#}", f.error);
     if f.input {
         ExitCode::Usage
     } else {
@@ -389,7 +407,7 @@ pub fn execute(command: &DbCommand) -> ExitCode {
             match emit(&out, &text) {
                 Ok(()) => ExitCode::Pass,
                 Err(e) => {
-                    eprintln!("seaworthy: {e}");
+                    crate::say!("seaworthy: {e}");
                     ExitCode::Internal
                 }
             }

@@ -134,7 +134,7 @@ pub fn report(outcome: anyhow::Result<Outcome>, output: &OutputArgs) -> ExitCode
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("seaworthy: {e:#}");
+            crate::say!("seaworthy: {e:#}");
             return ExitCode::Usage;
         }
     };
@@ -148,14 +148,14 @@ pub fn report(outcome: anyhow::Result<Outcome>, output: &OutputArgs) -> ExitCode
     };
     let text = render(report, format_of(output.format), &opts);
     if let Err(e) = emit(output, &text) {
-        eprintln!("seaworthy: {e}");
+        crate::say!("seaworthy: {e}");
         return ExitCode::Usage;
     }
     for err in &report.errors {
-        eprintln!("seaworthy: error: {}", err.display());
+        crate::say!("seaworthy: error: {}", err.display());
     }
     for e in &outcome.expired_waivers {
-        eprintln!("seaworthy: policy failed: {e}");
+        crate::say!("seaworthy: policy failed: {e}");
     }
     if !report.errors.is_empty() {
         ExitCode::Usage

@@ -26,22 +26,22 @@ pub fn man(dir: Option<&Path>) -> ExitCode {
         return match clap_mangen::Man::new(cmd).render(&mut out) {
             Ok(()) => write_stdout(&out),
             Err(e) => {
-                eprintln!("seaworthy: error: cannot render the man page: {e}");
+                crate::say!("seaworthy: error: cannot render the man page: {e}");
                 ExitCode::Internal
             }
         };
     };
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("seaworthy: error: cannot create {}: {e}", dir.display());
+        crate::say!("seaworthy: error: cannot create {}: {e}", dir.display());
         return ExitCode::Usage;
     }
     match clap_mangen::generate_to(cmd, dir) {
         Ok(()) => {
-            eprintln!("seaworthy: man pages written to {}", dir.display());
+            crate::say!("seaworthy: man pages written to {}", dir.display());
             ExitCode::Pass
         }
         Err(e) => {
-            eprintln!(
+            crate::say!(
                 "seaworthy: error: cannot write man pages to {}: {e}",
                 dir.display()
             );
@@ -56,7 +56,7 @@ fn write_stdout(bytes: &[u8]) -> ExitCode {
         Ok(()) => ExitCode::Pass,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::Pass,
         Err(e) => {
-            eprintln!("seaworthy: error: cannot write to stdout: {e}");
+            crate::say!("seaworthy: error: cannot write to stdout: {e}");
             ExitCode::Internal
         }
     }

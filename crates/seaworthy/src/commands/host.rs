@@ -204,7 +204,7 @@ pub fn execute(args: &cli::HostArgs) -> ExitCode {
     let outcome = match run(args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("seaworthy: error: {e:#}");
+            crate::say!("seaworthy: error: {e:#}");
             return ExitCode::Usage;
         }
     };
@@ -232,7 +232,7 @@ pub fn execute(args: &cli::HostArgs) -> ExitCode {
     };
     let text = render_checks(&report, format, use_color(&out));
     if let Err(e) = emit(&out, &text) {
-        eprintln!("seaworthy: {e}");
+        crate::say!("seaworthy: {e}");
         return ExitCode::Usage;
     }
     let _ = outcome.checks_time;

@@ -241,20 +241,20 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
     };
     let text = render_vulns(&input, format, use_color(&out));
     if let Err(e) = emit(&out, &text) {
-        eprintln!("seaworthy: {e}");
+        crate::say!("seaworthy: {e}");
         return ExitCode::Usage;
     }
     for e in &outcome.expired_waivers {
-        eprintln!("seaworthy: policy failed: {e}");
+        crate::say!("seaworthy: policy failed: {e}");
     }
     for (reason, count) in &outcome.result.not_matched {
-        eprintln!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");
+        crate::say!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");
     }
     for e in outcome.result.range_errors.iter().take(5) {
-        eprintln!("seaworthy: warning: advisory range not understood: {e}");
+        crate::say!("seaworthy: warning: advisory range not understood: {e}");
     }
     for err in &outcome.inventory.errors {
-        eprintln!(
+        crate::say!(
             "seaworthy: error: {} (layer {}): {}: {}",
             err.path,
             err.layer + 1,

@@ -144,11 +144,11 @@ fn shown(root: &Path, p: &Path) -> String {
 pub fn execute(args: &InitArgs) -> ExitCode {
     match run(args) {
         Ok(message) => {
-            eprintln!("seaworthy: {message}");
+            crate::say!("seaworthy: {message}");
             ExitCode::Pass
         }
         Err(e) => {
-            eprintln!("seaworthy: error: {e:#}");
+            crate::say!("seaworthy: error: {e:#}");
             ExitCode::Usage
         }
     }

@@ -149,7 +149,7 @@ pub fn execute_explain(rule: &str) -> ExitCode {
             ExitCode::Pass
         }
         Err(e) => {
-            eprintln!("seaworthy: {e}");
+            crate::say!("seaworthy: {e}");
             ExitCode::Usage
         }
     }

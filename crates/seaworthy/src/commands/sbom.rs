@@ -102,7 +102,7 @@ pub fn execute(args: &cli::SbomArgs) -> ExitCode {
     let outcome = match run(args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("seaworthy: error: {e}");
+            crate::say!("seaworthy: error: {e}");
             return if e.is_input_error() {
                 ExitCode::Usage
             } else {
@@ -134,11 +134,11 @@ pub fn execute(args: &cli::SbomArgs) -> ExitCode {
     };
     let text = seaworthy_report::sbom::render_sbom(&input, format, use_color(&out));
     if let Err(e) = emit(&out, &text) {
-        eprintln!("seaworthy: {e}");
+        crate::say!("seaworthy: {e}");
         return ExitCode::Usage;
     }
     for err in &outcome.inventory.errors {
-        eprintln!(
+        crate::say!(
             "seaworthy: error: {} (layer {}): {}: {}",
             err.path,
             err.layer + 1,

@@ -247,14 +247,14 @@ pub fn execute(args: &cli::AssessArgs) -> ExitCode {
     let targets = match outputs(args) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("seaworthy: error: {e:#}");
+            crate::say!("seaworthy: error: {e:#}");
             return ExitCode::Usage;
         }
     };
     let outcome = match run(args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("seaworthy: error: {e:#}");
+            crate::say!("seaworthy: error: {e:#}");
             return ExitCode::Usage;
         }
     };
@@ -278,13 +278,13 @@ pub fn execute(args: &cli::AssessArgs) -> ExitCode {
             cli::AssessFormat::Html => assess::render_html(a),
         };
         if let Err(e) = emit(&out, &text) {
-            eprintln!("seaworthy: {e}");
+            crate::say!("seaworthy: {e}");
             return ExitCode::Usage;
         }
     }
     for area in &a.areas {
         for err in &area.errors {
-            eprintln!(
+            crate::say!(
                 "seaworthy: error: {}: {}",
                 area.area.as_str(),
                 err.display()
@@ -292,7 +292,7 @@ pub fn execute(args: &cli::AssessArgs) -> ExitCode {
         }
     }
     for w in &a.waivers.expired {
-        eprintln!(
+        crate::say!(
             "seaworthy: policy failed: waiver for {} at {} expired on {} ({}); renew it with a new \
              date or fix the finding",
             w.id,
@@ -302,9 +302,10 @@ pub fn execute(args: &cli::AssessArgs) -> ExitCode {
         );
     }
     for w in &a.waivers.unused {
-        eprintln!(
+        crate::say!(
             "seaworthy: note: waiver for {} at {} matched nothing; remove it",
-            w.id, w.source
+            w.id,
+            w.source
         );
     }
     if outcome.internal {

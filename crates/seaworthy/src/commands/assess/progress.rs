@@ -53,7 +53,7 @@ impl AreaProgress {
             _ => None,
         };
         match (&self.mode, bar) {
-            (Mode::Lines, _) => eprintln!("seaworthy: {}: started", kind.as_str()),
+            (Mode::Lines, _) => crate::say!("seaworthy: {}: started", kind.as_str()),
             (_, Some(b)) => {
                 b.set_message("running");
                 b.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -70,7 +70,7 @@ impl AreaProgress {
             started.elapsed().as_millis()
         );
         match (&self.mode, bar) {
-            (Mode::Lines, _) => eprintln!("seaworthy: {}: done: {line}", kind.as_str()),
+            (Mode::Lines, _) => crate::say!("seaworthy: {}: done: {line}", kind.as_str()),
             (_, Some(b)) => b.finish_with_message(line),
             _ => {}
         }
