@@ -174,9 +174,9 @@ pub struct Shown<'a>(pub &'a str);
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.len() <= VALUE_MAX && !self.0.chars().any(is_unsafe) {
-            return f.write_str(self.0);
+            return f.pad(self.0);
         }
-        f.write_str(&escape_capped(self.0, VALUE_MAX))
+        f.pad(&escape_capped(self.0, VALUE_MAX))
     }
 }
 
@@ -278,6 +278,11 @@ mod tests {
     #[test]
     fn shown_and_for_message() {
         assert_eq!(shown("tag\u{1b}").to_string(), "tag\\x1b");
+        assert_eq!(
+            format!("{:<6}|", shown("a\n")),
+            "a\\n   |",
+            "width and fill apply"
+        );
         assert!(shown(&"p".repeat(200_000)).to_string().len() <= VALUE_MAX);
         assert!(for_message(&"m".repeat(10_000_000)).len() <= MESSAGE_MAX);
         assert_eq!(for_message("one: two"), "one: two");
