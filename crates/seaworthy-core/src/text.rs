@@ -183,10 +183,23 @@ impl fmt::Display for Shown<'_> {
 /// A whole message for a person (an error, a warning, a progress line): escaped and capped to
 /// [`MESSAGE_MAX`]. A message is one line: a line break inside it shows as `\n`.
 pub fn for_message(s: &str) -> Cow<'_, str> {
-    if s.len() <= MESSAGE_MAX && !s.chars().any(is_unsafe) {
+    within(s, MESSAGE_MAX)
+}
+
+/// [`escape_capped`] to `max` bytes, borrowing when `s` is already clean and short enough.
+pub fn within(s: &str, max: usize) -> Cow<'_, str> {
+    if s.len() <= max && !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(escape_capped(s, MESSAGE_MAX))
+    Cow::Owned(escape_capped(s, max))
+}
+
+/// [`within`] for an owned string: kept as it is (no copy) when already clean and short enough.
+pub fn within_owned(s: String, max: usize) -> String {
+    if s.len() <= max && !s.chars().any(is_unsafe) {
+        return s;
+    }
+    escape_capped(&s, max)
 }
 
 /// An input-derived list inside a message: the first [`LIST_MAX`] items, each [`shown`] (in
@@ -286,6 +299,9 @@ mod tests {
         assert!(shown(&"p".repeat(200_000)).to_string().len() <= VALUE_MAX);
         assert!(for_message(&"m".repeat(10_000_000)).len() <= MESSAGE_MAX);
         assert_eq!(for_message("one: two"), "one: two");
+        assert!(matches!(within("ok", 2), Cow::Borrowed("ok")));
+        assert_eq!(within_owned("a\u{7}".into(), 100), "a\\x07");
+        assert!(within_owned("z".repeat(5000), 100).len() <= 100);
     }
 
     #[test]
