@@ -103,8 +103,8 @@ fn walk_tar(
         .map_err(|e| ImageError::from_read(what, e))?;
     let uses_magic = filter.uses_magic();
     let secrets = filter.scans_secrets();
-    for entry in entries {
-        let mut entry = entry.map_err(|e| ImageError::from_read(what, e))?;
+    for (n, entry) in entries.enumerate() {
+        let mut entry = entry.map_err(|e| ImageError::from_tar(what, n + 1, e))?;
         if index.entries.len() as u64 >= limits.max_entries_per_layer {
             return Err(ImageError::bad(
                 what,

@@ -140,7 +140,7 @@ pub fn select_platform<'a>(
         if available.is_empty() {
             "none".to_string()
         } else {
-            available.join(", ")
+            seaworthy_core::text::list(&available, false)
         }
     ))
 }

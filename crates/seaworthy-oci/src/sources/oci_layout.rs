@@ -203,14 +203,16 @@ pub(crate) fn choose_tagged<'a>(
                 [] => Err("lists no images".into()),
                 [only] => Ok(only),
                 _ => {
-                    let tags: Vec<&str> = images
-                        .iter()
-                        .filter_map(|d| d.annotations.get(REF_NAME).map(String::as_str))
-                        .collect();
+                    // An index may list 70,000 tags: the first few, escaped, and a count.
+                    let tags = seaworthy_core::text::list(
+                        images
+                            .iter()
+                            .filter_map(|d| d.annotations.get(REF_NAME).map(String::as_str)),
+                        false,
+                    );
                     Err(format!(
-                        "lists {} images; pick one with PATH:TAG (tags: {})",
+                        "lists {} images; pick one with PATH:TAG (tags: {tags})",
                         images.len(),
-                        tags.join(", ")
                     ))
                 }
             }
