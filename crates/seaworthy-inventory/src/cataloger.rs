@@ -2,6 +2,7 @@
 //! (so each file is read once), then every captured file handed to the catalogers that claim it.
 
 use rayon::prelude::*;
+use seaworthy_core::text;
 use seaworthy_oci::{ContentFilter, FileRef, FsView};
 use serde::Serialize;
 
@@ -113,11 +114,13 @@ impl CatalogerSet {
                             }
                             p
                         })),
+                        // A parser's message may quote the file: escaped and capped here, so
+                        // no report or terminal gets its bytes (the path stays data).
                         Err(message) => errors.push(CatalogError {
                             cataloger: c.name(),
                             path: format!("/{}", file.path),
                             layer: file.layer,
-                            message,
+                            message: text::within_owned(message, text::VALUE_MAX),
                         }),
                     }
                 }
