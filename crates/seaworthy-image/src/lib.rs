@@ -12,7 +12,7 @@ use seaworthy_core::{Finding, Location, Origin, Severity};
 use seaworthy_dockerfile::redact::redact;
 use seaworthy_oci::{ContentFilter, Image, ImageInfo};
 
-pub use rules::{ImageRule, RULES};
+pub use rules::{ImageRule, REGISTRY};
 pub use subject::{RunConfig, Subject};
 
 /// Settings of the image area (`[image]` in seaworthy.toml).
@@ -98,7 +98,7 @@ impl ContentFilter for WithRuleFiles<'_> {
 pub fn check(image: &Image, settings: &Settings) -> Vec<Finding> {
     let subject = Subject::new(&image.info, &image.fs, settings);
     let mut findings = Vec::new();
-    for rule in RULES {
+    for rule in REGISTRY.iter() {
         let meta = rule.meta();
         if settings
             .disabled
@@ -107,7 +107,7 @@ pub fn check(image: &Image, settings: &Settings) -> Vec<Finding> {
         {
             continue;
         }
-        findings.extend(run_rule(*rule, &subject));
+        findings.extend(run_rule(rule, &subject));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings

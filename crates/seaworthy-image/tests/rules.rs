@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use seaworthy_image::{RULES, Subject, case, run_rule};
+use seaworthy_core::rule::testing::RegistryCheck;
+use seaworthy_image::{REGISTRY, Subject, case, run_rule};
 
 fn findings_of(
     case_text: &str,
@@ -16,51 +17,19 @@ fn findings_of(
 }
 
 #[test]
-fn every_rule_is_documented_and_has_cases() {
-    let mut ids: Vec<&str> = RULES.iter().map(|r| r.meta().id).collect();
-    let n = ids.len();
-    ids.sort_unstable();
-    ids.dedup();
-    assert_eq!(ids.len(), n, "duplicate rule ids");
-    for rule in RULES {
-        let m = rule.meta();
-        assert!(m.id.starts_with("SW-IMG-"), "{}", m.id);
-        for section in ["## Why", "## Fix"] {
-            assert!(m.docs.contains(section), "{} lacks {section}", m.id);
-        }
-        assert!(!m.remediation.is_empty(), "{}", m.id);
-        assert!(!rule.fire_cases().is_empty(), "{} has no firing case", m.id);
-        assert!(!rule.quiet_cases().is_empty(), "{} has no quiet case", m.id);
-    }
-}
-
-#[test]
-fn firing_cases_fire_and_quiet_cases_stay_quiet() {
-    for rule in RULES {
-        let id = rule.meta().id;
-        for (i, c) in rule.fire_cases().iter().enumerate() {
-            assert!(
-                !findings_of(c, *rule).is_empty(),
-                "{id} fire case {i} is quiet:\n{c}"
-            );
-        }
-        for (i, c) in rule.quiet_cases().iter().enumerate() {
-            let found = findings_of(c, *rule);
-            assert!(
-                found.is_empty(),
-                "{id} quiet case {i} fired: {found:#?}\n{c}"
-            );
-        }
-    }
+fn every_rule_is_documented_fires_on_its_cases_and_stays_quiet_on_the_others() {
+    RegistryCheck::new(&REGISTRY)
+        .cases(|rule, case| !findings_of(case, rule).is_empty())
+        .run();
 }
 
 #[test]
 fn snapshots_of_firing_cases() {
-    for rule in RULES {
+    for rule in REGISTRY.iter() {
         let mut out = String::new();
         for (i, c) in rule.fire_cases().iter().enumerate() {
             let _ = writeln!(out, "# case {i}");
-            for f in findings_of(c, *rule) {
+            for f in findings_of(c, rule) {
                 let _ = writeln!(out, "{} {} {}", f.severity, f.rule_id, f.message);
                 let _ = writeln!(out, "  at {}", f.location.display());
                 if let Some(o) = &f.origin {
@@ -78,5 +47,28 @@ fn snapshots_of_firing_cases() {
             }
         }
         insta::assert_snapshot!(rule.meta().id, out);
+    }
+}
+
+#[test]
+fn registry_is_ordered_by_id() {
+    let ids: Vec<&str> = REGISTRY.iter().map(|r| r.meta().id).collect();
+    assert!(ids.is_sorted(), "{ids:?}");
+}
+
+#[test]
+fn no_orphan_snapshots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(id) = name
+            .strip_prefix("rules__")
+            .and_then(|n| n.strip_suffix(".snap"))
+        {
+            assert!(
+                REGISTRY.iter().any(|r| r.meta().id == id),
+                "orphan snapshot {name}"
+            );
+        }
     }
 }

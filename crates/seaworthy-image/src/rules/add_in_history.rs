@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags build steps made by ADD. The first step of an image that adds its root filesystem
     /// from a tarball (`ADD file:… in /`, how base images start) is not flagged.
     ///
@@ -17,6 +17,7 @@ declare_rule! {
         id: "SW-IMG-005",
         name: "image-add-used",
         title: "Image built with ADD",
+        area: Image,
         group: "trust",
         severity: Low,
         remediation: "Use COPY instead of ADD for local files; download remote files with a verified checksum.",

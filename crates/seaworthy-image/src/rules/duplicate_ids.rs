@@ -4,7 +4,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags user ids shared by several accounts in `/etc/passwd` and group ids shared by several
     /// groups in `/etc/group`.
     ///
@@ -18,6 +18,7 @@ declare_rule! {
         id: "SW-IMG-010",
         name: "duplicate-ids",
         title: "User or group id used twice",
+        area: Image,
         group: "user",
         severity: Medium,
         remediation: "Give every account and group a unique id.",

@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags accounts in `/etc/shadow` with an empty password field: anyone can log in as them
     /// (or `su` to them) without a password.
     ///
@@ -16,6 +16,7 @@ declare_rule! {
         id: "SW-IMG-009",
         name: "empty-password",
         title: "Account with an empty password",
+        area: Image,
         group: "user",
         severity: High,
         remediation: "Lock accounts without a password (passwd -l USER).",

@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags an image named by the `latest` tag, or by a name without tag or digest (which means
     /// `latest`).
     ///
@@ -17,6 +17,7 @@ declare_rule! {
         id: "SW-IMG-008",
         name: "image-latest-tag",
         title: "Image referenced by the latest tag",
+        area: Image,
         group: "trust",
         severity: Low,
         remediation: "Tag images with a version and pin deployments to a digest.",

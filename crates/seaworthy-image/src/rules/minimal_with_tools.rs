@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Notes the shells and package managers of an image that is meant to be minimal: one the
     /// configuration marks so (`[image] minimal = true`), or one whose base is labelled distroless
     /// (`org.opencontainers.image.base.name`).
@@ -18,6 +18,7 @@ declare_rule! {
         id: "SW-IMG-014",
         name: "minimal-image-with-tools",
         title: "Minimal image ships a shell or package manager",
+        area: Image,
         group: "run",
         severity: Info,
         remediation: "Use a distroless or scratch final stage and copy only the application into it.",

@@ -1,61 +1,12 @@
-//! The image rules, one file each. [`RULES`] is the registry every listing, report and test reads.
-//! Test cases are written in the small image language of [`crate::case`].
+//! The image rules, one file each, declared with [`seaworthy_core::declare_rule!`]. [`REGISTRY`]
+//! is the registry every listing, report and test reads. Test cases are written in the small
+//! image language of [`crate::case`].
 
-use seaworthy_core::RuleMeta;
+use seaworthy_core::Area;
+use seaworthy_core::rule::{Registry, Rule};
 
 use crate::Hit;
 use crate::subject::Subject;
-
-/// Declares a rule: its documentation (the doc comment), metadata and test cases.
-///
-/// `fire` cases must make the rule report at least once; `quiet` cases must not.
-macro_rules! declare_rule {
-    (
-        $(#[doc = $doc:literal])*
-        $name:ident {
-            id: $id:literal,
-            name: $slug:literal,
-            title: $title:literal,
-            group: $group:literal,
-            severity: $sev:ident,
-            remediation: $rem:literal,
-            refs: [$($peer:ident($ref:literal)),* $(,)?],
-            fire: [$($fire:literal),* $(,)?],
-            quiet: [$($quiet:literal),* $(,)?] $(,)?
-        }
-    ) => {
-        $(#[doc = $doc])*
-        pub struct $name;
-
-        impl $crate::rules::RuleInfo for $name {
-            fn meta(&self) -> &'static seaworthy_core::RuleMeta {
-                static META: seaworthy_core::RuleMeta = seaworthy_core::RuleMeta {
-                    id: $id,
-                    name: $slug,
-                    title: $title,
-                    area: seaworthy_core::Area::Image,
-                    group: $group,
-                    severity: seaworthy_core::Severity::$sev,
-                    remediation: $rem,
-                    refs: &[$(seaworthy_core::CrossRef {
-                        peer: seaworthy_core::Peer::$peer,
-                        id: $ref,
-                    }),*],
-                    docs: concat!($($doc, "\n"),*),
-                };
-                &META
-            }
-
-            fn fire_cases(&self) -> &'static [&'static str] {
-                &[$($fire),*]
-            }
-
-            fn quiet_cases(&self) -> &'static [&'static str] {
-                &[$($quiet),*]
-            }
-        }
-    };
-}
 
 // Configuration (SW-IMG-001..019).
 mod add_in_history;
@@ -84,23 +35,19 @@ mod not_pinned;
 mod signature;
 mod untrusted_registry;
 
-/// Metadata and test cases, written by `declare_rule!`.
-pub trait RuleInfo {
-    fn meta(&self) -> &'static RuleMeta;
-    fn fire_cases(&self) -> &'static [&'static str];
-    fn quiet_cases(&self) -> &'static [&'static str];
-}
-
 /// The check itself: a pure function from the image to hits.
 pub trait Check {
     fn check(&self, image: &Subject<'_>, out: &mut Vec<Hit>);
 }
 
-pub trait ImageRule: RuleInfo + Check + Sync {}
-impl<T: RuleInfo + Check + Sync> ImageRule for T {}
+/// A declared rule with its check.
+pub trait ImageRule: Rule<Extra = ()> + Check {}
+impl<T: Rule<Extra = ()> + Check> ImageRule for T {}
 
 /// Every image rule, ordered by id.
-pub static RULES: &[&dyn ImageRule] = &[
+pub static REGISTRY: Registry<dyn ImageRule> = Registry::new(Area::Image, RULES, &[]);
+
+static RULES: &[&dyn ImageRule] = &[
     &root_user::RootUser,
     &no_healthcheck::NoHealthcheck,
     &update_alone::UpdateAlone,
@@ -124,11 +71,3 @@ pub static RULES: &[&dyn ImageRule] = &[
     &untrusted_registry::UntrustedRegistry,
     &not_pinned::NotPinned,
 ];
-
-/// The rule with this id or name.
-pub fn find(id: &str) -> Option<&'static dyn ImageRule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.meta().id.eq_ignore_ascii_case(id) || r.meta().name.eq_ignore_ascii_case(id))
-}

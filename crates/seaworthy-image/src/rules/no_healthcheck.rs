@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags an image without a HEALTHCHECK, or with `HEALTHCHECK NONE`.
     ///
     /// ## Why
@@ -16,6 +16,7 @@ declare_rule! {
         id: "SW-IMG-002",
         name: "image-no-healthcheck",
         title: "Image has no HEALTHCHECK",
+        area: Image,
         group: "runtime",
         severity: Low,
         remediation: "Add a HEALTHCHECK instruction to the final stage (or disable the rule when the orchestrator probes the service).",

@@ -3,7 +3,7 @@ use crate::rules::Check;
 use crate::rules::latest_tag::registry_name;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Notes an image named from a registry or the daemon by tag instead of by digest
     /// (`app@sha256:…`). Tags move; a digest names exactly the bytes that were scanned.
     ///
@@ -17,6 +17,7 @@ declare_rule! {
         id: "SW-IMG-033",
         name: "image-not-pinned-by-digest",
         title: "Image referenced by tag, not digest",
+        area: Image,
         group: "trust",
         severity: Info,
         remediation: "Reference the image by digest (name@sha256:…) in scans and deployments.",

@@ -6,7 +6,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags package-manager caches left in the image: apt lists and archives, the apk cache, pip,
     /// npm and yum/dnf caches. One finding per cache directory, with its size and the last layer
     /// that wrote to it.
@@ -22,6 +22,7 @@ declare_rule! {
         id: "SW-IMG-011",
         name: "package-cache-left",
         title: "Package manager cache left in the image",
+        area: Image,
         group: "run",
         severity: Low,
         remediation: "Remove package caches in the RUN that created them (e.g. rm -rf /var/lib/apt/lists/*).",

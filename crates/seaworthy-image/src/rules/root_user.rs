@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags an image whose configured user is root: `User` is empty (Docker then runs as root),
     /// `root`, `0`, or `root`/`0` with any group.
     ///
@@ -18,6 +18,7 @@ declare_rule! {
         id: "SW-IMG-001",
         name: "image-user-root",
         title: "Image runs as root",
+        area: Image,
         group: "user",
         severity: High,
         remediation: "Create an unprivileged user and end the final stage with USER <user or UID>.",

@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags credentials in the image config's environment (`Env`): values of a known credential
     /// format, and secret-named variables (`*_PASSWORD`, `*_TOKEN`, `API_KEY`) holding random
     /// values. Placeholders (`${VAR}`, `changeme`, empty) stay quiet.
@@ -18,6 +18,7 @@ declare_rule! {
         id: "SW-IMG-021",
         name: "secret-in-image-env",
         title: "Secret in the image environment",
+        area: Image,
         group: "secrets",
         severity: High,
         remediation: "Revoke the credential and inject it at run time instead of baking it into ENV.",

@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags credentials in the image's files: private keys, cloud keys, service tokens,
     /// registry and package-manager credential files (`.docker/config.json`, `.npmrc`, `.pypirc`,
     /// `.netrc`, `.git-credentials`), `.env` files and secret-named assignments with random
@@ -22,6 +22,7 @@ declare_rule! {
         id: "SW-IMG-020",
         name: "secret-in-image-file",
         title: "Secret in an image file",
+        area: Image,
         group: "secrets",
         severity: High,
         remediation: "Revoke the credential, remove it from every layer (rebuild), and use build secrets (RUN --mount=type=secret) or runtime secrets instead.",

@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags credentials in the image history: the recorded command of every build step,
     /// build arguments included (`|2 NPM_TOKEN=… /bin/sh -c …`).
     ///
@@ -17,6 +17,7 @@ declare_rule! {
         id: "SW-IMG-022",
         name: "secret-in-image-history",
         title: "Secret in the image history",
+        area: Image,
         group: "secrets",
         severity: High,
         remediation: "Revoke the credential and pass it with RUN --mount=type=secret instead of build args or inline.",

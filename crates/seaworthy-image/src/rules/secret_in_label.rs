@@ -3,7 +3,7 @@ use crate::rules::Check;
 use crate::rules::secret_in_env::secret_assignments;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags credentials in the image's labels: values of a known credential format and
     /// secret-named labels holding random values.
     ///
@@ -16,6 +16,7 @@ declare_rule! {
         id: "SW-IMG-023",
         name: "secret-in-image-label",
         title: "Secret in an image label",
+        area: Image,
         group: "secrets",
         severity: High,
         remediation: "Revoke the credential and remove it from the labels.",

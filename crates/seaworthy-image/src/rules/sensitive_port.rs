@@ -4,7 +4,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags exposed ports of remote-administration and data services (SSH 22, Telnet 23, the
     /// Docker API 2375/2376, RDP, VNC, databases and caches), read from the image config, so base
     /// images and build arguments are covered too.
@@ -19,6 +19,7 @@ declare_rule! {
         id: "SW-IMG-006",
         name: "image-sensitive-port",
         title: "Image exposes a sensitive port",
+        area: Image,
         group: "network",
         severity: Medium,
         remediation: "Do not expose administration or database ports from an application image.",

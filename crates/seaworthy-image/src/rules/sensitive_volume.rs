@@ -4,7 +4,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags VOLUMEs of the image config that cover system directories (`/`, `/etc`, `/usr`, …),
     /// kernel interfaces (`/proc`, `/sys`, `/dev`) or the Docker socket.
     ///
@@ -18,6 +18,7 @@ declare_rule! {
         id: "SW-IMG-007",
         name: "image-sensitive-volume",
         title: "Image declares a volume over a sensitive path",
+        area: Image,
         group: "volume",
         severity: Medium,
         remediation: "Declare volumes only for application data directories.",

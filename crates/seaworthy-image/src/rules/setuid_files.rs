@@ -4,7 +4,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Lists every regular file with the setuid or setgid bit, with the layer that wrote it.
     ///
     /// ## Why
@@ -20,6 +20,7 @@ declare_rule! {
         id: "SW-IMG-004",
         name: "setuid-setgid-files",
         title: "File with setuid or setgid bit",
+        area: Image,
         group: "user",
         severity: Low,
         remediation: "Remove setuid/setgid bits that are not needed (chmod a-s) or run with no-new-privileges.",

@@ -3,7 +3,7 @@ use crate::rules::Check;
 use crate::subject::Subject;
 use crate::{Hit, SignatureCheck};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// With public keys configured (`--key`), flags an image that carries no cosign-style
     /// signature (`sha256-<digest>.sig`), one whose signatures are broken or sign another digest,
     /// and one that cannot carry a registry signature at all (a docker-archive, a daemon image).
@@ -20,6 +20,7 @@ declare_rule! {
         id: "SW-IMG-030",
         name: "image-not-signed",
         title: "Image is not signed or the signature is not valid",
+        area: Image,
         group: "trust",
         severity: High,
         remediation: "Sign the image digest (cosign sign --key) and verify it from a registry or OCI layout.",
@@ -57,7 +58,7 @@ impl Check for Unsigned {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags an image whose signatures verify with none of the configured public keys: it was
     /// signed, but not by anyone you trust (or its payload was altered after signing).
     ///
@@ -72,6 +73,7 @@ declare_rule! {
         id: "SW-IMG-031",
         name: "image-signed-by-unknown-key",
         title: "Image signed by an unknown key",
+        area: Image,
         group: "trust",
         severity: High,
         remediation: "Only trust images signed by your configured keys; re-sign or add the signer's key if trusted.",

@@ -6,7 +6,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags files that never belong in a shipped image: version-control directories (`.git`,
     /// `.svn`, `.hg`), editor leftovers (`*~`, `.*.swp`, `.DS_Store`, `.idea`, `.vscode`) and
     /// build caches (`.cache/go-build`, `node_modules/.cache`, `.gradle/caches`). One finding per
@@ -22,6 +22,7 @@ declare_rule! {
         id: "SW-IMG-013",
         name: "unnecessary-files",
         title: "Unnecessary file in the image",
+        area: Image,
         group: "volume",
         severity: Low,
         remediation: "Exclude VCS directories, editor files and build caches with .dockerignore.",

@@ -4,7 +4,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// With trusted registries configured (`[dockerfile] trusted-registries`, the same list the
     /// Dockerfile FROM rule uses), flags an image named from any other registry or repository.
     /// Images read from files are judged by the tags recorded in them.
@@ -19,6 +19,7 @@ declare_rule! {
         id: "SW-IMG-032",
         name: "image-untrusted-registry",
         title: "Image from an untrusted registry",
+        area: Image,
         group: "trust",
         severity: High,
         remediation: "Mirror the image into a trusted registry and reference it from there.",

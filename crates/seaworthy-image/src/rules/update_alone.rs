@@ -2,7 +2,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags a build step whose command refreshes the package index (`apt-get update`, `apk
     /// update`, `yum makecache`, …) without installing anything in the same step.
     ///
@@ -17,6 +17,7 @@ declare_rule! {
         id: "SW-IMG-003",
         name: "image-update-alone",
         title: "Package index updated alone in a build step",
+        area: Image,
         group: "run",
         severity: Low,
         remediation: "Refresh the package index and install in the same RUN instruction.",

@@ -4,7 +4,7 @@ use crate::Hit;
 use crate::rules::Check;
 use crate::subject::Subject;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags world-writable files and directories in the directories of the image's `PATH`
     /// (`Env` of the config, Docker's default when unset), and world-writable `PATH` directories
     /// themselves.
@@ -19,6 +19,7 @@ declare_rule! {
         id: "SW-IMG-012",
         name: "world-writable-in-path",
         title: "World-writable program or directory in PATH",
+        area: Image,
         group: "user",
         severity: High,
         remediation: "Remove world-write permission (chmod o-w) from programs and PATH directories.",

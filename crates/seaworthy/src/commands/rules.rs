@@ -13,7 +13,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     REGISTRY
         .iter()
         .map(|r| r.meta())
-        .chain(seaworthy_image::RULES.iter().map(|r| r.meta()))
+        .chain(seaworthy_image::REGISTRY.iter().map(|r| r.meta()))
         .chain(seaworthy_container::RULES.iter().map(|r| r.meta()))
         .chain(seaworthy_container::drift::RULES.iter().copied())
         .chain(seaworthy_host::rules::metas())
@@ -102,7 +102,7 @@ pub fn explain(query: &str) -> Result<String, String> {
     let rule = REGISTRY
         .find(query)
         .map(|r| r.meta())
-        .or_else(|| seaworthy_image::rules::find(query).map(|r| r.meta()))
+        .or_else(|| seaworthy_image::REGISTRY.find(query).map(|r| r.meta()))
         .or_else(|| seaworthy_container::rules::find(query).map(|r| r.meta()));
     let Some(m) = rule else {
         return Err(format!(
