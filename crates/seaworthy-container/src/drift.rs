@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use seaworthy_core::{Area, Finding, Location, RuleMeta, Severity};
+use seaworthy_core::rule::{Registry, Rule};
+use seaworthy_core::{Area, Finding, Location, RuleMeta};
 use seaworthy_inventory::{Cataloger, Ecosystem, Env, OsInfo, Package};
 use serde::Serialize;
 
@@ -18,19 +19,9 @@ pub struct ContainerFile {
     pub data: Vec<u8>,
 }
 
-/// Files added or changed in executable or library paths.
-pub static DRIFT_FILES: RuleMeta = RuleMeta {
-    id: "SW-CTR-DRIFT-001",
-    name: "runtime-binary-drift",
-    title: "Executable or library added or changed at runtime",
-    area: Area::Container,
-    group: "drift",
-    severity: Severity::High,
-    remediation: "Rebuild the image with the change instead of modifying the running container, \
-                  run it with a read-only root filesystem (`--read-only`), and find out who \
-                  wrote the file",
-    refs: &[],
-    docs: r#"A file was added or changed since the container started in a directory that holds
+// Files added or changed in executable or library paths.
+seaworthy_core::declare_rule! {
+    #[doc = r#"A file was added or changed since the container started in a directory that holds
 programs or shared libraries (`/bin`, `/sbin`, `/usr/bin`, `/usr/sbin`, `/usr/local/bin`,
 `/usr/local/sbin`, `/lib`, `/lib64`, `/usr/lib`, `/usr/lib64`, `/usr/local/lib`, `/usr/libexec`).
 
@@ -51,22 +42,24 @@ Put the change into the Dockerfile and redeploy; run with `--read-only` (compose
 ```console
 $ docker exec web cp /tmp/tool /usr/local/bin/tool     # fires
 $ docker run --read-only --tmpfs /tmp web              # nothing to write to
-```
-"#,
-};
+```"#]
+    DriftFiles {
+        id: "SW-CTR-DRIFT-001",
+        name: "runtime-binary-drift",
+        title: "Executable or library added or changed at runtime",
+        area: Container,
+        group: "drift",
+        severity: High,
+        remediation: "Rebuild the image with the change instead of modifying the running container, \
+                      run it with a read-only root filesystem (`--read-only`), and find out who \
+                      wrote the file",
+        refs: [],
+    }
+}
 
-/// OS packages installed, changed or removed at runtime.
-pub static DRIFT_PACKAGES: RuleMeta = RuleMeta {
-    id: "SW-CTR-DRIFT-002",
-    name: "runtime-package-drift",
-    title: "Package installed, changed or removed at runtime",
-    area: Area::Container,
-    group: "drift",
-    severity: Severity::Medium,
-    remediation: "Install or upgrade the package in the Dockerfile, rebuild and redeploy the \
-                  image, and stop changing packages in running containers",
-    refs: &[],
-    docs: r#"The container's package database (`/var/lib/dpkg/status`, `/var/lib/dpkg/status.d/`,
+// OS packages installed, changed or removed at runtime.
+seaworthy_core::declare_rule! {
+    #[doc = r#"The container's package database (`/var/lib/dpkg/status`, `/var/lib/dpkg/status.d/`,
 `/lib/apk/db/installed`) lists a package that the image does not have, with another version, or
 no longer lists one the image has.
 
@@ -85,12 +78,23 @@ by package name: installed, version changed (old → new), removed.
 
 ## Fix
 Move the installation into the Dockerfile (`RUN apt-get install -y --no-install-recommends …`),
-rebuild, redeploy.
-"#,
-};
+rebuild, redeploy."#]
+    DriftPackages {
+        id: "SW-CTR-DRIFT-002",
+        name: "runtime-package-drift",
+        title: "Package installed, changed or removed at runtime",
+        area: Container,
+        group: "drift",
+        severity: Medium,
+        remediation: "Install or upgrade the package in the Dockerfile, rebuild and redeploy the \
+                      image, and stop changing packages in running containers",
+        refs: [],
+    }
+}
 
-/// The drift rules, for `seaworthy rules` and `explain`.
-pub static RULES: &[&RuleMeta] = &[&DRIFT_FILES, &DRIFT_PACKAGES];
+/// The drift rules: findings, no cases (they read the Engine API, see `tests`).
+pub static REGISTRY: Registry<dyn Rule<Extra = ()>> =
+    Registry::new(Area::Container, &[&DriftFiles, &DriftPackages], &[]);
 
 /// Where executables and libraries live (no trailing slash).
 const BINARY_DIRS: &[&str] = &[
@@ -212,7 +216,7 @@ pub fn file_drift(who: &Subject<'_>, changes: &[Change], mounts: &[Mount]) -> Ve
                 _ => "changed",
             };
             let mut f = finding(
-                &DRIFT_FILES,
+                DriftFiles.meta(),
                 who,
                 format!("changes:{}", c.path),
                 format!(
@@ -349,7 +353,7 @@ pub fn package_drift(who: &Subject<'_>, changes: &[PackageChange]) -> Vec<Findin
                 (None, None) => (c.name.clone(), c.name.clone()),
             };
             let mut f = finding(
-                &DRIFT_PACKAGES,
+                DriftPackages.meta(),
                 who,
                 format!("packages:{}:{}", c.ecosystem, c.name),
                 format!("{what} in container {}", who.container),
@@ -524,13 +528,7 @@ mod tests {
     }
 
     #[test]
-    fn rule_docs_have_the_sections() {
-        for r in RULES {
-            assert!(
-                r.docs.contains("## Why") && r.docs.contains("## Fix"),
-                "{}",
-                r.id
-            );
-        }
+    fn the_drift_rules_pass_the_meta_test() {
+        seaworthy_core::rule::testing::RegistryCheck::new(&REGISTRY).run();
     }
 }

@@ -10,5 +10,5 @@ pub mod run;
 pub mod spec;
 pub mod syntax;
 
-pub use rules::{ContainerRule, Context, RULES, check};
+pub use rules::{ContainerRule, Context, REGISTRY, check};
 pub use spec::{ContainerSpec, ExecSession, Field, Mount, MountKind, PortBinding, Set, Subject};

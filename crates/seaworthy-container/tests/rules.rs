@@ -5,8 +5,9 @@
 
 use std::fmt::Write as _;
 
-use seaworthy_container::rules::{RULES, run_rule};
-use seaworthy_container::{ContainerRule, case, check};
+use seaworthy_container::rules::run_rule;
+use seaworthy_container::{ContainerRule, REGISTRY, case, check};
+use seaworthy_core::rule::testing::RegistryCheck;
 use seaworthy_core::{CheckResult, Level, Status};
 
 fn result_of(case_text: &str, rule: &dyn ContainerRule) -> CheckResult {
@@ -36,10 +37,10 @@ fn cis_section5() -> Vec<(String, String, bool, String)> {
 fn the_registry_is_cis_section_5() {
     let cis = cis_section5();
     assert_eq!(cis.len(), 32);
-    assert_eq!(RULES.len(), cis.len());
-    for (rule, (id, title, automated, level)) in RULES.iter().zip(&cis) {
-        let c = rule.cis();
-        assert_eq!(c.id, id, "{title}");
+    assert_eq!(REGISTRY.len(), cis.len());
+    for (rule, (id, title, automated, level)) in REGISTRY.iter().zip(&cis) {
+        let c = rule.extra();
+        assert_eq!(rule.cis_id(), id, "{title}");
         assert_eq!(rule.meta().id, format!("SW-CTR-{id}"));
         // 5.23 is automated in CIS but needs exec sessions, which only running containers have.
         assert_eq!(c.automated, *automated, "{id} {title}");
@@ -52,13 +53,24 @@ fn the_registry_is_cis_section_5() {
     }
 }
 
+/// Manual checks only report facts; 5.1 (swarm) is a host fact. Every other check fires.
+fn reports_facts_only(rule: &dyn ContainerRule) -> bool {
+    !rule.extra().automated || rule.cis_id() == "5.1"
+}
+
 #[test]
-fn every_rule_is_documented_and_has_cases() {
-    for rule in RULES {
+fn every_rule_passes_the_meta_test() {
+    RegistryCheck::new(&REGISTRY)
+        .sections(&["## Why", "## Fix", "## Example"])
+        .cases(|rule, case| result_of(case, rule).status == Status::Warn)
+        .fire_optional(reports_facts_only)
+        .run();
+}
+
+#[test]
+fn every_rule_has_docker_and_compose_examples() {
+    for rule in REGISTRY.iter() {
         let m = rule.meta();
-        for section in ["## Why", "## Fix", "## Example"] {
-            assert!(m.docs.contains(section), "{} lacks {section}", m.id);
-        }
         assert!(
             m.docs.contains("docker run") || m.docs.contains("docker exec"),
             "{} has no docker example",
@@ -69,15 +81,11 @@ fn every_rule_is_documented_and_has_cases() {
             "{} has no compose example",
             m.id
         );
-        assert!(!m.remediation.is_empty(), "{}", m.id);
-        assert!(!rule.quiet_cases().is_empty(), "{} has no quiet case", m.id);
-        // Manual checks only report facts; 5.1 (swarm) is a host fact. Every other check fires.
-        if rule.cis().automated && rule.cis().id != "5.1" {
-            assert!(!rule.fire_cases().is_empty(), "{} has no firing case", m.id);
+        if !reports_facts_only(rule) {
             assert!(
                 rule.fire_cases().iter().any(|c| c.starts_with("services:"))
-                    || rule.cis().id == "5.7"
-                    || rule.cis().id == "5.23",
+                    || rule.cis_id() == "5.7"
+                    || rule.cis_id() == "5.23",
                 "{} has no compose firing case",
                 m.id
             );
@@ -86,22 +94,16 @@ fn every_rule_is_documented_and_has_cases() {
 }
 
 #[test]
-fn firing_cases_warn_and_quiet_cases_do_not() {
-    for rule in RULES {
+fn warnings_carry_evidence_and_manual_checks_report_facts() {
+    for rule in REGISTRY.iter() {
         let id = rule.meta().id;
         for (i, c) in rule.fire_cases().iter().enumerate() {
-            let r = result_of(c, *rule);
-            assert_eq!(r.status, Status::Warn, "{id} fire case {i}: {r:#?}\n{c}");
+            let r = result_of(c, rule);
             assert!(!r.evidence.is_empty(), "{id} fire case {i} has no evidence");
         }
-        for (i, c) in rule.quiet_cases().iter().enumerate() {
-            let r = result_of(c, *rule);
-            assert_ne!(
-                r.status,
-                Status::Warn,
-                "{id} quiet case {i} warned: {r:#?}\n{c}"
-            );
-            if !rule.cis().automated {
+        if !rule.extra().automated {
+            for c in rule.quiet_cases() {
+                let r = result_of(c, rule);
                 assert!(
                     matches!(r.status, Status::Info | Status::NotApplicable),
                     "{id}: manual checks report facts: {r:#?}"
@@ -124,10 +126,10 @@ fn one_result_per_check_in_cis_order() {
 
 #[test]
 fn snapshots_of_firing_cases() {
-    for rule in RULES {
+    for rule in REGISTRY.iter() {
         let mut out = String::new();
         for (i, c) in rule.fire_cases().iter().enumerate() {
-            let r = result_of(c, *rule);
+            let r = result_of(c, rule);
             let _ = writeln!(out, "# case {i}");
             let _ = writeln!(
                 out,
@@ -146,5 +148,22 @@ fn snapshots_of_firing_cases() {
             continue;
         }
         insta::assert_snapshot!(rule.meta().id, out);
+    }
+}
+
+#[test]
+fn no_orphan_snapshots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(id) = name
+            .strip_prefix("rules__")
+            .and_then(|n| n.strip_suffix(".snap"))
+        {
+            assert!(
+                REGISTRY.iter().any(|r| r.meta().id == id),
+                "orphan snapshot {name}"
+            );
+        }
     }
 }

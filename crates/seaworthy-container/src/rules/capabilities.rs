@@ -1,6 +1,6 @@
-use seaworthy_core::Severity;
+use seaworthy_core::{Level, Severity};
 
-use crate::rules::{Check, Context, Verdict};
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
 /// Capabilities that amount to host control or network sniffing/spoofing.
@@ -32,7 +32,7 @@ pub const DEFAULT: &[&str] = &[
     "SYS_CHROOT",
 ];
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags capabilities added beyond Docker's default set, and dangerous ones added at all (an add wins over a drop of the same
     /// capability, so a drop does not cancel it). The
     /// dangerous ones — `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`,
@@ -51,15 +51,14 @@ declare_rule! {
     /// Good: `docker run --cap-drop ALL --cap-add NET_BIND_SERVICE app`; compose
     /// `services: {app: {cap_drop: [ALL], cap_add: [NET_BIND_SERVICE]}}`.
     Capabilities {
-        cis: "5.4",
+        id: "SW-CTR-5.4",
         name: "container-capabilities",
         title: "Added Linux capabilities",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "privilege",
         severity: High,
-        setting: ("HostConfig.CapAdd", "cap_add", "--cap-add"),
         remediation: "Remove the capability from `--cap-add` (compose `cap_add`); start from `--cap-drop ALL` (compose `cap_drop: [ALL]`) and add back only what the process needs.",
+        refs: [Cis("5.4")],
         fire: [
             "docker run --cap-add SYS_ADMIN alpine",
             "docker run --cap-drop ALL --cap-add cap_sys_ptrace alpine",
@@ -73,6 +72,15 @@ declare_rule! {
             "docker run --cap-drop ALL --cap-add NET_BIND_SERVICE alpine",
             "services:\n  app:\n    image: app\n    cap_drop: [ALL]\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.CapAdd",
+                compose: "cap_add",
+                flag: "--cap-add",
+            },
+        },
     }
 }
 

@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers placed in a custom parent cgroup (`--cgroup-parent`).
     ///
     /// ## Why
@@ -16,20 +18,28 @@ declare_rule! {
     /// `services: {app: {cgroup_parent: /system.slice}}`.
     /// Good: `docker run app`; compose `services: {app: {image: app}}` without `cgroup_parent`.
     CgroupParent {
-        cis: "5.25",
+        id: "SW-CTR-5.25",
         name: "container-cgroup-parent",
         title: "Custom cgroup parent in use",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "limits",
         severity: Medium,
-        setting: ("HostConfig.CgroupParent", "cgroup_parent", "--cgroup-parent"),
         remediation: "Remove `--cgroup-parent` (compose `cgroup_parent`) unless the cgroup was chosen on purpose; the daemon's default keeps containers under docker's own cgroup.",
+        refs: [Cis("5.25")],
         fire: [
             "docker run --cgroup-parent=/system.slice alpine",
             "services:\n  app:\n    image: app\n    cgroup_parent: /system.slice\n",
         ],
         quiet: ["docker run alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.CgroupParent",
+                compose: "cgroup_parent",
+                flag: "--cgroup-parent",
+            },
+        },
     }
 }
 

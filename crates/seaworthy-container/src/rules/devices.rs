@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Lists host devices passed into the container (a manual check: some workloads need a GPU
     /// or a serial port).
     ///
@@ -18,17 +20,25 @@ declare_rule! {
     /// Good: `docker run --device /dev/ttyUSB0:/dev/ttyUSB0:rw app`; compose
     /// `services: {app: {devices: ["/dev/ttyUSB0:/dev/ttyUSB0:rw"]}}` — or no devices.
     Devices {
-        cis: "5.18",
+        id: "SW-CTR-5.18",
         name: "container-host-devices",
         title: "Host devices exposed (review)",
-        level: L1,
-        automated: false,
+        area: Container,
         group: "runtime",
         severity: Info,
-        setting: ("HostConfig.Devices", "devices", "--device"),
         remediation: "Remove `--device` entries (compose `devices`) the workload does not need; restrict the rest to the permissions needed (`:r`, `:rw`).",
+        refs: [Cis("5.18")],
         fire: [],
         quiet: ["docker run --device /dev/fuse alpine", "docker run alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: false,
+            setting: Setting {
+                inspect: "HostConfig.Devices",
+                compose: "devices",
+                flag: "--device",
+            },
+        },
     }
 }
 

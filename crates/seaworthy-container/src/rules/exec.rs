@@ -1,9 +1,11 @@
 //! `docker exec` sessions: privileged (5.23) and as root (5.24, manual).
 
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::{ContainerSpec, Field};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags `docker exec --privileged` sessions of a running container. Compose files and
     /// command lines have no exec sessions: not applicable there.
     ///
@@ -18,17 +20,25 @@ declare_rule! {
     /// Bad: `docker exec --privileged app sh` (whatever `docker run` / compose `services:` said).
     /// Good: `docker exec app sh`.
     ExecPrivileged {
-        cis: "5.23",
+        id: "SW-CTR-5.23",
         name: "container-exec-privileged",
         title: "docker exec used with --privileged",
-        level: L2,
-        automated: true,
+        area: Container,
         group: "privilege",
         severity: High,
-        setting: ("ExecIDs", "-", "docker exec --privileged"),
         remediation: "Run `docker exec` without `--privileged`; no `docker run` flag or compose key is involved — audit who can call exec.",
+        refs: [Cis("5.23")],
         fire: ["@exec privileged sh\ndocker run alpine"],
         quiet: ["@exec user sh\ndocker run alpine", "docker run alpine"],
+        extra: Cis {
+            level: Level::L2,
+            automated: true,
+            setting: Setting {
+                inspect: "ExecIDs",
+                compose: "-",
+                flag: "docker exec --privileged",
+            },
+        },
     }
 }
 
@@ -52,7 +62,7 @@ impl Check for ExecPrivileged {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Lists `docker exec` sessions run as root (a manual check).
     ///
     /// ## Why
@@ -66,17 +76,25 @@ declare_rule! {
     /// compose `services: {app: {user: "1000"}}`).
     /// Good: `docker exec app sh`.
     ExecRoot {
-        cis: "5.24",
+        id: "SW-CTR-5.24",
         name: "container-exec-root",
         title: "docker exec used with --user=root (review)",
-        level: L2,
-        automated: false,
+        area: Container,
         group: "privilege",
         severity: Info,
-        setting: ("ExecIDs", "-", "docker exec --user"),
         remediation: "Run `docker exec` as the container's user (no `--user root`); no `docker run` flag or compose key is involved.",
+        refs: [Cis("5.24")],
         fire: [],
         quiet: ["@exec root sh\ndocker run alpine", "docker run alpine"],
+        extra: Cis {
+            level: Level::L2,
+            automated: false,
+            setting: Setting {
+                inspect: "ExecIDs",
+                compose: "-",
+                flag: "docker exec --user",
+            },
+        },
     }
 }
 

@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers whose health check is switched off. When the command line or compose
     /// file sets none, the image's `HEALTHCHECK` (if any) applies: reported as info.
     ///
@@ -17,15 +19,14 @@ declare_rule! {
     /// Good: `docker run --health-cmd "wget -qO- http://localhost/health || exit 1" app`; compose
     /// `services: {app: {healthcheck: {test: ["CMD", "wget", "-qO-", "http://localhost/health"]}}}`.
     Healthcheck {
-        cis: "5.27",
+        id: "SW-CTR-5.27",
         name: "container-healthcheck",
         title: "No health check",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "runtime",
         severity: Low,
-        setting: ("Config.Healthcheck", "healthcheck", "--health-cmd"),
         remediation: "Add `--health-cmd` (with `--health-interval`) to `docker run` or a HEALTHCHECK to the image (compose `healthcheck.test`); remove `--no-healthcheck` / `healthcheck.disable: true`.",
+        refs: [Cis("5.27")],
         fire: [
             "docker run --no-healthcheck alpine",
             "services:\n  app:\n    image: app\n    healthcheck:\n      disable: true\n",
@@ -36,6 +37,15 @@ declare_rule! {
             "docker run alpine",
             "services:\n  app:\n    image: app\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "Config.Healthcheck",
+                compose: "healthcheck",
+                flag: "--health-cmd",
+            },
+        },
     }
 }
 

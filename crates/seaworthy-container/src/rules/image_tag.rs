@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::{ContainerSpec, Field};
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Reports how the container's image is referenced (a manual check): a digest pins it, a
     /// tag may move, `latest` or no tag is whatever was pulled last.
     ///
@@ -17,17 +19,25 @@ declare_rule! {
     /// Good: `docker run --pull always nginx:1.27@sha256:…`; compose
     /// `services: {web: {image: "nginx:1.27@sha256:…", pull_policy: always}}`.
     ImageTag {
-        cis: "5.28",
+        id: "SW-CTR-5.28",
         name: "container-image-reference",
         title: "Image reference may be stale (review)",
-        level: L1,
-        automated: false,
+        area: Container,
         group: "runtime",
         severity: Info,
-        setting: ("Config.Image", "image", "IMAGE"),
         remediation: "Reference the image by digest (`image@sha256:…`, compose `image:`) and pull before running (`--pull always`, compose `pull_policy: always`).",
+        refs: [Cis("5.28")],
         fire: [],
         quiet: ["docker run alpine", "docker run alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"],
+        extra: Cis {
+            level: Level::L1,
+            automated: false,
+            setting: Setting {
+                inspect: "Config.Image",
+                compose: "image",
+                flag: "IMAGE",
+            },
+        },
     }
 }
 

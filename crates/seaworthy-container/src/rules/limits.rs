@@ -1,9 +1,11 @@
 //! Resource limits: memory (5.11), CPU (5.12), ulimits (5.19, manual), PIDs (5.29).
 
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers without a memory limit.
     ///
     /// ## Why
@@ -18,15 +20,14 @@ declare_rule! {
     /// Good: `docker run --memory 512m app`; compose `services: {app: {mem_limit: 512m}}` or
     /// `deploy: {resources: {limits: {memory: 512M}}}`.
     Memory {
-        cis: "5.11",
+        id: "SW-CTR-5.11",
         name: "container-memory-limit",
         title: "No memory limit",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "limits",
         severity: Medium,
-        setting: ("HostConfig.Memory", "mem_limit", "--memory"),
         remediation: "Set a memory limit: `docker run --memory 512m` (compose `mem_limit: 512m` or `deploy.resources.limits.memory`).",
+        refs: [Cis("5.11")],
         fire: [
             "docker run alpine",
             "docker run -m 0 alpine",
@@ -36,6 +37,15 @@ declare_rule! {
             "docker run -m 256m alpine",
             "services:\n  app:\n    image: app\n    deploy:\n      resources:\n        limits:\n          memory: 512M\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.Memory",
+                compose: "mem_limit",
+                flag: "--memory",
+            },
+        },
     }
 }
 
@@ -50,7 +60,7 @@ impl Check for Memory {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers with neither a CPU share different from the default (1024) nor a CPU
     /// limit (`--cpus`, `--cpu-quota`).
     ///
@@ -65,15 +75,14 @@ declare_rule! {
     /// Good: `docker run --cpus 1.5 app` or `--cpu-shares 512`; compose
     /// `services: {app: {cpus: 1.5}}` or `deploy: {resources: {limits: {cpus: "1.5"}}}`.
     Cpu {
-        cis: "5.12",
+        id: "SW-CTR-5.12",
         name: "container-cpu-limit",
         title: "No CPU limit or priority",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "limits",
         severity: Low,
-        setting: ("HostConfig.NanoCpus", "cpus", "--cpus"),
         remediation: "Set `--cpus 1.5` or `--cpu-shares 512` on `docker run` (compose `cpus: 1.5`, `cpu_shares: 512` or `deploy.resources.limits.cpus`).",
+        refs: [Cis("5.12")],
         fire: [
             "docker run alpine",
             "docker run --cpu-shares 1024 alpine",
@@ -85,6 +94,15 @@ declare_rule! {
             "docker run --cpu-quota 50000 alpine",
             "services:\n  app:\n    image: app\n    cpus: 0.5\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.NanoCpus",
+                compose: "cpus",
+                flag: "--cpus",
+            },
+        },
     }
 }
 
@@ -108,7 +126,7 @@ impl Check for Cpu {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers without a PIDs limit (or with `-1`, unlimited).
     ///
     /// ## Why
@@ -121,15 +139,14 @@ declare_rule! {
     /// Bad: `docker run app`; compose `services: {app: {image: app}}`.
     /// Good: `docker run --pids-limit 200 app`; compose `services: {app: {pids_limit: 200}}`.
     Pids {
-        cis: "5.29",
+        id: "SW-CTR-5.29",
         name: "container-pids-limit",
         title: "No PIDs cgroup limit",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "limits",
         severity: Medium,
-        setting: ("HostConfig.PidsLimit", "pids_limit", "--pids-limit"),
         remediation: "Set `--pids-limit 200` on `docker run` (compose `pids_limit: 200` or `deploy.resources.limits.pids`).",
+        refs: [Cis("5.29")],
         fire: [
             "docker run alpine",
             "docker run --pids-limit -1 alpine",
@@ -139,6 +156,15 @@ declare_rule! {
             "docker run --pids-limit 100 alpine",
             "services:\n  app:\n    image: app\n    pids_limit: 100\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.PidsLimit",
+                compose: "pids_limit",
+                flag: "--pids-limit",
+            },
+        },
     }
 }
 
@@ -154,7 +180,7 @@ impl Check for Pids {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Reports the ulimits set for the container (a manual check: the daemon's defaults apply
     /// to the others).
     ///
@@ -171,17 +197,25 @@ declare_rule! {
     /// Good: `docker run --ulimit nofile=4096:8192 app`; compose
     /// `services: {app: {ulimits: {nofile: {soft: 4096, hard: 8192}}}}`.
     Ulimits {
-        cis: "5.19",
+        id: "SW-CTR-5.19",
         name: "container-ulimits",
         title: "Default ulimits overridden (review)",
-        level: L1,
-        automated: false,
+        area: Container,
         group: "limits",
         severity: Info,
-        setting: ("HostConfig.Ulimits", "ulimits", "--ulimit"),
         remediation: "Set per-container limits with `--ulimit name=soft:hard` (compose `ulimits`) only where needed; rely on the daemon's `default-ulimits` otherwise.",
+        refs: [Cis("5.19")],
         fire: [],
         quiet: ["docker run --ulimit nofile=4096:8192 alpine", "docker run alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: false,
+            setting: Setting {
+                inspect: "HostConfig.Ulimits",
+                compose: "ulimits",
+                flag: "--ulimit",
+            },
+        },
     }
 }
 

@@ -1,9 +1,11 @@
 //! Mandatory access control and syscall filtering: AppArmor (5.2), SELinux (5.3), seccomp (5.22).
 
-use crate::rules::{Check, Context, Verdict, security_opts};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict, security_opts};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers without an AppArmor profile on a host that enforces AppArmor: an
     /// explicit `apparmor=unconfined`, a privileged container (which runs unconfined) or, for a
     /// running container, an empty profile. Not applicable when the host has no AppArmor.
@@ -21,15 +23,14 @@ declare_rule! {
     /// Good: `docker run --security-opt apparmor=docker-default app`; compose
     /// `services: {app: {security_opt: ["apparmor:docker-default"]}}` (or no option at all).
     AppArmor {
-        cis: "5.2",
+        id: "SW-CTR-5.2",
         name: "container-apparmor",
         title: "AppArmor profile disabled",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "confinement",
         severity: High,
-        setting: ("AppArmorProfile", "security_opt", "--security-opt"),
         remediation: "Remove `--security-opt apparmor=unconfined` (compose `security_opt: [\"apparmor:unconfined\"]`); keep `docker-default` or set `--security-opt apparmor=<profile>` / `security_opt: [\"apparmor:<profile>\"]`.",
+        refs: [Cis("5.2")],
         fire: [
             "docker run --security-opt apparmor=unconfined alpine",
             "docker run --privileged alpine",
@@ -40,6 +41,15 @@ declare_rule! {
             "docker run --security-opt apparmor=my-profile alpine",
             "@apparmor=off\ndocker run --security-opt apparmor=unconfined alpine",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "AppArmorProfile",
+                compose: "security_opt",
+                flag: "--security-opt",
+            },
+        },
     }
 }
 
@@ -71,7 +81,7 @@ impl Check for AppArmor {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers whose SELinux labelling is switched off (`label=disable`), and, on a
     /// daemon with SELinux enabled, containers without SELinux options. Not applicable when the
     /// daemon has SELinux off or, before deploy, when the host is unknown and no option is set.
@@ -88,15 +98,14 @@ declare_rule! {
     /// Good: `docker run --security-opt label=level:s0:c100,c200 app`; compose
     /// `services: {app: {security_opt: ["label:level:s0:c100,c200"]}}`.
     SeLinux {
-        cis: "5.3",
+        id: "SW-CTR-5.3",
         name: "container-selinux",
         title: "SELinux security options not set",
-        level: L2,
-        automated: true,
+        area: Container,
         group: "confinement",
         severity: Medium,
-        setting: ("HostConfig.SecurityOpt", "security_opt", "--security-opt"),
         remediation: "Remove `--security-opt label=disable` (compose `security_opt: [\"label:disable\"]`); on an SELinux host set `--security-opt label=type:<type>` / `security_opt: [\"label:type:<type>\"]`.",
+        refs: [Cis("5.3")],
         fire: [
             "docker run --security-opt label=disable alpine",
             "@selinux=on\ndocker run alpine",
@@ -107,6 +116,15 @@ declare_rule! {
             "@selinux=on\ndocker run --security-opt label=level:s0:c100,c200 alpine",
             "@selinux=off\ndocker run --security-opt label=disable alpine",
         ],
+        extra: Cis {
+            level: Level::L2,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.SecurityOpt",
+                compose: "security_opt",
+                flag: "--security-opt",
+            },
+        },
     }
 }
 
@@ -129,7 +147,7 @@ impl Check for SeLinux {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers that run without the default seccomp profile (`seccomp=unconfined`).
     ///
     /// ## Why
@@ -145,15 +163,14 @@ declare_rule! {
     /// Good: `docker run app` or `docker run --security-opt seccomp=/etc/docker/strict.json app`;
     /// compose `services: {app: {security_opt: ["seccomp:/etc/docker/strict.json"]}}`.
     Seccomp {
-        cis: "5.22",
+        id: "SW-CTR-5.22",
         name: "container-seccomp-unconfined",
         title: "Seccomp profile disabled",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "confinement",
         severity: High,
-        setting: ("HostConfig.SecurityOpt", "security_opt", "--security-opt"),
         remediation: "Remove `--security-opt seccomp=unconfined` (compose `security_opt: [\"seccomp:unconfined\"]`); keep the default profile or pass a stricter one with `--security-opt seccomp=<file>` / `security_opt: [\"seccomp:<file>\"]`.",
+        refs: [Cis("5.22")],
         fire: [
             "docker run --security-opt seccomp=unconfined alpine",
             "services:\n  app:\n    image: app\n    security_opt:\n      - seccomp:unconfined\n",
@@ -162,6 +179,15 @@ declare_rule! {
             "docker run alpine",
             "docker run --security-opt seccomp=/etc/docker/strict.json alpine",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.SecurityOpt",
+                compose: "security_opt",
+                flag: "--security-opt",
+            },
+        },
     }
 }
 

@@ -1,80 +1,15 @@
 //! The container rules (`SW-CTR-<CIS id>`): every check of CIS Docker Benchmark 1.6.0 section 5,
 //! run on a [`ContainerSpec`] — a running container, a compose service or a `docker run` line —
 //! with one [`CheckResult`] per check: pass, warn, info (manual checks) or not applicable.
-//! Test cases are written in the small language of [`crate::case`].
+//! Rules are declared with [`seaworthy_core::declare_rule!`], their CIS facts as [`Cis`]; test
+//! cases are written in the small language of [`crate::case`].
 
+use seaworthy_core::rule::{Registry, Rule};
 use seaworthy_core::{
-    CheckResult, Evidence, Level, Location, Position, RuleMeta, Severity, Span, Status,
+    Area, CheckResult, Evidence, Level, Location, Peer, Position, Severity, Span, Status,
 };
 
 use crate::spec::{ContainerSpec, Field, Subject};
-
-/// Declares a rule: its documentation (the doc comment), metadata, CIS facts and test cases.
-///
-/// `fire` cases must warn; `quiet` cases must not (pass, info or not applicable).
-macro_rules! declare_rule {
-    (
-        $(#[doc = $doc:literal])*
-        $name:ident {
-            cis: $cis:literal,
-            name: $slug:literal,
-            title: $title:literal,
-            level: $level:ident,
-            automated: $auto:literal,
-            group: $group:literal,
-            severity: $sev:ident,
-            setting: ($inspect:literal, $compose:literal, $flag:literal),
-            remediation: $rem:literal,
-            fire: [$($fire:literal),* $(,)?],
-            quiet: [$($quiet:literal),* $(,)?] $(,)?
-        }
-    ) => {
-        $(#[doc = $doc])*
-        pub struct $name;
-
-        impl $crate::rules::RuleInfo for $name {
-            fn meta(&self) -> &'static seaworthy_core::RuleMeta {
-                static META: seaworthy_core::RuleMeta = seaworthy_core::RuleMeta {
-                    id: concat!("SW-CTR-", $cis),
-                    name: $slug,
-                    title: $title,
-                    area: seaworthy_core::Area::Container,
-                    group: $group,
-                    severity: seaworthy_core::Severity::$sev,
-                    remediation: $rem,
-                    refs: &[seaworthy_core::CrossRef {
-                        peer: seaworthy_core::Peer::Cis,
-                        id: $cis,
-                    }],
-                    docs: concat!($($doc, "\n"),*),
-                };
-                &META
-            }
-
-            fn cis(&self) -> &'static $crate::rules::Cis {
-                static CIS: $crate::rules::Cis = $crate::rules::Cis {
-                    id: $cis,
-                    level: seaworthy_core::Level::$level,
-                    automated: $auto,
-                    setting: $crate::rules::Setting {
-                        inspect: $inspect,
-                        compose: $compose,
-                        flag: $flag,
-                    },
-                };
-                &CIS
-            }
-
-            fn fire_cases(&self) -> &'static [&'static str] {
-                &[$($fire),*]
-            }
-
-            fn quiet_cases(&self) -> &'static [&'static str] {
-                &[$($quiet),*]
-            }
-        }
-    };
-}
 
 mod capabilities;
 mod cgroup;
@@ -107,11 +42,9 @@ pub struct Context {
     pub daemon_no_new_privileges: bool,
 }
 
-/// The CIS facts of a rule.
+/// The CIS facts of a rule (its CIS id is its `Cis` cross-reference).
 #[derive(Debug)]
 pub struct Cis {
-    /// e.g. `5.5`.
-    pub id: &'static str,
     pub level: Level,
     /// Manual checks report their facts as `info`.
     pub automated: bool,
@@ -129,21 +62,19 @@ pub struct Setting {
     pub flag: &'static str,
 }
 
-/// Metadata and test cases, written by `declare_rule!`.
-pub trait RuleInfo {
-    fn meta(&self) -> &'static RuleMeta;
-    fn cis(&self) -> &'static Cis;
-    fn fire_cases(&self) -> &'static [&'static str];
-    fn quiet_cases(&self) -> &'static [&'static str];
-}
-
 /// The check itself: a pure function from the container to a verdict.
 pub trait Check {
     fn check(&self, spec: &ContainerSpec, ctx: &Context) -> Verdict;
 }
 
-pub trait ContainerRule: RuleInfo + Check + Sync {}
-impl<T: RuleInfo + Check + Sync> ContainerRule for T {}
+/// A declared rule with its CIS facts and its check.
+pub trait ContainerRule: Rule<Extra = Cis> + Check {
+    /// The CIS id, e.g. `5.5`.
+    fn cis_id(&self) -> &'static str {
+        self.meta().cross_ref(Peer::Cis).next().unwrap_or_default()
+    }
+}
+impl<T: Rule<Extra = Cis> + Check> ContainerRule for T {}
 
 /// What a rule decided, and the settings that decided it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,8 +119,11 @@ impl Verdict {
     }
 }
 
-/// The registry: one rule per CIS section 5 check, in CIS order.
-pub static RULES: &[&dyn ContainerRule] = &[
+/// The registry: one rule per CIS section 5 check, in CIS order; found by CIS id too (`5.5`).
+pub static REGISTRY: Registry<dyn ContainerRule> =
+    Registry::new(Area::Container, RULES, &[Peer::Cis]);
+
+static RULES: &[&dyn ContainerRule] = &[
     &swarm::SwarmMode,
     &mac::AppArmor,
     &mac::SeLinux,
@@ -224,25 +158,15 @@ pub static RULES: &[&dyn ContainerRule] = &[
     &mounts::DockerSocket,
 ];
 
-/// A rule by id (`SW-CTR-5.5`), CIS id (`5.5`) or name.
-pub fn find(query: &str) -> Option<&'static dyn ContainerRule> {
-    RULES.iter().copied().find(|r| {
-        let m = r.meta();
-        m.id.eq_ignore_ascii_case(query)
-            || m.name.eq_ignore_ascii_case(query)
-            || r.cis().id == query
-    })
-}
-
 /// Every check on one container, in CIS order.
 pub fn check(spec: &ContainerSpec, ctx: &Context) -> Vec<CheckResult> {
-    RULES.iter().map(|r| run_rule(*r, spec, ctx)).collect()
+    REGISTRY.iter().map(|r| run_rule(r, spec, ctx)).collect()
 }
 
 /// The result of one rule on one container.
 pub fn run_rule(rule: &dyn ContainerRule, spec: &ContainerSpec, ctx: &Context) -> CheckResult {
     let meta = rule.meta();
-    let cis = rule.cis();
+    let cis = rule.extra();
     let verdict = rule.check(spec, ctx);
     let default_field = absent_field(spec, &cis.setting);
     let at = verdict.fields.first().map_or(&default_field, |(f, _)| f);
@@ -264,7 +188,7 @@ pub fn run_rule(rule: &dyn ContainerRule, spec: &ContainerSpec, ctx: &Context) -
     };
     CheckResult {
         rule_id: meta.id.to_string(),
-        cis_id: cis.id.to_string(),
+        cis_id: rule.cis_id().to_string(),
         title: meta.title.to_string(),
         level: cis.level,
         automated: cis.automated,

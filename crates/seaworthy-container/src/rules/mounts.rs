@@ -1,9 +1,9 @@
 //! Host paths mounted into the container: sensitive directories (5.6), shared propagation
 //! (5.20), the Docker socket (5.32).
 
-use seaworthy_core::Severity;
+use seaworthy_core::{Level, Severity};
 
-use crate::rules::{Check, Context, Verdict};
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::{ContainerSpec, Mount, MountKind};
 
 /// CIS 5.6's sensitive host directories.
@@ -35,7 +35,7 @@ fn shown(m: &Mount) -> String {
     )
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags bind mounts of sensitive host directories — `/`, `/boot`, `/dev`, `/etc`, `/lib`,
     /// `/proc`, `/sys`, `/usr` or a path below them — worst when writable: `/` read-write is
     /// critical, other writable ones high, read-only ones medium.
@@ -52,15 +52,14 @@ declare_rule! {
     /// Good: `docker run -v /srv/app/config:/config:ro app`; compose
     /// `services: {app: {volumes: ["./config:/config:ro"]}}`.
     SensitiveHostDirs {
-        cis: "5.6",
+        id: "SW-CTR-5.6",
         name: "container-sensitive-host-mount",
         title: "Sensitive host directory mounted",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "mounts",
         severity: High,
-        setting: ("Mounts", "volumes", "--volume"),
         remediation: "Remove the `-v`/`--mount` of the host directory (compose `volumes`); mount a dedicated directory with only the needed files, read-only (`:ro`, compose `read_only: true` in the long syntax).",
+        refs: [Cis("5.6")],
         fire: [
             "docker run -v /:/host alpine",
             "docker run -v /etc/ssl:/certs:ro alpine",
@@ -73,6 +72,15 @@ declare_rule! {
             "docker run -v /etcetera:/x alpine",
             "services:\n  app:\n    image: app\n    volumes:\n      - ./config:/config:ro\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "Mounts",
+                compose: "volumes",
+                flag: "--volume",
+            },
+        },
     }
 }
 
@@ -119,7 +127,7 @@ impl Check for SensitiveHostDirs {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags mounts with shared propagation (`shared`, `rshared`): mounts made inside the
     /// container appear on the host and the other way round.
     ///
@@ -134,15 +142,14 @@ declare_rule! {
     /// `services: {app: {volumes: [{type: bind, source: /mnt, target: /mnt, bind: {propagation: rshared}}]}}`.
     /// Good: `docker run -v /mnt:/mnt app`; compose `services: {app: {volumes: ["/mnt:/mnt"]}}`.
     SharedPropagation {
-        cis: "5.20",
+        id: "SW-CTR-5.20",
         name: "container-shared-propagation",
         title: "Mount propagation set to shared",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "mounts",
         severity: Medium,
-        setting: ("Mounts.Propagation", "volumes", "--volume"),
         remediation: "Drop `shared`/`rshared` from the `-v` options or `bind-propagation=` of `--mount` (compose: `bind.propagation` of the volume); the default `rprivate` keeps mounts apart.",
+        refs: [Cis("5.20")],
         fire: [
             "docker run -v /mnt:/mnt:rshared alpine",
             "docker run --mount type=bind,src=/mnt,dst=/mnt,bind-propagation=shared alpine",
@@ -152,6 +159,15 @@ declare_rule! {
             "docker run -v /mnt:/mnt alpine",
             "docker run -v /mnt:/mnt:rslave alpine",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "Mounts.Propagation",
+                compose: "volumes",
+                flag: "--volume",
+            },
+        },
     }
 }
 
@@ -196,7 +212,7 @@ fn exposes_socket(source: &str) -> bool {
         )
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers that mount the Docker daemon socket (`/var/run/docker.sock`, any
     /// `docker.sock`, or the `/run` directory that holds it; also `docker run --use-api-socket`).
     ///
@@ -212,15 +228,14 @@ declare_rule! {
     /// `services: {app: {volumes: ["/var/run/docker.sock:/var/run/docker.sock"]}}`.
     /// Good: `docker run app`; compose `services: {app: {image: app}}` with no socket volume.
     DockerSocket {
-        cis: "5.32",
+        id: "SW-CTR-5.32",
         name: "container-docker-socket",
         title: "Docker socket mounted inside the container",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "mounts",
         severity: Critical,
-        setting: ("Mounts", "volumes", "--volume"),
         remediation: "Remove the `-v /var/run/docker.sock:…` / `--mount …src=/var/run/docker.sock` / `--use-api-socket` (compose: the `docker.sock` entry of `volumes`); use an API proxy that allows only the calls needed.",
+        refs: [Cis("5.32")],
         fire: [
             "docker run -v /var/run/docker.sock:/var/run/docker.sock alpine",
             "docker run --mount type=bind,src=/run/docker.sock,dst=/d.sock,readonly alpine",
@@ -231,6 +246,15 @@ declare_rule! {
             "docker run -v /srv/app:/data alpine",
             "docker run -v docker.sock:/x alpine",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "Mounts",
+                compose: "volumes",
+                flag: "--volume",
+            },
+        },
     }
 }
 

@@ -1,7 +1,9 @@
 //! Host namespaces shared with the container: network (5.10), PID (5.16), IPC (5.17), UTS
 //! (5.21), user (5.31).
 
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::{ContainerSpec, Set};
 
 fn host_mode(mode: Option<&Set<String>>, what: &str) -> Verdict {
@@ -17,7 +19,7 @@ fn host_mode(mode: Option<&Set<String>>, what: &str) -> Verdict {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers on the host's network stack (`--network host`).
     ///
     /// ## Why
@@ -32,20 +34,28 @@ declare_rule! {
     /// Good: `docker run --network appnet -p 127.0.0.1:8080:80 app`; compose
     /// `services: {app: {networks: [appnet], ports: ["127.0.0.1:8080:80"]}}`.
     HostNetwork {
-        cis: "5.10",
+        id: "SW-CTR-5.10",
         name: "container-host-network",
         title: "Host network namespace shared",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "namespaces",
         severity: High,
-        setting: ("HostConfig.NetworkMode", "network_mode", "--network"),
         remediation: "Remove `--network host` (compose `network_mode: host`); attach the container to a user-defined network and publish ports with `-p` / `ports`.",
+        refs: [Cis("5.10")],
         fire: [
             "docker run --net=host alpine",
             "services:\n  app:\n    image: app\n    network_mode: host\n",
         ],
         quiet: ["docker run --network appnet alpine", "docker run alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.NetworkMode",
+                compose: "network_mode",
+                flag: "--network",
+            },
+        },
     }
 }
 
@@ -55,7 +65,7 @@ impl Check for HostNetwork {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers sharing the host's process namespace (`--pid host`).
     ///
     /// ## Why
@@ -69,20 +79,28 @@ declare_rule! {
     /// Bad: `docker run --pid host app`; compose `services: {app: {pid: host}}`.
     /// Good: `docker run app`; compose `services: {app: {image: app}}` without `pid`.
     HostPid {
-        cis: "5.16",
+        id: "SW-CTR-5.16",
         name: "container-host-pid",
         title: "Host process namespace shared",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "namespaces",
         severity: High,
-        setting: ("HostConfig.PidMode", "pid", "--pid"),
         remediation: "Remove `--pid host` (compose `pid: host`).",
+        refs: [Cis("5.16")],
         fire: [
             "docker run --pid=host alpine",
             "services:\n  app:\n    image: app\n    pid: host\n",
         ],
         quiet: ["docker run alpine", "docker run --pid container:other alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.PidMode",
+                compose: "pid",
+                flag: "--pid",
+            },
+        },
     }
 }
 
@@ -92,7 +110,7 @@ impl Check for HostPid {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers sharing the host's IPC namespace (`--ipc host`).
     ///
     /// ## Why
@@ -105,20 +123,28 @@ declare_rule! {
     /// Bad: `docker run --ipc host app`; compose `services: {app: {ipc: host}}`.
     /// Good: `docker run --ipc private app`; compose `services: {app: {ipc: private}}`.
     HostIpc {
-        cis: "5.17",
+        id: "SW-CTR-5.17",
         name: "container-host-ipc",
         title: "Host IPC namespace shared",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "namespaces",
         severity: High,
-        setting: ("HostConfig.IpcMode", "ipc", "--ipc"),
         remediation: "Remove `--ipc host` (compose `ipc: host`); use the default private namespace or `--ipc container:<name>` / `ipc: service:<name>`.",
+        refs: [Cis("5.17")],
         fire: [
             "docker run --ipc host alpine",
             "services:\n  app:\n    image: app\n    ipc: host\n",
         ],
         quiet: ["docker run --ipc private alpine", "docker run alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.IpcMode",
+                compose: "ipc",
+                flag: "--ipc",
+            },
+        },
     }
 }
 
@@ -128,7 +154,7 @@ impl Check for HostIpc {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers sharing the host's UTS namespace (`--uts host`).
     ///
     /// ## Why
@@ -142,20 +168,28 @@ declare_rule! {
     /// Bad: `docker run --uts host app`; compose `services: {app: {uts: host}}`.
     /// Good: `docker run --hostname app app`; compose `services: {app: {hostname: app}}`.
     HostUts {
-        cis: "5.21",
+        id: "SW-CTR-5.21",
         name: "container-host-uts",
         title: "Host UTS namespace shared",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "namespaces",
         severity: Medium,
-        setting: ("HostConfig.UTSMode", "uts", "--uts"),
         remediation: "Remove `--uts host` (compose `uts: host`); set a hostname with `--hostname` / `hostname`.",
+        refs: [Cis("5.21")],
         fire: [
             "docker run --uts=host alpine",
             "services:\n  app:\n    image: app\n    uts: host\n",
         ],
         quiet: ["docker run alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.UTSMode",
+                compose: "uts",
+                flag: "--uts",
+            },
+        },
     }
 }
 
@@ -165,7 +199,7 @@ impl Check for HostUts {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers that opt out of the daemon's user-namespace remapping (`--userns host`).
     ///
     /// ## Why
@@ -180,20 +214,28 @@ declare_rule! {
     /// Good: `docker run app` on a daemon with `"userns-remap": "default"`; compose
     /// `services: {app: {image: app}}` without `userns_mode`.
     HostUserns {
-        cis: "5.31",
+        id: "SW-CTR-5.31",
         name: "container-host-userns",
         title: "Host user namespace shared",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "namespaces",
         severity: Medium,
-        setting: ("HostConfig.UsernsMode", "userns_mode", "--userns"),
         remediation: "Remove `--userns host` (compose `userns_mode: host`) so the daemon's user-namespace remapping applies.",
+        refs: [Cis("5.31")],
         fire: [
             "docker run --userns=host alpine",
             "services:\n  app:\n    image: app\n    userns_mode: host\n",
         ],
         quiet: ["docker run alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.UsernsMode",
+                compose: "userns_mode",
+                flag: "--userns",
+            },
+        },
     }
 }
 

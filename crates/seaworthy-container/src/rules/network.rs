@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Reports whether the container uses Docker's default bridge `docker0` (a manual check).
     ///
     /// ## Why
@@ -16,17 +18,25 @@ declare_rule! {
     /// Good: `docker network create appnet && docker run --network appnet app`; compose
     /// services get a project network by default: `services: {app: {image: app}}`.
     DefaultBridge {
-        cis: "5.30",
+        id: "SW-CTR-5.30",
         name: "container-default-bridge",
         title: "Default bridge docker0 in use (review)",
-        level: L2,
-        automated: false,
+        area: Container,
         group: "network",
         severity: Info,
-        setting: ("HostConfig.NetworkMode", "network_mode", "--network"),
         remediation: "Attach the container to a user-defined network: `docker network create appnet` and `--network appnet` (compose: `networks:`; compose's default project network is already user-defined).",
+        refs: [Cis("5.30")],
         fire: [],
         quiet: ["docker run alpine", "docker run --network appnet alpine"],
+        extra: Cis {
+            level: Level::L2,
+            automated: false,
+            setting: Setting {
+                inspect: "HostConfig.NetworkMode",
+                compose: "network_mode",
+                flag: "--network",
+            },
+        },
     }
 }
 

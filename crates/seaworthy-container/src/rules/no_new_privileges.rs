@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict, security_opts};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict, security_opts};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers that can gain privileges through setuid/setgid binaries or file
     /// capabilities (no `no-new-privileges`), unless the daemon sets it for every container.
     ///
@@ -17,15 +19,14 @@ declare_rule! {
     /// Good: `docker run --security-opt no-new-privileges app`; compose
     /// `services: {app: {security_opt: ["no-new-privileges:true"]}}`.
     NoNewPrivileges {
-        cis: "5.26",
+        id: "SW-CTR-5.26",
         name: "container-no-new-privileges",
         title: "Container can acquire additional privileges",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "privilege",
         severity: Medium,
-        setting: ("HostConfig.SecurityOpt", "security_opt", "--security-opt"),
         remediation: "Add `--security-opt no-new-privileges` to `docker run` (compose `security_opt: [\"no-new-privileges:true\"]`), or set `\"no-new-privileges\": true` in daemon.json.",
+        refs: [Cis("5.26")],
         fire: [
             "docker run alpine",
             "docker run --security-opt no-new-privileges=false alpine",
@@ -37,6 +38,15 @@ declare_rule! {
             "@daemon-nnp\ndocker run alpine",
             "services:\n  app:\n    image: app\n    security_opt:\n      - no-new-privileges:true\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.SecurityOpt",
+                compose: "security_opt",
+                flag: "--security-opt",
+            },
+        },
     }
 }
 

@@ -1,7 +1,9 @@
 //! Published ports: privileged host ports (5.8), the list to review (5.9), the host interface
 //! they listen on (5.14).
 
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::{ContainerSpec, PortBinding};
 
 fn shown(p: &PortBinding) -> String {
@@ -18,7 +20,7 @@ fn shown(p: &PortBinding) -> String {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags host ports below 1024 published for the container.
     ///
     /// ## Why
@@ -32,15 +34,14 @@ declare_rule! {
     /// Bad: `docker run -p 80:8080 app`; compose `services: {app: {ports: ["80:8080"]}}`.
     /// Good: `docker run -p 127.0.0.1:8080:8080 app`; compose `services: {app: {ports: ["127.0.0.1:8080:8080"]}}`.
     PrivilegedPorts {
-        cis: "5.8",
+        id: "SW-CTR-5.8",
         name: "container-privileged-port",
         title: "Privileged host port mapped",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "network",
         severity: Medium,
-        setting: ("HostConfig.PortBindings", "ports", "--publish"),
         remediation: "Publish on a host port of 1024 or above (`-p 8080:80`, compose `ports: [\"8080:80\"]`) and put a proxy in front if a low port is required.",
+        refs: [Cis("5.8")],
         fire: [
             "docker run -p 22:22 alpine",
             "docker run -p 127.0.0.1:443:8443 alpine",
@@ -51,6 +52,15 @@ declare_rule! {
             "docker run -p 80 alpine",
             "docker run alpine",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.PortBindings",
+                compose: "ports",
+                flag: "--publish",
+            },
+        },
     }
 }
 
@@ -78,7 +88,7 @@ impl Check for PrivilegedPorts {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Lists the published ports for review (a manual check: only the owner knows which are needed).
     ///
     /// ## Why
@@ -94,17 +104,25 @@ declare_rule! {
     /// Good: `docker run --network backend db`; compose `services: {db: {networks: [backend]}}`
     /// without `ports`.
     NeededPorts {
-        cis: "5.9",
+        id: "SW-CTR-5.9",
         name: "container-open-ports",
         title: "Published ports (review that each is needed)",
-        level: L1,
-        automated: false,
+        area: Container,
         group: "network",
         severity: Info,
-        setting: ("HostConfig.PortBindings", "ports", "--publish"),
         remediation: "Remove `-p`/`--publish` (compose `ports`) entries clients do not need; connect services over user-defined networks instead.",
+        refs: [Cis("5.9")],
         fire: [],
         quiet: ["docker run -p 8080:80 alpine", "docker run alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: false,
+            setting: Setting {
+                inspect: "HostConfig.PortBindings",
+                compose: "ports",
+                flag: "--publish",
+            },
+        },
     }
 }
 
@@ -124,7 +142,7 @@ impl Check for NeededPorts {
     }
 }
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags ports published on every host interface (no address, `0.0.0.0` or `::`).
     ///
     /// ## Why
@@ -138,15 +156,14 @@ declare_rule! {
     /// Bad: `docker run -p 8080:80 app`; compose `services: {app: {ports: ["8080:80"]}}`.
     /// Good: `docker run -p 127.0.0.1:8080:80 app`; compose `services: {app: {ports: ["127.0.0.1:8080:80"]}}`.
     HostInterface {
-        cis: "5.14",
+        id: "SW-CTR-5.14",
         name: "container-port-all-interfaces",
         title: "Port bound to all host interfaces",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "network",
         severity: Medium,
-        setting: ("HostConfig.PortBindings", "ports", "--publish"),
         remediation: "Give the host address in the publication: `-p 127.0.0.1:8080:80` (compose `ports: [\"127.0.0.1:8080:80\"]` or `host_ip: 127.0.0.1` in the long syntax).",
+        refs: [Cis("5.14")],
         fire: [
             "docker run -p 8080:80 alpine",
             "docker run -p 0.0.0.0:8080:80 alpine",
@@ -158,6 +175,15 @@ declare_rule! {
             "docker run alpine",
             "services:\n  app:\n    image: app\n    ports:\n      - 10.0.0.5:8080:80\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.PortBindings",
+                compose: "ports",
+                flag: "--publish",
+            },
+        },
     }
 }
 

@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers started with `--privileged`: every capability, every host device, no
     /// AppArmor/SELinux confinement and no seccomp filter.
     ///
@@ -17,15 +19,14 @@ declare_rule! {
     /// Good: `docker run --cap-drop ALL --cap-add NET_BIND_SERVICE nginx`; compose
     /// `services: {web: {cap_drop: [ALL], cap_add: [NET_BIND_SERVICE]}}`.
     Privileged {
-        cis: "5.5",
+        id: "SW-CTR-5.5",
         name: "container-privileged",
         title: "Privileged container",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "privilege",
         severity: Critical,
-        setting: ("HostConfig.Privileged", "privileged", "--privileged"),
         remediation: "Remove `--privileged` from `docker run` (compose: delete `privileged: true`); grant single capabilities with `--cap-add` / `cap_add` and devices with `--device` / `devices` instead.",
+        refs: [Cis("5.5")],
         fire: [
             "docker run --privileged alpine",
             "services:\n  web:\n    image: nginx\n    privileged: true\n",
@@ -34,6 +35,15 @@ declare_rule! {
             "docker run --privileged=false alpine",
             "services:\n  web:\n    image: nginx\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.Privileged",
+                compose: "privileged",
+                flag: "--privileged",
+            },
+        },
     }
 }
 

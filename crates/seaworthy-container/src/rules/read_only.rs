@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags containers whose root filesystem is writable.
     ///
     /// ## Why
@@ -16,15 +18,14 @@ declare_rule! {
     /// Good: `docker run --read-only --tmpfs /tmp app`; compose
     /// `services: {app: {read_only: true, tmpfs: [/tmp]}}`.
     ReadOnlyRootfs {
-        cis: "5.13",
+        id: "SW-CTR-5.13",
         name: "container-read-only-rootfs",
         title: "Root filesystem is writable",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "runtime",
         severity: Medium,
-        setting: ("HostConfig.ReadonlyRootfs", "read_only", "--read-only"),
         remediation: "Add `--read-only` to `docker run` (compose `read_only: true`) with `--tmpfs /tmp` / `tmpfs:` or volumes for the paths that must be written.",
+        refs: [Cis("5.13")],
         fire: [
             "docker run alpine",
             "docker run --read-only=false alpine",
@@ -34,6 +35,15 @@ declare_rule! {
             "docker run --read-only alpine",
             "services:\n  app:\n    image: app\n    read_only: true\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.ReadonlyRootfs",
+                compose: "read_only",
+                flag: "--read-only",
+            },
+        },
     }
 }
 

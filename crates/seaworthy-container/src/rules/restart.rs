@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags restart policies that retry forever: `always`, `unless-stopped`, or `on-failure`
     /// without a maximum or with more than 5 retries. `no` (the default) and `on-failure:1..5`
     /// pass.
@@ -18,15 +20,14 @@ declare_rule! {
     /// Good: `docker run --restart on-failure:5 app`; compose `services: {app: {restart: "on-failure:5"}}`
     /// or `deploy: {restart_policy: {condition: on-failure, max_attempts: 5}}`.
     RestartPolicy {
-        cis: "5.15",
+        id: "SW-CTR-5.15",
         name: "container-restart-policy",
         title: "Restart policy not limited to on-failure:5",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "runtime",
         severity: Low,
-        setting: ("HostConfig.RestartPolicy", "restart", "--restart"),
         remediation: "Use `--restart on-failure:5` on `docker run` (compose `restart: \"on-failure:5\"` or `deploy.restart_policy` with `condition: on-failure`, `max_attempts: 5`).",
+        refs: [Cis("5.15")],
         fire: [
             "docker run --restart always alpine",
             "docker run --restart on-failure alpine",
@@ -39,6 +40,15 @@ declare_rule! {
             "docker run alpine",
             "services:\n  app:\n    image: app\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 3\n",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "HostConfig.RestartPolicy",
+                compose: "restart",
+                flag: "--restart",
+            },
+        },
     }
 }
 

@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Flags running containers with an SSH daemon (`sshd`) among their processes. Needs the
     /// process list of a running container; not applicable to compose files and command lines.
     ///
@@ -18,15 +20,14 @@ declare_rule! {
     /// Good: `docker run -d app` and `docker exec -it <container> sh` for maintenance; compose
     /// `services: {app: {image: app}}`.
     Sshd {
-        cis: "5.7",
+        id: "SW-CTR-5.7",
         name: "container-sshd",
         title: "SSH daemon running inside the container",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "runtime",
         severity: High,
-        setting: ("top", "command", "COMMAND"),
         remediation: "Stop running sshd in the container: remove it from the image and from the `docker run` command (compose `command`/`entrypoint`); use `docker exec` for access.",
+        refs: [Cis("5.7")],
         fire: [
             "@ps /usr/sbin/sshd -D\n@ps nginx: master process\ndocker run alpine",
             "@ps sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\ndocker run alpine",
@@ -35,6 +36,15 @@ declare_rule! {
             "@ps nginx: master process\ndocker run alpine",
             "docker run alpine",
         ],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "top",
+                compose: "command",
+                flag: "COMMAND",
+            },
+        },
     }
 }
 

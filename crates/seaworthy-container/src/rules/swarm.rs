@@ -1,7 +1,9 @@
-use crate::rules::{Check, Context, Verdict};
+use seaworthy_core::Level;
+
+use crate::rules::{Check, Cis, Context, Setting, Verdict};
 use crate::spec::ContainerSpec;
 
-declare_rule! {
+seaworthy_core::declare_rule! {
     /// Swarm mode is a fact of the Docker host, not of one container: the host checks
     /// (`seaworthy host`, SW-HOST) report it. On a container this check is not applicable.
     ///
@@ -15,17 +17,25 @@ declare_rule! {
     /// ## Example
     /// Not a container setting: neither `docker run` flags nor compose `services:` keys change it.
     SwarmMode {
-        cis: "5.1",
+        id: "SW-CTR-5.1",
         name: "container-swarm-mode",
         title: "Swarm mode is enabled only if needed (a host fact)",
-        level: L1,
-        automated: true,
+        area: Container,
         group: "host",
         severity: Info,
-        setting: ("Swarm.LocalNodeState", "-", "-"),
         remediation: "Checked on the host (seaworthy host): run `docker swarm leave` when swarm is not needed; no `docker run` flag or compose key changes it.",
+        refs: [Cis("5.1")],
         fire: [],
         quiet: ["alpine"],
+        extra: Cis {
+            level: Level::L1,
+            automated: true,
+            setting: Setting {
+                inspect: "Swarm.LocalNodeState",
+                compose: "-",
+                flag: "-",
+            },
+        },
     }
 }
 

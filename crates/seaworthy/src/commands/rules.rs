@@ -14,8 +14,12 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
         .iter()
         .map(|r| r.meta())
         .chain(seaworthy_image::REGISTRY.iter().map(|r| r.meta()))
-        .chain(seaworthy_container::RULES.iter().map(|r| r.meta()))
-        .chain(seaworthy_container::drift::RULES.iter().copied())
+        .chain(seaworthy_container::REGISTRY.iter().map(|r| r.meta()))
+        .chain(
+            seaworthy_container::drift::REGISTRY
+                .iter()
+                .map(|r| r.meta()),
+        )
         .chain(seaworthy_host::rules::metas())
         .collect()
 }
@@ -103,7 +107,7 @@ pub fn explain(query: &str) -> Result<String, String> {
         .find(query)
         .map(|r| r.meta())
         .or_else(|| seaworthy_image::REGISTRY.find(query).map(|r| r.meta()))
-        .or_else(|| seaworthy_container::rules::find(query).map(|r| r.meta()));
+        .or_else(|| seaworthy_container::REGISTRY.find(query).map(|r| r.meta()));
     let Some(m) = rule else {
         return Err(format!(
             "unknown rule `{query}`: run `seaworthy rules` for the list"
