@@ -56,12 +56,14 @@ struct Reader<'a> {
 type Result<T> = std::result::Result<T, ComposeError>;
 
 impl Reader<'_> {
+    /// Messages name the service key and quote values: escaped and capped, never the raw bytes
+    /// (a key holding `\n::error file=…::` must not become a line of a CI log).
     fn err(&self, at: &Node, message: String) -> ComposeError {
         ComposeError {
             path: self.path.to_string(),
             line: (at.line > 0).then_some(at.line),
             column: (at.column > 0).then_some(at.column),
-            message,
+            message: seaworthy_core::text::within_owned(message, seaworthy_core::text::MESSAGE_MAX),
         }
     }
 

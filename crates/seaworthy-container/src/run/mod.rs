@@ -49,7 +49,11 @@ struct Given {
 /// Parses a `docker run` command line into the container it would start.
 pub fn parse<S: AsRef<str>>(argv: &[S]) -> Result<ContainerSpec, RunError> {
     let argv: Vec<&str> = argv.iter().map(AsRef::as_ref).collect();
-    let err = |index: usize, message: String| RunError { index, message };
+    // Messages quote flags and values from the command line: escaped and capped, never raw.
+    let err = |index: usize, message: String| RunError {
+        index,
+        message: seaworthy_core::text::within_owned(message, seaworthy_core::text::MESSAGE_MAX),
+    };
     if argv.len() > MAX_ARGS || argv.iter().map(|a| a.len()).sum::<usize>() > MAX_BYTES {
         return Err(err(
             0,

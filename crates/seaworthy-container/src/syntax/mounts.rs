@@ -9,7 +9,10 @@ const PROPAGATIONS: &[&str] = &[
 /// `[src:]dst[:opts]`. A source starting with `/`, `.` or `~` is a bind mount, any other a named
 /// volume; without a source, an anonymous volume.
 pub fn parse_volume(text: &str, at: &Field) -> Result<Mount, String> {
-    let bad = |why: &str| format!("invalid volume `{text}`: {why}");
+    let bad = |why: &str| {
+        let text = seaworthy_core::text::shown(text);
+        format!("invalid volume `{text}`: {why}")
+    };
     let parts: Vec<&str> = text.split(':').collect();
     let (source, target, opts) = match parts.as_slice() {
         [dst] => ("", *dst, ""),

@@ -84,8 +84,9 @@ fn parse_at(cx: &Cx<'_>, start: usize, depth: u8) -> Result<Parsed, LineError> {
     let kw_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
     let keyword_text = &rest[..kw_len];
     let keyword = Keyword::parse(keyword_text).ok_or_else(|| {
-        let shown: String = keyword_text.chars().take(40).collect();
-        cx.err(start, format!("unknown instruction `{shown}`"))
+        let name: String = keyword_text.chars().take(40).collect();
+        let name = seaworthy_core::text::shown(&name);
+        cx.err(start, format!("unknown instruction `{name}`"))
     })?;
     let mut args_start = start + kw_len;
     args_start += text[args_start..].len() - text[args_start..].trim_start().len();
