@@ -67,7 +67,8 @@ macro_rules! declare_rule {
             $(,)?
         }
     ) => {
-        $(#[doc = $doc])*
+        // Rule docs are user documentation: their code blocks (sh, Dockerfile) are no doctests.
+        $(#[cfg_attr(not(doctest), doc = $doc)])*
         pub struct $name;
 
         impl $crate::rule::Rule for $name {

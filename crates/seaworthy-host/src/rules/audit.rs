@@ -1,6 +1,8 @@
 //! CIS 1.1.3–1.1.18: audit rules watch Docker's binaries, files and directories.
 
-use super::{HostFacts, Verdict};
+use seaworthy_core::Level;
+
+use super::{HostCheck, HostFacts, Verdict};
 
 /// The first of `candidates` that exists on the host, with a watch verdict for it.
 fn audited(f: &HostFacts, candidates: &[&str]) -> Verdict {
@@ -45,160 +47,322 @@ fn unit(f: &HostFacts, role: &str) -> Verdict {
     }
 }
 
-macro_rules! audit_rule {
-    ($static:ident, $cis:literal, $name:literal, $level:ident, $what:literal, $title:literal, $check:expr) => {
-        host_rule!(
-            $static, cis: $cis, name: $name, level: $level, automated: true,
-            severity: Low, group: "audit", object: $what,
-            title: $title,
-            remediation: concat!("Add a watch rule, e.g. `-w ", $what, " -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`."),
-            docs: concat!("Checks that the audit rules watch `", $what, "`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w ", $what, " -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable.\n"),
-            check: $check,
-        );
-    };
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/usr/bin/dockerd`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /usr/bin/dockerd -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditDockerd {
+        id: "SW-HOST-1.1.3",
+        name: "audit-dockerd",
+        title: "Ensure auditing is configured for the Docker daemon",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /usr/bin/dockerd -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.3")],
+        extra: HostCheck {
+            level: Level::L1,
+            automated: true,
+            object: "/usr/bin/dockerd",
+            check: |f| audited(f, &["/usr/bin/dockerd", "/usr/sbin/dockerd"]),
+        },
+    }
 }
 
-audit_rule!(
-    A_1_1_3,
-    "1.1.3",
-    "audit-dockerd",
-    L1,
-    "/usr/bin/dockerd",
-    "Ensure auditing is configured for the Docker daemon",
-    |f| audited(f, &["/usr/bin/dockerd", "/usr/sbin/dockerd"])
-);
-audit_rule!(
-    A_1_1_4,
-    "1.1.4",
-    "audit-run-containerd",
-    L1,
-    "/run/containerd",
-    "Ensure auditing is configured for Docker files and directories -/run/containerd",
-    |f| audited(f, &["/run/containerd"])
-);
-audit_rule!(
-    A_1_1_5,
-    "1.1.5",
-    "audit-data-root",
-    L1,
-    "/var/lib/docker",
-    "Ensure auditing is configured for Docker files and directories - /var/lib/docker",
-    |f| audited(f, &["/var/lib/docker"])
-);
-audit_rule!(
-    A_1_1_6,
-    "1.1.6",
-    "audit-etc-docker",
-    L1,
-    "/etc/docker",
-    "Ensure auditing is configured for Docker files and directories - /etc/docker",
-    |f| audited(f, &["/etc/docker"])
-);
-audit_rule!(
-    A_1_1_7,
-    "1.1.7",
-    "audit-docker-service",
-    L2,
-    "docker.service",
-    "Ensure auditing is configured for Docker files and directories - docker.service",
-    |f| unit(f, "docker.service")
-);
-audit_rule!(
-    A_1_1_8,
-    "1.1.8",
-    "audit-containerd-sock",
-    L2,
-    "/run/containerd/containerd.sock",
-    "Ensure auditing is configured for Docker files and directories - containerd.sock",
-    |f| audited(f, &["/run/containerd/containerd.sock"])
-);
-audit_rule!(
-    A_1_1_9,
-    "1.1.9",
-    "audit-docker-socket",
-    L2,
-    "docker.socket",
-    "Ensure auditing is configured for Docker files and directories - docker.socket",
-    |f| unit(f, "docker.socket")
-);
-audit_rule!(
-    A_1_1_10,
-    "1.1.10",
-    "audit-etc-default-docker",
-    L2,
-    "/etc/default/docker",
-    "Ensure auditing is configured for Docker files and directories - /etc/default/docker",
-    |f| audited(f, &["/etc/default/docker"])
-);
-audit_rule!(
-    A_1_1_11,
-    "1.1.11",
-    "audit-daemon-json",
-    L2,
-    "/etc/docker/daemon.json",
-    "Ensure auditing is configured for Dockerfiles and directories - /etc/docker/daemon.json",
-    |f| audited(f, &["/etc/docker/daemon.json"])
-);
-audit_rule!(
-    A_1_1_12,
-    "1.1.12",
-    "audit-containerd-config",
-    L2,
-    "/etc/containerd/config.toml",
-    "Ensure auditing is configured for Dockerfiles and directories - /etc/containerd/config.toml",
-    |f| audited(f, &["/etc/containerd/config.toml"])
-);
-audit_rule!(
-    A_1_1_13,
-    "1.1.13",
-    "audit-etc-sysconfig-docker",
-    L2,
-    "/etc/sysconfig/docker",
-    "Ensure auditing is configured for Docker files and directories - /etc/sysconfig/docker",
-    |f| audited(f, &["/etc/sysconfig/docker"])
-);
-audit_rule!(
-    A_1_1_14,
-    "1.1.14",
-    "audit-containerd",
-    L2,
-    "/usr/bin/containerd",
-    "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd",
-    |f| audited(f, &["/usr/bin/containerd"])
-);
-audit_rule!(
-    A_1_1_15,
-    "1.1.15",
-    "audit-containerd-shim",
-    L2,
-    "/usr/bin/containerd-shim",
-    "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd-shim",
-    |f| audited(f, &["/usr/bin/containerd-shim"])
-);
-audit_rule!(
-    A_1_1_16,
-    "1.1.16",
-    "audit-containerd-shim-runc-v1",
-    L2,
-    "/usr/bin/containerd-shim-runc-v1",
-    "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd-shim-runc-v1",
-    |f| audited(f, &["/usr/bin/containerd-shim-runc-v1"])
-);
-audit_rule!(
-    A_1_1_17,
-    "1.1.17",
-    "audit-containerd-shim-runc-v2",
-    L2,
-    "/usr/bin/containerd-shim-runc-v2",
-    "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd-shim-runc-v2",
-    |f| audited(f, &["/usr/bin/containerd-shim-runc-v2"])
-);
-audit_rule!(
-    A_1_1_18,
-    "1.1.18",
-    "audit-runc",
-    L2,
-    "/usr/bin/runc",
-    "Ensure auditing is configured for Docker files and directories - /usr/bin/runc",
-    |f| audited(f, &["/usr/bin/runc", "/usr/sbin/runc"])
-);
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/run/containerd`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /run/containerd -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditRunContainerd {
+        id: "SW-HOST-1.1.4",
+        name: "audit-run-containerd",
+        title: "Ensure auditing is configured for Docker files and directories -/run/containerd",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /run/containerd -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.4")],
+        extra: HostCheck {
+            level: Level::L1,
+            automated: true,
+            object: "/run/containerd",
+            check: |f| audited(f, &["/run/containerd"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/var/lib/docker`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /var/lib/docker -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditDataRoot {
+        id: "SW-HOST-1.1.5",
+        name: "audit-data-root",
+        title: "Ensure auditing is configured for Docker files and directories - /var/lib/docker",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /var/lib/docker -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.5")],
+        extra: HostCheck {
+            level: Level::L1,
+            automated: true,
+            object: "/var/lib/docker",
+            check: |f| audited(f, &["/var/lib/docker"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/etc/docker`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /etc/docker -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditEtcDocker {
+        id: "SW-HOST-1.1.6",
+        name: "audit-etc-docker",
+        title: "Ensure auditing is configured for Docker files and directories - /etc/docker",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /etc/docker -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.6")],
+        extra: HostCheck {
+            level: Level::L1,
+            automated: true,
+            object: "/etc/docker",
+            check: |f| audited(f, &["/etc/docker"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `docker.service`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w docker.service -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditDockerService {
+        id: "SW-HOST-1.1.7",
+        name: "audit-docker-service",
+        title: "Ensure auditing is configured for Docker files and directories - docker.service",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w docker.service -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.7")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "docker.service",
+            check: |f| unit(f, "docker.service"),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/run/containerd/containerd.sock`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /run/containerd/containerd.sock -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditContainerdSock {
+        id: "SW-HOST-1.1.8",
+        name: "audit-containerd-sock",
+        title: "Ensure auditing is configured for Docker files and directories - containerd.sock",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /run/containerd/containerd.sock -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.8")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/run/containerd/containerd.sock",
+            check: |f| audited(f, &["/run/containerd/containerd.sock"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `docker.socket`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w docker.socket -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditDockerSocket {
+        id: "SW-HOST-1.1.9",
+        name: "audit-docker-socket",
+        title: "Ensure auditing is configured for Docker files and directories - docker.socket",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w docker.socket -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.9")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "docker.socket",
+            check: |f| unit(f, "docker.socket"),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/etc/default/docker`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /etc/default/docker -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditEtcDefaultDocker {
+        id: "SW-HOST-1.1.10",
+        name: "audit-etc-default-docker",
+        title: "Ensure auditing is configured for Docker files and directories - /etc/default/docker",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /etc/default/docker -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.10")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/etc/default/docker",
+            check: |f| audited(f, &["/etc/default/docker"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/etc/docker/daemon.json`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /etc/docker/daemon.json -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditDaemonJson {
+        id: "SW-HOST-1.1.11",
+        name: "audit-daemon-json",
+        title: "Ensure auditing is configured for Dockerfiles and directories - /etc/docker/daemon.json",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /etc/docker/daemon.json -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.11")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/etc/docker/daemon.json",
+            check: |f| audited(f, &["/etc/docker/daemon.json"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/etc/containerd/config.toml`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /etc/containerd/config.toml -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditContainerdConfig {
+        id: "SW-HOST-1.1.12",
+        name: "audit-containerd-config",
+        title: "Ensure auditing is configured for Dockerfiles and directories - /etc/containerd/config.toml",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /etc/containerd/config.toml -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.12")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/etc/containerd/config.toml",
+            check: |f| audited(f, &["/etc/containerd/config.toml"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/etc/sysconfig/docker`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /etc/sysconfig/docker -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditEtcSysconfigDocker {
+        id: "SW-HOST-1.1.13",
+        name: "audit-etc-sysconfig-docker",
+        title: "Ensure auditing is configured for Docker files and directories - /etc/sysconfig/docker",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /etc/sysconfig/docker -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.13")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/etc/sysconfig/docker",
+            check: |f| audited(f, &["/etc/sysconfig/docker"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/usr/bin/containerd`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /usr/bin/containerd -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditContainerd {
+        id: "SW-HOST-1.1.14",
+        name: "audit-containerd",
+        title: "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /usr/bin/containerd -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.14")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/usr/bin/containerd",
+            check: |f| audited(f, &["/usr/bin/containerd"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/usr/bin/containerd-shim`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /usr/bin/containerd-shim -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditContainerdShim {
+        id: "SW-HOST-1.1.15",
+        name: "audit-containerd-shim",
+        title: "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd-shim",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /usr/bin/containerd-shim -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.15")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/usr/bin/containerd-shim",
+            check: |f| audited(f, &["/usr/bin/containerd-shim"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/usr/bin/containerd-shim-runc-v1`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /usr/bin/containerd-shim-runc-v1 -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditContainerdShimRuncV1 {
+        id: "SW-HOST-1.1.16",
+        name: "audit-containerd-shim-runc-v1",
+        title: "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd-shim-runc-v1",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /usr/bin/containerd-shim-runc-v1 -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.16")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/usr/bin/containerd-shim-runc-v1",
+            check: |f| audited(f, &["/usr/bin/containerd-shim-runc-v1"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/usr/bin/containerd-shim-runc-v2`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /usr/bin/containerd-shim-runc-v2 -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditContainerdShimRuncV2 {
+        id: "SW-HOST-1.1.17",
+        name: "audit-containerd-shim-runc-v2",
+        title: "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd-shim-runc-v2",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /usr/bin/containerd-shim-runc-v2 -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.17")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/usr/bin/containerd-shim-runc-v2",
+            check: |f| audited(f, &["/usr/bin/containerd-shim-runc-v2"]),
+        },
+    }
+}
+
+seaworthy_core::declare_rule! {
+    #[doc = "Checks that the audit rules watch `/usr/bin/runc`.\n\n## Why\nChanges to Docker's binaries, configuration and state are security-relevant events; without an audit watch they leave no trace.\n\n## Fix\n```\n-w /usr/bin/runc -k docker\n```\nin `/etc/audit/rules.d/docker.rules`, then `augenrules --load`. Rules are read from `/etc/audit/rules.d/*.rules`, `/etc/audit/audit.rules` and `auditctl -l`. A path that does not exist is not applicable."]
+    AuditRunc {
+        id: "SW-HOST-1.1.18",
+        name: "audit-runc",
+        title: "Ensure auditing is configured for Docker files and directories - /usr/bin/runc",
+        area: Host,
+        group: "audit",
+        severity: Low,
+        remediation: "Add a watch rule, e.g. `-w /usr/bin/runc -k docker` to /etc/audit/rules.d/docker.rules, and reload with `augenrules --load`.",
+        refs: [Cis("1.1.18")],
+        extra: HostCheck {
+            level: Level::L2,
+            automated: true,
+            object: "/usr/bin/runc",
+            check: |f| audited(f, &["/usr/bin/runc", "/usr/sbin/runc"]),
+        },
+    }
+}

@@ -1,8 +1,10 @@
-//! The CIS Docker Benchmark 1.6.0 host checks, sections 1, 2, 3, 6 and 7: one static
-//! [`HostRule`] per CIS id (`SW-HOST-<cis id>`), grouped in one file per section or family.
-//! A rule is a pure function of [`HostFacts`]; manual checks report the facts as `info`.
+//! The CIS Docker Benchmark 1.6.0 host checks, sections 1, 2, 3, 6 and 7: one rule per CIS id
+//! (`SW-HOST-<cis id>`), declared with [`seaworthy_core::declare_rule!`] and grouped in one file
+//! per section or family. A rule's check is a pure function of [`HostFacts`] in its
+//! [`HostCheck`]; manual checks report the facts as `info`.
 
-use seaworthy_core::{CheckResult, Evidence, Level, Location, RuleMeta, Status};
+use seaworthy_core::rule::{Registry, Rule};
+use seaworthy_core::{Area, CheckResult, Evidence, Level, Location, Peer, RuleMeta, Status};
 
 use crate::config::DaemonConfig;
 use crate::hostfiles::HostFiles;
@@ -83,10 +85,8 @@ impl Verdict {
     }
 }
 
-/// A host check.
-pub struct HostRule {
-    pub meta: RuleMeta,
-    pub cis_id: &'static str,
+/// What a host rule keeps beside its metadata (its CIS id is its `Cis` cross-reference).
+pub struct HostCheck {
     pub level: Level,
     pub automated: bool,
     /// What the location names by default (`daemon:icc`, a file path, `swarm:autolock`).
@@ -94,59 +94,35 @@ pub struct HostRule {
     pub check: fn(&HostFacts) -> Verdict,
 }
 
-impl HostRule {
-    pub fn run(&self, facts: &HostFacts) -> CheckResult {
-        let v = (self.check)(facts);
+/// A declared host rule: its check is part of its [`HostCheck`].
+pub trait HostRule: Rule<Extra = HostCheck> {
+    /// The CIS id, e.g. `2.2`.
+    fn cis_id(&self) -> &'static str {
+        self.meta().cross_ref(Peer::Cis).next().unwrap_or_default()
+    }
+
+    fn run(&self, facts: &HostFacts) -> CheckResult {
+        let (meta, x) = (self.meta(), self.extra());
+        let v = (x.check)(facts);
         CheckResult {
-            rule_id: self.meta.id.to_string(),
-            cis_id: self.cis_id.to_string(),
-            title: self.meta.title.to_string(),
-            level: self.level,
-            automated: self.automated,
+            rule_id: meta.id.to_string(),
+            cis_id: self.cis_id().to_string(),
+            title: meta.title.to_string(),
+            level: x.level,
+            automated: x.automated,
             status: v.status,
-            severity: self.meta.severity,
+            severity: meta.severity,
             message: v.message,
             evidence: v.evidence,
-            remediation: self.meta.remediation.to_string(),
+            remediation: meta.remediation.to_string(),
             location: Location::Host {
                 host: facts.host.clone(),
-                object: v.object.unwrap_or_else(|| self.object.to_string()),
+                object: v.object.unwrap_or_else(|| x.object.to_string()),
             },
         }
     }
 }
-
-/// Declares a host rule: id from the CIS id, metadata, docs and its check.
-macro_rules! host_rule {
-    (
-        $static:ident, cis: $cis:literal, name: $name:literal, level: $level:ident,
-        automated: $auto:literal, severity: $sev:ident, group: $group:literal,
-        object: $object:literal, title: $title:literal, remediation: $rem:expr,
-        docs: $docs:expr, check: $check:expr $(,)?
-    ) => {
-        pub static $static: $crate::rules::HostRule = $crate::rules::HostRule {
-            meta: seaworthy_core::RuleMeta {
-                id: concat!("SW-HOST-", $cis),
-                name: $name,
-                title: $title,
-                area: seaworthy_core::Area::Host,
-                group: $group,
-                severity: seaworthy_core::Severity::$sev,
-                remediation: $rem,
-                refs: &[seaworthy_core::CrossRef {
-                    peer: seaworthy_core::Peer::Cis,
-                    id: $cis,
-                }],
-                docs: $docs,
-            },
-            cis_id: $cis,
-            level: seaworthy_core::Level::$level,
-            automated: $auto,
-            object: $object,
-            check: $check,
-        };
-    };
-}
+impl<T: Rule<Extra = HostCheck>> HostRule for T {}
 
 mod audit;
 mod daemon;
@@ -155,93 +131,95 @@ mod host;
 mod operations;
 mod swarm;
 
-/// Every host rule, in CIS order.
-pub static RULES: &[&HostRule] = &[
-    &host::PARTITION,
-    &host::TRUSTED_USERS,
-    &audit::A_1_1_3,
-    &audit::A_1_1_4,
-    &audit::A_1_1_5,
-    &audit::A_1_1_6,
-    &audit::A_1_1_7,
-    &audit::A_1_1_8,
-    &audit::A_1_1_9,
-    &audit::A_1_1_10,
-    &audit::A_1_1_11,
-    &audit::A_1_1_12,
-    &audit::A_1_1_13,
-    &audit::A_1_1_14,
-    &audit::A_1_1_15,
-    &audit::A_1_1_16,
-    &audit::A_1_1_17,
-    &audit::A_1_1_18,
-    &host::HARDENED,
-    &host::VERSION,
-    &daemon::NON_ROOT,
-    &daemon::ICC,
-    &daemon::LOG_LEVEL,
-    &daemon::IPTABLES,
-    &daemon::INSECURE_REGISTRIES,
-    &daemon::AUFS,
-    &daemon::TLS,
-    &daemon::ULIMIT,
-    &daemon::USERNS,
-    &daemon::CGROUP_PARENT,
-    &daemon::BASE_DEVICE_SIZE,
-    &daemon::AUTHZ,
-    &daemon::REMOTE_LOGGING,
-    &daemon::NO_NEW_PRIVILEGES,
-    &daemon::LIVE_RESTORE,
-    &daemon::USERLAND_PROXY,
-    &daemon::SECCOMP,
-    &daemon::EXPERIMENTAL,
-    &files::F_3_1,
-    &files::F_3_2,
-    &files::F_3_3,
-    &files::F_3_4,
-    &files::F_3_5,
-    &files::F_3_6,
-    &files::F_3_7,
-    &files::F_3_8,
-    &files::F_3_9,
-    &files::F_3_10,
-    &files::F_3_11,
-    &files::F_3_12,
-    &files::F_3_13,
-    &files::F_3_14,
-    &files::F_3_15,
-    &files::F_3_16,
-    &files::F_3_17,
-    &files::F_3_18,
-    &files::F_3_19,
-    &files::F_3_20,
-    &files::F_3_21,
-    &files::F_3_22,
-    &files::F_3_23,
-    &files::F_3_24,
-    &operations::IMAGE_SPRAWL,
-    &operations::CONTAINER_SPRAWL,
-    &swarm::MANAGERS,
-    &swarm::BIND_INTERFACE,
-    &swarm::OVERLAY_ENCRYPTED,
-    &swarm::SECRETS,
-    &swarm::AUTOLOCK,
-    &swarm::AUTOLOCK_ROTATION,
-    &swarm::NODE_CERTS,
-    &swarm::CA_ROTATION,
-    &swarm::PLANE_SEPARATION,
+/// Every host rule, in CIS order; found by CIS id too (`2.2`).
+pub static REGISTRY: Registry<dyn HostRule> = Registry::new(Area::Host, RULES, &[Peer::Cis]);
+
+static RULES: &[&dyn HostRule] = &[
+    &host::DataRootPartition,
+    &host::DockerGroupMembers,
+    &audit::AuditDockerd,
+    &audit::AuditRunContainerd,
+    &audit::AuditDataRoot,
+    &audit::AuditEtcDocker,
+    &audit::AuditDockerService,
+    &audit::AuditContainerdSock,
+    &audit::AuditDockerSocket,
+    &audit::AuditEtcDefaultDocker,
+    &audit::AuditDaemonJson,
+    &audit::AuditContainerdConfig,
+    &audit::AuditEtcSysconfigDocker,
+    &audit::AuditContainerd,
+    &audit::AuditContainerdShim,
+    &audit::AuditContainerdShimRuncV1,
+    &audit::AuditContainerdShimRuncV2,
+    &audit::AuditRunc,
+    &host::HostHardened,
+    &host::DockerVersion,
+    &daemon::Rootless,
+    &daemon::IccDisabled,
+    &daemon::LogLevelInfo,
+    &daemon::IptablesEnabled,
+    &daemon::NoInsecureRegistries,
+    &daemon::NoAufs,
+    &daemon::TcpTls,
+    &daemon::DefaultUlimit,
+    &daemon::UsernsRemap,
+    &daemon::DefaultCgroup,
+    &daemon::BaseDeviceSize,
+    &daemon::AuthorizationPlugin,
+    &daemon::RemoteLogging,
+    &daemon::NoNewPrivileges,
+    &daemon::LiveRestore,
+    &daemon::UserlandProxyDisabled,
+    &daemon::DaemonSeccomp,
+    &daemon::NoExperimental,
+    &files::DockerServiceOwner,
+    &files::DockerServiceMode,
+    &files::DockerSocketUnitOwner,
+    &files::DockerSocketUnitMode,
+    &files::EtcDockerOwner,
+    &files::EtcDockerMode,
+    &files::RegistryCertsOwner,
+    &files::RegistryCertsMode,
+    &files::TlsCaOwner,
+    &files::TlsCaMode,
+    &files::TlsCertOwner,
+    &files::TlsCertMode,
+    &files::TlsKeyOwner,
+    &files::TlsKeyMode,
+    &files::DockerSockOwner,
+    &files::DockerSockMode,
+    &files::DaemonJsonOwner,
+    &files::DaemonJsonMode,
+    &files::EtcDefaultDockerOwner,
+    &files::EtcDefaultDockerMode,
+    &files::EtcSysconfigDockerMode,
+    &files::EtcSysconfigDockerOwner,
+    &files::ContainerdSockOwner,
+    &files::ContainerdSockMode,
+    &operations::ImageSprawl,
+    &operations::ContainerSprawl,
+    &swarm::SwarmManagers,
+    &swarm::SwarmBindInterface,
+    &swarm::OverlayEncrypted,
+    &swarm::SwarmSecrets,
+    &swarm::SwarmAutolock,
+    &swarm::SwarmUnlockKeyRotation,
+    &swarm::SwarmNodeCerts,
+    &swarm::SwarmCaRotation,
+    &swarm::SwarmPlaneSeparation,
 ];
 
 /// The metadata of every host rule (for `seaworthy rules`, SARIF).
 pub fn metas() -> Vec<&'static RuleMeta> {
-    RULES.iter().map(|r| &r.meta).collect()
+    REGISTRY.iter().map(|r| r.meta()).collect()
 }
 
 /// Runs every rule of the profile: level 1 runs L1 rules, level 2 runs L1 and L2.
 pub fn run(facts: &HostFacts, level: Level) -> Vec<CheckResult> {
-    RULES
+    REGISTRY
         .iter()
-        .filter(|r| r.level <= level)
+        .filter(|r| r.extra().level <= level)
         .map(|r| r.run(facts))
         .collect()
 }
