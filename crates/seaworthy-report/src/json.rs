@@ -5,7 +5,7 @@ use seaworthy_core::Report;
 
 pub(crate) fn render(report: &Report) -> String {
     // Serializing plain structs with string keys into a String cannot fail.
-    let mut out = serde_json::to_string_pretty(report).unwrap_or_default();
+    let mut out = crate::json_pretty(report);
     out.push('\n');
     out
 }

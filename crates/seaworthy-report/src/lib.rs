@@ -12,6 +12,8 @@ mod sarif;
 pub mod sbom;
 mod table;
 mod text;
+
+pub use text::json_pretty;
 pub mod vulns;
 
 use std::str::FromStr;

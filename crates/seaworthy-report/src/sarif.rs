@@ -287,7 +287,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
         results,
     });
     // Plain structs with string keys: serialization cannot fail.
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut out = crate::json_pretty(&log);
     out.push('\n');
     out
 }

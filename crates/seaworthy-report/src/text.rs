@@ -48,6 +48,78 @@ pub(crate) fn push_safe(out: &mut String, c: char) {
     text::push_escaped(out, c);
 }
 
+/// JSON text, pretty-printed as `serde_json::to_string_pretty` does, with DEL, the C1 controls,
+/// the line and paragraph separators and the bidi marks, overrides and isolates in strings
+/// written as `\uXXXX` escapes as well (serde_json escapes only C0): the same data once parsed,
+/// but a report `cat` to a terminal or printed in a CI log carries no 8-bit CSI or override.
+pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeJson::default());
+    if value.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// serde_json's pretty formatter, escaping the characters [`json_pretty`] names in strings.
+#[derive(Default)]
+struct SafeJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for SafeJson<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if text::is_unsafe(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                // All of them are in the Basic Multilingual Plane: one escape each.
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 /// `1 finding`, `2 findings`.
 pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
@@ -83,6 +155,32 @@ mod tests {
             "tab\\there\\r\\n::error file=x::forged"
         );
         assert!(terminal_safe(&"p".repeat(1 << 20)).len() <= MESSAGE_MAX);
+    }
+
+    #[test]
+    fn json_escapes_what_serde_leaves_raw_and_keeps_the_data() {
+        let value = serde_json::json!({
+            "a": ["x\u{1b}[2J\u{7f}\u{9b}\u{202e}\u{2028}y\n", 1, {"k\u{85}": null}],
+            "plain": "é 漢 / \\ \"",
+            "empty": [], "obj": {},
+        });
+        let text = json_pretty(&value);
+        assert!(
+            !text.chars().any(|c| text::is_unsafe(c) && c != '\n'),
+            "{text}"
+        );
+        assert!(
+            text.contains(r"x\u001b[2J\u007f\u009b\u202e\u2028y\n"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(back, value);
+        // Layout as serde_json's own pretty printer.
+        let plain = serde_json::json!({"a": [1, {"b": "c"}], "d": [], "e": {}});
+        assert_eq!(
+            json_pretty(&plain),
+            serde_json::to_string_pretty(&plain).unwrap_or_default()
+        );
     }
 
     #[test]

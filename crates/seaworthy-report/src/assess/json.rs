@@ -5,7 +5,7 @@ use super::Assessment;
 
 pub fn render_json(a: &Assessment) -> String {
     // Plain structs with string keys: serializing into a String cannot fail.
-    let mut out = serde_json::to_string_pretty(a).unwrap_or_default();
+    let mut out = crate::json_pretty(a);
     out.push('\n');
     out
 }

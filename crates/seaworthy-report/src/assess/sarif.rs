@@ -185,7 +185,7 @@ pub fn render_sarif(a: &Assessment) -> String {
         .map(|(n, area)| run(a, area, n == 0))
         .collect();
     // Plain structs with string keys: serialization cannot fail.
-    let mut out = serde_json::to_string_pretty(&Log::runs(runs)).unwrap_or_default();
+    let mut out = crate::json_pretty(&Log::runs(runs));
     out.push('\n');
     out
 }

@@ -50,7 +50,7 @@ pub(crate) fn render(report: &CheckReport<'_>) -> String {
         vulnerabilities: report.vulnerabilities,
     };
     // Plain structs with string keys: serialization cannot fail.
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut out = crate::json_pretty(&doc);
     out.push('\n');
     out
 }

@@ -141,7 +141,7 @@ pub(crate) fn render(report: &CheckReport<'_>) -> String {
         }],
         results,
     });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut out = crate::json_pretty(&log);
     out.push('\n');
     out
 }

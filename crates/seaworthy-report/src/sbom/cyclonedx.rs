@@ -117,7 +117,7 @@ fn property(name: impl Into<String>, value: impl Into<String>) -> Property {
 
 pub(crate) fn render(input: &SbomInput<'_>) -> String {
     let (bom, _) = input.cyclonedx_bom();
-    serde_json::to_string_pretty(&bom).unwrap_or_default()
+    crate::json_pretty(&bom)
 }
 
 impl<'a> SbomInput<'a> {

@@ -88,5 +88,5 @@ pub(crate) fn render(input: &SbomInput<'_>) -> String {
         packages: sorted_packages(input.inventory),
         errors,
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    crate::json_pretty(&doc)
 }

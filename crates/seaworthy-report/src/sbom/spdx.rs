@@ -149,7 +149,7 @@ pub(crate) fn render(input: &SbomInput<'_>) -> String {
         packages,
         relationships,
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    crate::json_pretty(&doc)
 }
 
 fn image_package(image: &ImageInfo) -> SpdxPackage {

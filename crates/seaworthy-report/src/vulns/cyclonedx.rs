@@ -112,7 +112,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             .map(|m| vulnerability(m, refs.find(m)))
             .collect(),
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    crate::json_pretty(&doc)
 }
 
 /// The `bom-ref` of each package's component, by purl.

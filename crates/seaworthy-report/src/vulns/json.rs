@@ -112,7 +112,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
         waived: input.waived,
         findings: input.findings,
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    crate::json_pretty(&doc)
 }
 
 /// A JSON object whose keys keep the order given.

@@ -40,5 +40,5 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
         .map_or_else(|| input.image.reference.clone(), ToString::to_string);
     let id = format!("urn:seaworthy:vex:{subject}");
     let doc = vex::write(&id, "seaworthy", input.created, waived);
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    crate::json_pretty(&doc)
 }

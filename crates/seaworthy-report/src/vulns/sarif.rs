@@ -307,7 +307,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             database_sources: &input.db.sources,
         },
     });
-    serde_json::to_string_pretty(&log).unwrap_or_default()
+    crate::json_pretty(&log)
 }
 
 /// One rule for every match of an advisory id: the worst severity, the best CVSS score, the
