@@ -1,7 +1,9 @@
 //! The vocabulary every seaworthy area speaks: findings, severities, rule metadata, locations and
-//! the report model. No I/O lives here.
+//! the report model. No I/O lives here, except [`files`]: the one way to read a file a user names
+//! (or one inside a directory a user names) safely.
 
 mod check;
+pub mod files;
 mod finding;
 mod location;
 mod report;

@@ -76,7 +76,7 @@ pub fn load(reference: &str, opts: &LoadOptions<'_>) -> Result<Image> {
             if !path.exists() {
                 return Err(ImageError::not_found(path.display().to_string()));
             }
-            load_layout(DirStore::new(&path), reference, "oci-dir", tag, opts)
+            load_layout(DirStore::open(&path)?, reference, "oci-dir", tag, opts)
         }
         Reference::OciArchive { path, tag } => {
             load_layout(TarStore::open(&path)?, reference, "oci-archive", tag, opts)

@@ -1,10 +1,19 @@
 //! Random access to the files of an image on disk: a directory (OCI layout) or a tar archive
 //! (docker-archive, OCI archive) indexed once, members then read in place by offset.
+//!
+//! Neither follows a link out of the image: a layout's files are opened with no symbolic link
+//! followed below the layout directory and only regular files read (see
+//! [`seaworthy_core::files`]); an archive is opened once (a regular file, never a FIFO) and its
+//! links resolve to other members only.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use seaworthy_core::files::{self, Dir, FileError, Links};
 
 use crate::error::{ImageError, Result};
 use crate::layer::normalize;
@@ -24,7 +33,7 @@ pub trait BlobStore: Sync {
         if size > limit {
             return Err(ImageError::bad(
                 &what,
-                format!("{size} bytes, more than the {limit} byte limit"),
+                format!("larger than the {limit} byte limit"),
             ));
         }
         let mut data = Vec::with_capacity(size as usize);
@@ -37,44 +46,47 @@ pub trait BlobStore: Sync {
     }
 }
 
+/// A file of the image that cannot be read: the input's fault unless the machine failed.
+pub(crate) fn file_error(e: FileError) -> ImageError {
+    let what = e.path.display().to_string();
+    if e.is_not_found() {
+        ImageError::not_found(what)
+    } else if e.is_input_error() {
+        ImageError::bad(what, e.message())
+    } else {
+        match e.kind {
+            files::FileErrorKind::Io(source) => ImageError::io(what, source),
+            _ => ImageError::bad(what, "cannot be read"),
+        }
+    }
+}
+
 /// An OCI layout directory.
 pub struct DirStore {
-    root: PathBuf,
+    dir: Dir,
 }
 
 impl DirStore {
-    pub fn new(root: &Path) -> DirStore {
-        DirStore {
-            root: root.to_path_buf(),
-        }
+    /// Opens the layout directory at `root` (which must be a directory).
+    pub fn open(root: &Path) -> Result<DirStore> {
+        Ok(DirStore {
+            dir: Dir::open(root).map_err(file_error)?,
+        })
     }
 }
 
 impl BlobStore for DirStore {
     fn name(&self) -> String {
-        self.root.display().to_string()
+        self.dir.path().display().to_string()
     }
 
     fn open(&self, path: &str) -> Result<Option<(Box<dyn Read + Send>, u64)>> {
         let rel = normalize(path.as_bytes())
             .map_err(|m| ImageError::bad(self.name(), m))?
             .ok_or_else(|| ImageError::bad(self.name(), "empty member path"))?;
-        let full = self.root.join(rel);
-        match File::open(&full) {
-            Ok(file) => {
-                let meta = file
-                    .metadata()
-                    .map_err(|e| ImageError::io(full.display().to_string(), e))?;
-                if !meta.is_file() {
-                    return Err(ImageError::bad(
-                        full.display().to_string(),
-                        "not a regular file",
-                    ));
-                }
-                Ok(Some((Box::new(file), meta.len())))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(ImageError::io(full.display().to_string(), e)),
+        match self.dir.open_file(&rel).map_err(file_error)? {
+            Some((file, len)) => Ok(Some((Box::new(file), len))),
+            None => Ok(None),
         }
     }
 }
@@ -82,6 +94,8 @@ impl BlobStore for DirStore {
 /// A tar archive whose members are located once and then read by offset, in parallel.
 pub struct TarStore {
     path: PathBuf,
+    /// The archive, opened once: members are read from it by position, never by reopening it.
+    file: Arc<File>,
     members: HashMap<String, Member>,
 }
 
@@ -94,11 +108,10 @@ enum Member {
 impl TarStore {
     pub fn open(path: &Path) -> Result<TarStore> {
         let what = path.display().to_string();
-        let file = File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ImageError::not_found(&what),
-            _ => ImageError::io(&what, e),
-        })?;
-        let mut archive = tar::Archive::new(file);
+        // The archive is named by the user: a link to it is followed, a FIFO or device refused.
+        let (file, _) = files::open(path, Links::Follow).map_err(file_error)?;
+        let file = Arc::new(file);
+        let mut archive = tar::Archive::new(PositionedReader::new(file.clone(), 0, u64::MAX));
         let mut members = HashMap::new();
         let entries = archive
             .entries_with_seek()
@@ -135,6 +148,7 @@ impl TarStore {
         }
         Ok(TarStore {
             path: path.to_path_buf(),
+            file,
             members,
         })
     }
@@ -179,10 +193,54 @@ impl BlobStore for TarStore {
         let Some((offset, size)) = self.lookup(path) else {
             return Ok(None);
         };
-        let what = self.name();
-        let mut file = File::open(&self.path).map_err(|e| ImageError::io(&what, e))?;
-        file.seek(SeekFrom::Start(offset))
-            .map_err(|e| ImageError::io(&what, e))?;
-        Ok(Some((Box::new(file.take(size)), size)))
+        let reader = PositionedReader::new(self.file.clone(), offset, size);
+        Ok(Some((Box::new(reader), size)))
+    }
+}
+
+/// Reads `len` bytes of a shared file from `offset` on, by position (`pread`), so that members
+/// are read in parallel from one open file.
+struct PositionedReader {
+    file: Arc<File>,
+    pos: u64,
+    end: u64,
+}
+
+impl PositionedReader {
+    fn new(file: Arc<File>, offset: u64, len: u64) -> PositionedReader {
+        PositionedReader {
+            file,
+            pos: offset,
+            end: offset.saturating_add(len),
+        }
+    }
+}
+
+impl Read for PositionedReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.end.saturating_sub(self.pos);
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for PositionedReader {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let base = |b: u64, d: i64| {
+            b.checked_add_signed(d).ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek out of range")
+            })
+        };
+        self.pos = match to {
+            std::io::SeekFrom::Start(p) => p,
+            std::io::SeekFrom::Current(d) => base(self.pos, d)?,
+            std::io::SeekFrom::End(d) => base(self.file.metadata()?.len(), d)?,
+        };
+        Ok(self.pos)
     }
 }

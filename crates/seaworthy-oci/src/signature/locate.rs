@@ -60,7 +60,7 @@ pub(crate) fn locate(
     let reference = Reference::parse(&image.reference);
     match (image.source, reference) {
         ("oci-dir", Reference::OciDir { path, tag }) => {
-            let store = DirStore::new(&path);
+            let store = DirStore::open(&path)?;
             in_layout(&store, tag.as_deref(), manifest_digest, &opts.limits).map(Lookup::Searched)
         }
         (
