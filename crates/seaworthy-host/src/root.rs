@@ -2,7 +2,6 @@
 //! resolved component by component inside the root, so `..` and symlinks never leave it, and
 //! every read is bounded.
 
-use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Component, Path, PathBuf};
 
@@ -120,24 +119,20 @@ impl HostRoot {
     }
 
     /// A text file, at most [`MAX_READ`] bytes (longer files are an error naming the file).
+    /// Anything but a regular file (a FIFO, a device) reads as absent and is never opened for a
+    /// blocking read.
     pub fn read(&self, host: &str) -> Result<Option<String>, String> {
+        use seaworthy_core::files::{self, FileErrorKind, Links};
         let Some(path) = self.resolve(host) else {
             return Ok(None);
         };
-        let Ok(file) = std::fs::File::open(&path) else {
-            return Ok(None);
-        };
-        if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
-            return Ok(None);
+        match files::read(&path, MAX_READ, Links::Follow) {
+            Ok(buf) => Ok(Some(String::from_utf8_lossy(&buf).into_owned())),
+            Err(e) => match e.kind {
+                FileErrorKind::TooLarge(_) => Err(format!("{host}: larger than {MAX_READ} bytes")),
+                _ => Ok(None),
+            },
         }
-        let mut buf = Vec::new();
-        file.take(MAX_READ + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("{host}: {e}"))?;
-        if buf.len() as u64 > MAX_READ {
-            return Err(format!("{host}: larger than {MAX_READ} bytes"));
-        }
-        Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
     }
 
     /// Like [`HostRoot::read`], but an unreadable or oversized file reads as absent.

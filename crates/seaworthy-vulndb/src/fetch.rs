@@ -741,10 +741,14 @@ impl Validators {
 
     /// The sidecar's validators when it is readable, for `url`, and holds usable values.
     fn load(sidecar: &Path, url: &str) -> Option<Validators> {
-        if fs::metadata(sidecar).ok()?.len() > MAX_SIDECAR_BYTES {
-            return None;
-        }
-        let mut v: Validators = serde_json::from_slice(&fs::read(sidecar).ok()?).ok()?;
+        // A regular file only (never a FIFO), at most MAX_SIDECAR_BYTES.
+        let bytes = seaworthy_core::files::read(
+            sidecar,
+            MAX_SIDECAR_BYTES,
+            seaworthy_core::files::Links::Refuse,
+        )
+        .ok()?;
+        let mut v: Validators = serde_json::from_slice(&bytes).ok()?;
         if v.url != url {
             return None;
         }

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use seaworthy_core::files::{self, FileError, FileErrorKind, Links};
 
 use crate::sources::{
     FeedError, Parsed, alpine_secdb, debian_list, debian_tracker, friendsofphp, nodejs_wg, osv,
@@ -83,6 +84,9 @@ pub enum ImportError {
     },
     #[error("{0}: no vulnerability feed recognised here (see `seaworthy db import --help`)")]
     NothingFound(PathBuf),
+    /// A feed file that is not a regular file (a FIFO, a link found while walking) or too large.
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 impl ImportError {
@@ -91,6 +95,7 @@ impl ImportError {
         match self {
             ImportError::Feed(_) | ImportError::NothingFound(_) => true,
             ImportError::Store(e) => e.is_input_error(),
+            ImportError::File(e) => e.is_input_error(),
             ImportError::Io { .. } => false,
         }
     }
@@ -212,9 +217,8 @@ pub fn detect(path: &Path) -> Result<Option<FeedKind>, ImportError> {
         });
     }
     let mut head = Vec::with_capacity(8192);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(8192).read_to_end(&mut head))
-        .map_err(io(path))?;
+    let (file, _) = files::open(path, Links::Refuse)?;
+    file.take(8192).read_to_end(&mut head).map_err(io(path))?;
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return Ok(Some(FeedKind::OsvZip));
     }
@@ -244,7 +248,7 @@ pub fn detect(path: &Path) -> Result<Option<FeedKind>, ImportError> {
 
 /// Tells the advisory archives apart by the paths of their first members.
 fn sniff_archive(path: &Path) -> Result<Option<FeedKind>, ImportError> {
-    let file = std::fs::File::open(path).map_err(io(path))?;
+    let (file, _) = files::open(path, Links::Refuse)?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let Ok(entries) = archive.entries() else {
         return Ok(None);
@@ -292,20 +296,16 @@ pub fn parse(kind: FeedKind, bytes: &[u8], file: &str) -> Result<Parsed, FeedErr
     }
 }
 
+/// A feed file found by [`discover`]: a regular file (not a link, never a FIFO), bounded.
 fn read_feed(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let file = std::fs::File::open(path).map_err(io(path))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FEED_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io(path))?;
-    if bytes.len() as u64 > MAX_FEED_BYTES {
-        return Err(FeedError::new(
+    files::read(path, MAX_FEED_BYTES, Links::Refuse).map_err(|e| match e.kind {
+        FileErrorKind::TooLarge(_) => FeedError::new(
             path.display().to_string(),
             format!("larger than {} MiB", MAX_FEED_BYTES >> 20),
         )
-        .into());
-    }
-    Ok(bytes)
+        .into(),
+        _ => e.into(),
+    })
 }
 
 /// Parses `feeds` in parallel and writes them into a new database at `db`, replacing it only

@@ -247,13 +247,16 @@ fn find_upward(start: &Path, names: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// A regular file (never a FIFO or device) of at most 1 MiB of UTF-8 text.
 pub fn read_small(path: &Path) -> Result<String> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if meta.len() > MAX_CONFIG_BYTES {
-        bail!("{}: config file is larger than 1 MiB", path.display());
-    }
-    std::fs::read_to_string(path)
+    use seaworthy_core::files::{self, FileErrorKind, Links};
+    let bytes = files::read(path, MAX_CONFIG_BYTES, Links::Follow).map_err(|e| match e.kind {
+        FileErrorKind::TooLarge(_) => {
+            anyhow::anyhow!("{}: config file is larger than 1 MiB", path.display())
+        }
+        _ => anyhow::Error::new(e),
+    })?;
+    String::from_utf8(bytes)
         .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 

@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use seaworthy_core::files::{self, Links};
 use seaworthy_dockerfile::parser::source::MAX_FILE_BYTES;
 
 /// The path shown for standard input.
@@ -28,12 +29,15 @@ impl Input {
     }
 
     /// Reads at most the size limit plus one byte, so an oversized input is refused, not loaded.
+    /// A file must be a regular file: a FIFO, socket or device is refused, never opened for a
+    /// blocking read.
     pub fn read(&self) -> Result<Vec<u8>, String> {
         let limit = MAX_FILE_BYTES as u64 + 1;
         let mut buf = Vec::new();
         let result = match self {
             Input::File(p) => {
-                std::fs::File::open(p).and_then(|f| f.take(limit).read_to_end(&mut buf))
+                let (file, _) = files::open(p, Links::Follow).map_err(|e| e.message())?;
+                file.take(limit).read_to_end(&mut buf)
             }
             Input::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut buf),
         };

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use jiff::civil::Date;
 use seaworthy_core::{Finding, Location, Suppression};
 use seaworthy_policy::{Decision, Target, Waiver, WaiverSet, WaiverSource, trivyignore, vex};
@@ -223,13 +223,13 @@ fn header_lines(text: &str, header: &str) -> Vec<u32> {
         .collect()
 }
 
+/// A regular file (never a FIFO or device) of at most `max` bytes.
 fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if meta.len() > max as u64 {
-        bail!("{}: larger than {max} bytes", path.display());
-    }
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    Ok(seaworthy_core::files::read(
+        path,
+        max as u64,
+        seaworthy_core::files::Links::Follow,
+    )?)
 }
 
 #[cfg(test)]

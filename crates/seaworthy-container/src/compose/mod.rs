@@ -7,8 +7,9 @@ mod node;
 mod service;
 
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
+
+use seaworthy_core::files::{self, FileError, FileErrorKind, Links};
 
 pub use interpolate::{Env, interpolate, parse_dotenv};
 pub use node::{Node, Value};
@@ -45,43 +46,51 @@ impl std::error::Error for ComposeError {}
 pub fn load(path: &Path) -> Result<Vec<ContainerSpec>, ComposeError> {
     let shown = path.display().to_string();
     let text = read(path, &shown)?;
-    parse(&shown, &text, &env_for(path))
+    parse(&shown, &text, &env_for(path)?)
 }
 
-/// The text of a compose file (named `shown` in errors), refused when over the size limit.
-pub fn read(path: &Path, shown: &str) -> Result<String, ComposeError> {
-    let error = |message: String| ComposeError {
+/// A file that cannot be read; `kind` says what it is ("compose", ".env").
+fn file_error(e: &FileError, shown: &str, kind: &str) -> ComposeError {
+    ComposeError {
         path: shown.to_string(),
         line: None,
         column: None,
-        message,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(error(format!(
-            "file is {} bytes; compose files over {MAX_FILE_BYTES} bytes are refused",
-            meta.len()
-        )));
+        message: match e.kind {
+            FileErrorKind::TooLarge(_) => {
+                format!("{kind} files over {MAX_FILE_BYTES} bytes are refused")
+            }
+            _ => e.message(),
+        },
     }
-    let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".to_string()))
 }
 
-/// The variables a compose file sees: its `.env` (if any), overridden by the environment.
-pub fn env_for(path: &Path) -> Env {
-    let mut env = path
-        .parent()
-        .map(|dir| dir.join(".env"))
-        .and_then(|p| std::fs::File::open(p).ok())
-        .and_then(|f| {
-            let mut text = String::new();
-            f.take(MAX_FILE_BYTES).read_to_string(&mut text).ok()?;
-            Some(text)
-        })
-        .map(|t| parse_dotenv(&t))
-        .unwrap_or_default();
+/// The text of a compose file (named `shown` in errors): a regular file (never a FIFO or
+/// device), refused when over the size limit.
+pub fn read(path: &Path, shown: &str) -> Result<String, ComposeError> {
+    let bytes = files::read(path, MAX_FILE_BYTES, Links::Follow)
+        .map_err(|e| file_error(&e, shown, "compose"))?;
+    String::from_utf8(bytes).map_err(|_| ComposeError {
+        path: shown.to_string(),
+        line: None,
+        column: None,
+        message: "not UTF-8 text".to_string(),
+    })
+}
+
+/// The variables a compose file sees: its `.env` (if any), overridden by the environment. A
+/// `.env` that is not a regular file (a FIFO, a directory) or is over the size limit is an error
+/// naming it; one that is not UTF-8 is ignored, as before.
+pub fn env_for(path: &Path) -> Result<Env, ComposeError> {
+    let mut env = match path.parent().map(|dir| dir.join(".env")) {
+        Some(dotenv) => files::read_optional(&dotenv, MAX_FILE_BYTES, Links::Follow)
+            .map_err(|e| file_error(&e, &dotenv.display().to_string(), ".env"))?
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(|t| parse_dotenv(&t))
+            .unwrap_or_default(),
+        None => Env::default(),
+    };
     env.extend(std::env::vars());
-    env
+    Ok(env)
 }
 
 /// Parses compose text (named `path` in locations and errors) with the given variables.

@@ -123,23 +123,24 @@ impl PublicKey {
 
     /// Reads a PEM public key file; errors name the file.
     pub fn read(path: &Path) -> Result<PublicKey, SignatureError> {
-        use std::io::Read;
+        use seaworthy_core::files::{self, FileErrorKind, Links};
         let what = path.display().to_string();
-        let io_error = |e: std::io::Error| SignatureError::Io {
-            what: what.clone(),
-            source: e,
-        };
-        let file = std::fs::File::open(path).map_err(io_error)?;
-        let mut bytes = Vec::new();
-        file.take(MAX_KEY_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io_error)?;
-        if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
-            return Err(SignatureError::Key {
-                what,
-                message: format!("larger than {MAX_KEY_FILE_BYTES} bytes; not a public key"),
-            });
-        }
+        // A regular file only: a FIFO or device is refused, never opened for a blocking read.
+        let bytes =
+            files::read(path, MAX_KEY_FILE_BYTES, Links::Follow).map_err(|e| match e.kind {
+                FileErrorKind::TooLarge(_) => SignatureError::Key {
+                    what: what.clone(),
+                    message: format!("larger than {MAX_KEY_FILE_BYTES} bytes; not a public key"),
+                },
+                FileErrorKind::Io(source) => SignatureError::Io {
+                    what: what.clone(),
+                    source,
+                },
+                _ => SignatureError::Key {
+                    what: what.clone(),
+                    message: e.message(),
+                },
+            })?;
         let text = String::from_utf8(bytes).map_err(|_| SignatureError::Key {
             what: what.clone(),
             message: "not text (a PEM file was expected)".into(),

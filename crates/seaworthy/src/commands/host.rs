@@ -175,12 +175,12 @@ fn package_view(root: &HostRoot, catalogers: &CatalogerSet) -> FsView {
         let Some(real) = root.resolve(&format!("/{path}")) else {
             continue;
         };
-        let Ok(file) = std::fs::File::open(&real) else {
+        // Regular files only: a FIFO or device is skipped, never opened for a blocking read.
+        let Ok((file, _)) =
+            seaworthy_core::files::open(&real, seaworthy_core::files::Links::Follow)
+        else {
             continue;
         };
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
-            continue;
-        }
         let mut data = Vec::new();
         if file.take(MAX_PACKAGE_DB).read_to_end(&mut data).is_err() {
             continue;

@@ -25,10 +25,12 @@ pub fn map(
     target: Option<&str>,
     info: &ImageInfo,
 ) -> Result<Mapping, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| Failure {
-        error: anyhow::anyhow!("{}: {e}", path.display()),
-        input: true,
-    })?;
+    let max = seaworthy_dockerfile::parser::source::MAX_FILE_BYTES as u64;
+    let bytes = seaworthy_core::files::read(path, max, seaworthy_core::files::Links::Follow)
+        .map_err(|e| Failure {
+            input: e.is_input_error(),
+            error: e.into(),
+        })?;
     let df = Dockerfile::parse(&bytes).map_err(|e| Failure {
         error: anyhow::anyhow!("{}: {e}", path.display()),
         input: true,

@@ -120,24 +120,9 @@ fn default_dir() -> Option<PathBuf> {
 
 /// The config file's bytes, `None` when there is none.
 fn read_config(path: &Path) -> Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let what = path.display().to_string();
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(ImageError::io(what, e)),
-    };
-    let mut bytes = Vec::new();
-    file.take(MAX_CONFIG_BYTES.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| ImageError::io(&what, e))?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(ImageError::bad(
-            what,
-            format!("larger than {MAX_CONFIG_BYTES} bytes"),
-        ));
-    }
-    Ok(Some(bytes))
+    use seaworthy_core::files::{self, Links};
+    // A regular file only: a FIFO or device is refused, never opened for a blocking read.
+    files::read_optional(path, MAX_CONFIG_BYTES, Links::Follow).map_err(crate::store::file_error)
 }
 
 fn first_line(s: &str) -> String {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use seaworthy_policy::baseline::{Baseline, Change as Seen, MAX_LEN};
 use seaworthy_report::assess::{AreaKind, Assessment, BaselineSummary, Change, ResolvedItem};
 
@@ -17,11 +17,9 @@ pub struct Previous {
 
 pub fn load(path: &Path) -> Result<Previous> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).with_context(|| format!("baseline {shown}: cannot read"))?;
-    if meta.len() > MAX_LEN as u64 {
-        bail!("baseline {shown}: larger than {MAX_LEN} bytes");
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("baseline {shown}: cannot read"))?;
+    let bytes =
+        seaworthy_core::files::read(path, MAX_LEN as u64, seaworthy_core::files::Links::Follow)
+            .map_err(|e| anyhow::anyhow!("baseline {e}"))?;
     let baseline = Baseline::from_report(&shown, &bytes)?;
     let mut known = HashMap::new();
     // A previous assessment names each item; other reports only give fingerprints.
