@@ -3,25 +3,24 @@
 use std::fmt::Write as _;
 
 use seaworthy_core::RuleMeta;
-use seaworthy_dockerfile::rules::REGISTRY;
+use seaworthy_core::rule::Catalog;
 
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::exit::ExitCode;
 
-/// Every rule of every area: Dockerfile, image, then container (CIS section 5 and drift).
+/// Every area's registry, in the order `rules`, `explain`, docs/rules.md, SARIF `rules[]` and
+/// JUnit names use: Dockerfile, image, container (CIS section 5, then drift), host.
+pub static CATALOG: Catalog = Catalog(&[
+    &seaworthy_dockerfile::rules::REGISTRY,
+    &seaworthy_image::REGISTRY,
+    &seaworthy_container::REGISTRY,
+    &seaworthy_container::drift::REGISTRY,
+    &seaworthy_host::rules::REGISTRY,
+]);
+
+/// Every rule of every area, in [`CATALOG`] order.
 pub fn all_rules() -> Vec<&'static RuleMeta> {
-    REGISTRY
-        .iter()
-        .map(|r| r.meta())
-        .chain(seaworthy_image::REGISTRY.iter().map(|r| r.meta()))
-        .chain(seaworthy_container::REGISTRY.iter().map(|r| r.meta()))
-        .chain(
-            seaworthy_container::drift::REGISTRY
-                .iter()
-                .map(|r| r.meta()),
-        )
-        .chain(seaworthy_host::rules::metas())
-        .collect()
+    CATALOG.metas()
 }
 
 pub fn list(format: RulesFormat) -> String {
@@ -101,14 +100,9 @@ fn markdown(metas: &[&'static RuleMeta]) -> String {
     out
 }
 
-/// Documentation of one rule, found by id, name or hadolint code.
+/// Documentation of one rule of any area, found by id, name, hadolint code or CIS id.
 pub fn explain(query: &str) -> Result<String, String> {
-    let rule = REGISTRY
-        .find(query)
-        .map(|r| r.meta())
-        .or_else(|| seaworthy_image::REGISTRY.find(query).map(|r| r.meta()))
-        .or_else(|| seaworthy_container::REGISTRY.find(query).map(|r| r.meta()));
-    let Some(m) = rule else {
+    let Some(m) = CATALOG.find(query) else {
         return Err(format!(
             "unknown rule `{query}`: run `seaworthy rules` for the list"
         ));
@@ -156,5 +150,38 @@ pub fn execute_explain(rule: &str) -> ExitCode {
             crate::say!("seaworthy: {e}");
             ExitCode::Usage
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::{all_rules, explain};
+
+    #[test]
+    fn ids_and_names_are_unique_across_areas() {
+        let rules = all_rules();
+        let ids: BTreeSet<&str> = rules.iter().map(|m| m.id).collect();
+        let names: BTreeSet<&str> = rules.iter().map(|m| m.name).collect();
+        assert_eq!(ids.len(), rules.len(), "an id is used twice");
+        assert_eq!(names.len(), rules.len(), "a name is used twice");
+    }
+
+    #[test]
+    fn explain_finds_every_rule_by_id_and_name() {
+        for m in all_rules() {
+            for query in [m.id, m.name] {
+                let text = explain(query).unwrap_or_else(|e| panic!("{query}: {e}"));
+                assert!(
+                    text.starts_with(&format!("{} ({})", m.id, m.name)),
+                    "{query}"
+                );
+            }
+        }
+        let by_alias = |q| explain(q).map(|t| t.lines().next().unwrap_or_default().to_string());
+        assert!(by_alias("DL3014").is_ok_and(|l| l.starts_with("SW-DF-011 ")));
+        assert!(by_alias("5.5").is_ok_and(|l| l.starts_with("SW-CTR-5.5 ")));
+        assert!(by_alias("2.2").is_ok_and(|l| l.starts_with("SW-HOST-2.2 ")));
     }
 }
