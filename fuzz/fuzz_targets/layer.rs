@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use seaworthy_oci::layer::index_layer;
-use seaworthy_oci::{ContentFilter, FsView, Limits, NoProgress};
+use seaworthy_oci::{CaptureBudget, ContentFilter, FsView, Limits, NoProgress};
 
 struct Everything;
 
@@ -20,13 +20,15 @@ fuzz_target!(|data: &[u8]| {
         max_file_bytes: 1 << 20,
         max_entries_per_layer: 10_000,
         ratio_floor_bytes: 1 << 20,
+        max_captured_bytes: 64 << 20,
         ..Limits::default()
     };
     let split = data.first().map_or(0, |b| *b as usize).min(data.len());
     let (lower, upper) = data.split_at(split);
+    let budget = CaptureBudget::of(&limits);
     let mut layers = Vec::new();
     for blob in [lower, upper] {
-        match index_layer(blob, "fuzz", &Everything, &limits, &NoProgress) {
+        match index_layer(blob, "fuzz", &Everything, &limits, &budget, &NoProgress) {
             Ok(index) => layers.push(index),
             Err(_) => return,
         }

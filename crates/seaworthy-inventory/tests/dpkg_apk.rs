@@ -196,7 +196,7 @@ fn layer(files: Vec<(&str, Vec<u8>)>) -> LayerIndex {
     let mut contents = HashMap::new();
     for (path, data) in files {
         index.entries.push(file_entry(path, data.len()));
-        contents.insert(path.to_string(), data);
+        contents.insert(path.to_string(), data.into());
     }
     index.contents = contents;
     index

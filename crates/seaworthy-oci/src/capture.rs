@@ -29,6 +29,14 @@ pub trait ContentFilter: Sync {
     fn reduce(&self, _path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
         Some(data)
     }
+
+    /// The largest file at `path` (one [`ContentFilter::wants_path`] wants) worth reading, and
+    /// the name of the limit: a lockfile its parser would refuse is not read at all. A larger
+    /// file is not read and is reported (see [`crate::FsView::skipped`]). `None`: only
+    /// [`crate::Limits::max_file_bytes`] applies.
+    fn read_limit(&self, _path: &str) -> Option<(u64, &'static str)> {
+        None
+    }
 }
 
 /// Captures nothing: the layer walk only indexes paths.

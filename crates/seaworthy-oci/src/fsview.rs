@@ -2,6 +2,7 @@
 //! the layer that last wrote it; only captured files have contents.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 
 use crate::layer::{EntryKind, LayerIndex, split_parent};
 
@@ -38,8 +39,19 @@ const MAX_SYMLINK_HOPS: usize = 40;
 #[derive(Debug, Default)]
 pub struct FsView {
     nodes: BTreeMap<String, Node>,
-    contents: HashMap<String, Vec<u8>>,
+    contents: HashMap<String, Arc<Vec<u8>>>,
     secrets: Vec<LayerSecrets>,
+    /// Wanted files that were not read (a limit), by path, with the reason.
+    skipped: BTreeMap<String, String>,
+}
+
+/// A file in the final view whose contents a cataloger wanted but that was not read.
+#[derive(Debug, Clone, Copy)]
+pub struct SkippedFile<'a> {
+    pub path: &'a str,
+    pub layer: usize,
+    /// Why (names the limit).
+    pub reason: &'a str,
 }
 
 /// Secrets found in one file of one layer. Kept for every layer: a file deleted or replaced by a
@@ -54,9 +66,40 @@ pub struct LayerSecrets {
 impl FsView {
     /// Merges layer indexes, lowest first. Fails on a hardlink whose target exists nowhere.
     pub fn from_layers(layers: Vec<LayerIndex>) -> Result<FsView, (usize, String)> {
+        let order: Vec<usize> = (0..layers.len()).collect();
+        FsView::from_listed_layers(layers, &order)
+    }
+
+    /// Merges the layers an image lists, lowest first, where the same layer may be listed more
+    /// than once: `order[i]` is the index in `distinct` of the image's layer `i`, each distinct
+    /// layer read once. A layer listed again writes every path it holds and deletes what it
+    /// deletes again, so only its last listing changes the result: it is applied there (paths
+    /// name that layer), its secrets name the first. Fails on a hardlink whose target exists
+    /// nowhere.
+    pub fn from_listed_layers(
+        distinct: Vec<LayerIndex>,
+        order: &[usize],
+    ) -> Result<FsView, (usize, String)> {
+        let mut first = vec![usize::MAX; distinct.len()];
+        let mut last = vec![usize::MAX; distinct.len()];
+        for (i, &d) in order.iter().enumerate() {
+            let Some(slot) = first.get_mut(d) else {
+                return Err((i, format!("no layer {d} to list")));
+            };
+            if *slot == usize::MAX {
+                *slot = i;
+            }
+            last[d] = i;
+        }
+        let mut distinct: Vec<Option<LayerIndex>> = distinct.into_iter().map(Some).collect();
         let mut view = FsView::default();
-        for (i, layer) in layers.into_iter().enumerate() {
-            view.apply(i, layer).map_err(|m| (i, m))?;
+        for (i, &d) in order.iter().enumerate() {
+            if last[d] != i {
+                continue;
+            }
+            if let Some(layer) = distinct[d].take() {
+                view.apply(i, first[d], layer).map_err(|m| (i, m))?;
+            }
         }
         Ok(view)
     }
@@ -77,12 +120,19 @@ impl FsView {
                     layer: 0,
                 },
             );
-            view.contents.insert(path, data);
+            view.contents.insert(path, data.into());
         }
         view
     }
 
-    fn apply(&mut self, layer: usize, index: LayerIndex) -> Result<(), String> {
+    /// Applies one layer's index as layer `layer`; its secrets are recorded as found in
+    /// `secrets_layer` (the first listing of a layer listed twice).
+    fn apply(
+        &mut self,
+        layer: usize,
+        secrets_layer: usize,
+        index: LayerIndex,
+    ) -> Result<(), String> {
         for dir in &index.opaque_dirs {
             self.remove_below(dir);
         }
@@ -95,11 +145,12 @@ impl FsView {
                 .into_iter()
                 .map(|(path, secrets)| LayerSecrets {
                     path,
-                    layer,
+                    layer: secrets_layer,
                     secrets,
                 }),
         );
         let mut contents = index.contents;
+        let mut skipped = index.skipped;
         for entry in index.entries {
             let is_dir = entry.kind == EntryKind::Dir;
             if !is_dir
@@ -132,6 +183,14 @@ impl FsView {
                 }
                 None => {}
             }
+            match skipped.remove(&entry.path) {
+                Some(reason) => {
+                    self.skipped.insert(entry.path.clone(), reason);
+                }
+                None => {
+                    self.skipped.remove(&entry.path);
+                }
+            }
             self.nodes.insert(
                 entry.path,
                 Node {
@@ -150,6 +209,7 @@ impl FsView {
     fn remove(&mut self, path: &str) {
         self.nodes.remove(path);
         self.contents.remove(path);
+        self.skipped.remove(path);
         self.remove_below(path);
     }
 
@@ -168,6 +228,7 @@ impl FsView {
             .collect();
         for k in doomed {
             self.contents.remove(&k);
+            self.skipped.remove(&k);
             self.nodes.remove(&k);
         }
     }
@@ -177,7 +238,7 @@ impl FsView {
         let path = path.trim_start_matches('/').to_string();
         match data {
             Some(data) => {
-                self.contents.insert(path.clone(), data);
+                self.contents.insert(path.clone(), data.into());
             }
             None => {
                 self.contents.remove(&path);
@@ -189,6 +250,19 @@ impl FsView {
     /// Secrets found in files of every layer, lowest layer first.
     pub fn secrets(&self) -> &[LayerSecrets] {
         &self.secrets
+    }
+
+    /// Files in the final view a cataloger wanted but that were not read because of a limit
+    /// (the file size, the capture budget), sorted by path.
+    pub fn skipped(&self) -> Vec<SkippedFile<'_>> {
+        self.skipped
+            .iter()
+            .map(|(path, reason)| SkippedFile {
+                path,
+                layer: self.nodes.get(path).map_or(0, |n| n.layer),
+                reason,
+            })
+            .collect()
     }
 
     /// Records secrets found in a file (synthetic views: rule tests).
@@ -259,7 +333,7 @@ impl FsView {
         Some(FileRef {
             path: key,
             layer,
-            data,
+            data: &data[..],
         })
     }
 
@@ -271,7 +345,7 @@ impl FsView {
             .map(|(path, data)| FileRef {
                 path,
                 layer: self.nodes.get(path).map_or(0, |n| n.layer),
-                data,
+                data: &data[..],
             })
             .collect();
         files.sort_by(|a, b| a.path.cmp(b.path));

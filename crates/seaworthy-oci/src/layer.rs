@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::capture::{ContentFilter, MAGIC_LEN};
 use crate::error::{ImageError, Result};
-use crate::limits::Limits;
+use crate::limits::{CaptureBudget, Limits, Reservation};
 use crate::progress::Progress;
 
 /// What a tar entry is.
@@ -36,33 +36,38 @@ pub struct Entry {
 }
 
 /// Everything one layer contributes to the filesystem view.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LayerIndex {
     pub entries: Vec<Entry>,
     /// Paths this layer deletes from the layers below (`.wh.name`).
     pub whiteouts: Vec<String>,
     /// Directories whose lower-layer contents this layer hides (`.wh..wh..opq`).
     pub opaque_dirs: Vec<String>,
-    /// Captured (and reduced) contents by path.
-    pub contents: HashMap<String, Vec<u8>>,
+    /// Captured (and reduced) contents by path. Shared: a hardlink to a captured file and the
+    /// same layer listed twice cost no second copy.
+    pub contents: HashMap<String, Arc<Vec<u8>>>,
+    /// Files the filter wanted but that were not read, by path, with the reason (a limit).
+    pub skipped: HashMap<String, String>,
     /// Bytes of uncompressed tar.
     pub tar_bytes: u64,
     /// Secrets found in this layer's files, by path (only with [`ContentFilter::scans_secrets`]).
     pub secrets: Vec<(String, Vec<seaworthy_secrets::Secret>)>,
 }
 
-/// Streams a layer blob and indexes it. `what` names the layer in errors.
+/// Streams a layer blob and indexes it. `what` names the layer in errors. Contents are read
+/// only while `budget` (the image's capture budget) has room for them.
 pub fn index_layer(
     blob: impl Read,
     what: &str,
     filter: &dyn ContentFilter,
     limits: &Limits,
+    budget: &CaptureBudget,
     progress: &dyn Progress,
 ) -> Result<LayerIndex> {
-    let compressed = Arc::new(AtomicU64::new(0));
+    let meter = Arc::new(Meter::default());
     let counted = Counting {
         inner: blob,
-        count: compressed.clone(),
+        meter: meter.clone(),
         progress,
     };
     let mut buffered = BufReader::with_capacity(256 << 10, counted);
@@ -79,120 +84,260 @@ pub fn index_layer(
     };
     let mut tar = Bounded {
         inner: decoded,
-        read: 0,
-        compressed,
+        meter: meter.clone(),
         limits,
     };
-    let mut index = walk_tar(&mut tar, what, filter, limits)?;
+    let walk = Walk {
+        what,
+        filter,
+        limits,
+        budget,
+        meter: &meter,
+    };
+    let mut index = walk.run(&mut tar)?;
     // Drain past the end-of-archive blocks so the blob's digest is checked over every byte.
     io::copy(&mut tar, &mut io::sink()).map_err(|e| ImageError::from_read(what, e))?;
-    index.tar_bytes = tar.read;
+    index.tar_bytes = meter.tar.load(Ordering::Relaxed);
     Ok(index)
 }
 
-fn walk_tar(
-    reader: &mut dyn Read,
-    what: &str,
-    filter: &dyn ContentFilter,
-    limits: &Limits,
-) -> Result<LayerIndex> {
-    let mut index = LayerIndex::default();
-    let mut archive = tar::Archive::new(reader);
-    let entries = archive
-        .entries()
-        .map_err(|e| ImageError::from_read(what, e))?;
-    let uses_magic = filter.uses_magic();
-    let secrets = filter.scans_secrets();
-    for (n, entry) in entries.enumerate() {
-        let mut entry = entry.map_err(|e| ImageError::from_tar(what, n + 1, e))?;
-        if index.entries.len() as u64 >= limits.max_entries_per_layer {
-            return Err(ImageError::bad(
-                what,
-                format!("more than {} entries", limits.max_entries_per_layer),
-            ));
-        }
-        let raw_path = entry.path_bytes().into_owned();
-        let Some(path) = normalize(&raw_path).map_err(|m| ImageError::bad(what, m))? else {
-            continue;
-        };
-        let header = entry.header();
-        let mode = header.mode().unwrap_or(0);
-        let uid = header.uid().unwrap_or(0);
-        let gid = header.gid().unwrap_or(0);
-        let size = entry.size();
-        let entry_type = header.entry_type();
+/// What one layer's tar walk reads with.
+struct Walk<'a> {
+    what: &'a str,
+    filter: &'a dyn ContentFilter,
+    limits: &'a Limits,
+    budget: &'a CaptureBudget,
+    meter: &'a Meter,
+}
 
-        let (dir, name) = split_parent(&path);
-        if let Some(hidden) = name.strip_prefix(".wh.") {
-            if hidden == ".wh..opq" {
-                index.opaque_dirs.push(dir.to_string());
-            } else if !hidden.is_empty() && hidden != "." && hidden != ".." {
-                index.whiteouts.push(join(dir, hidden));
-            }
-            continue;
-        }
+/// Why a wanted file was not read.
+enum NotRead {
+    /// Not wanted after all (or reduced to nothing): nothing to report.
+    Unwanted,
+    Skipped(String),
+}
 
-        let kind = match entry_type {
-            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
-                EntryKind::File
+impl Walk<'_> {
+    fn run(&self, reader: &mut dyn Read) -> Result<LayerIndex> {
+        let Walk {
+            what,
+            filter,
+            limits,
+            ..
+        } = *self;
+        let mut index = LayerIndex::default();
+        let mut archive = tar::Archive::new(reader);
+        let entries = archive
+            .entries()
+            .map_err(|e| ImageError::from_read(what, e))?;
+        let secrets = filter.scans_secrets();
+        for (n, entry) in entries.enumerate() {
+            let mut entry = entry.map_err(|e| ImageError::from_tar(what, n + 1, e))?;
+            if index.entries.len() as u64 >= limits.max_entries_per_layer {
+                return Err(ImageError::bad(
+                    what,
+                    format!("more than {} entries", limits.max_entries_per_layer),
+                ));
             }
-            tar::EntryType::Directory => EntryKind::Dir,
-            tar::EntryType::Symlink => {
-                let target = link_target(&entry, what, &path)?;
-                EntryKind::Symlink(String::from_utf8_lossy(&target).into_owned())
+            let raw_path = entry.path_bytes().into_owned();
+            let Some(path) = normalize(&raw_path).map_err(|m| ImageError::bad(what, m))? else {
+                continue;
+            };
+            let header = entry.header();
+            let mode = header.mode().unwrap_or(0);
+            let uid = header.uid().unwrap_or(0);
+            let gid = header.gid().unwrap_or(0);
+            let size = entry.size();
+            let entry_type = header.entry_type();
+            if entry_type == tar::EntryType::GNUSparse {
+                // The holes of a sparse file cost nothing in the tar but read as zeros: they
+                // count against the layer's size and ratio limits like decompressed bytes.
+                let stored = header.entry_size().unwrap_or(0);
+                self.meter
+                    .sparse
+                    .fetch_add(size.saturating_sub(stored), Ordering::Relaxed);
+                self.meter
+                    .check(limits)
+                    .map_err(|e| ImageError::from_read(format!("{what}: {path}"), e))?;
             }
-            tar::EntryType::Link => {
-                let target = link_target(&entry, what, &path)?;
-                let normal = normalize(&target)
-                    .map_err(|m| ImageError::bad(what, format!("hardlink {path}: {m}")))?
-                    .ok_or_else(|| {
-                        ImageError::bad(what, format!("hardlink {path} points at the root"))
-                    })?;
-                EntryKind::Hardlink(normal)
-            }
-            tar::EntryType::XGlobalHeader | tar::EntryType::XHeader => continue,
-            _ => EntryKind::Other,
-        };
 
-        match &kind {
-            EntryKind::File => {
-                let scan = secrets
-                    && size <= seaworthy_secrets::Limits::DEFAULT.max_file_size as u64
-                    && seaworthy_secrets::is_candidate_path(&path);
-                let kept = if scan {
-                    scan_and_capture(&mut entry, &path, size, filter, uses_magic, &mut index)
-                } else {
-                    capture(&mut entry, &path, size, filter, uses_magic, limits)
-                };
-                if let Some(data) =
-                    kept.map_err(|e| ImageError::from_read(format!("{what}: {path}"), e))?
-                {
-                    index.contents.insert(path.clone(), data);
-                } else {
+            let (dir, name) = split_parent(&path);
+            if let Some(hidden) = name.strip_prefix(".wh.") {
+                if hidden == ".wh..opq" {
+                    index.opaque_dirs.push(dir.to_string());
+                } else if !hidden.is_empty() && hidden != "." && hidden != ".." {
+                    index.whiteouts.push(join(dir, hidden));
+                }
+                continue;
+            }
+
+            let kind = match entry_type {
+                tar::EntryType::Regular
+                | tar::EntryType::Continuous
+                | tar::EntryType::GNUSparse => EntryKind::File,
+                tar::EntryType::Directory => EntryKind::Dir,
+                tar::EntryType::Symlink => {
+                    let target = link_target(&entry, what, &path)?;
+                    EntryKind::Symlink(String::from_utf8_lossy(&target).into_owned())
+                }
+                tar::EntryType::Link => {
+                    let target = link_target(&entry, what, &path)?;
+                    let normal = normalize(&target)
+                        .map_err(|m| ImageError::bad(what, format!("hardlink {path}: {m}")))?
+                        .ok_or_else(|| {
+                            ImageError::bad(what, format!("hardlink {path} points at the root"))
+                        })?;
+                    EntryKind::Hardlink(normal)
+                }
+                tar::EntryType::XGlobalHeader | tar::EntryType::XHeader => continue,
+                _ => EntryKind::Other,
+            };
+
+            index.skipped.remove(&path);
+            match &kind {
+                EntryKind::File => {
+                    let scan = secrets
+                        && size <= seaworthy_secrets::Limits::DEFAULT.max_file_size as u64
+                        && seaworthy_secrets::is_candidate_path(&path);
+                    let kept = if scan {
+                        self.scan_and_capture(&mut entry, &path, size, &mut index)
+                    } else {
+                        self.capture(&mut entry, &path, size)
+                    };
+                    match kept.map_err(|e| ImageError::from_read(format!("{what}: {path}"), e))? {
+                        Ok(data) => {
+                            index.contents.insert(path.clone(), data);
+                        }
+                        Err(not_read) => {
+                            index.contents.remove(&path);
+                            if let NotRead::Skipped(reason) = not_read {
+                                index.skipped.insert(path.clone(), reason);
+                            }
+                        }
+                    }
+                }
+                EntryKind::Hardlink(target) => {
+                    if filter.wants_path(&path) {
+                        // Shares the target's bytes: a link costs no second copy.
+                        if let Some(data) = index.contents.get(target).cloned() {
+                            index.contents.insert(path.clone(), data);
+                        } else if let Some(reason) = index.skipped.get(target).cloned() {
+                            index.skipped.insert(path.clone(), reason);
+                        }
+                    }
+                }
+                _ => {
                     index.contents.remove(&path);
                 }
             }
-            EntryKind::Hardlink(target) => {
-                if filter.wants_path(&path)
-                    && let Some(data) = index.contents.get(target).cloned()
-                {
-                    index.contents.insert(path.clone(), data);
-                }
+            index.entries.push(Entry {
+                path,
+                kind,
+                mode,
+                size,
+                uid,
+                gid,
+            });
+        }
+        Ok(index)
+    }
+
+    /// The contents of a file the filter wants (by path, or by its first bytes), reduced, or
+    /// why they were not kept.
+    fn capture(
+        &self,
+        entry: &mut impl Read,
+        path: &str,
+        size: u64,
+    ) -> io::Result<std::result::Result<Arc<Vec<u8>>, NotRead>> {
+        let filter = self.filter;
+        let by_path = filter.wants_path(path);
+        let (max, name) = match filter.read_limit(path).filter(|_| by_path) {
+            Some((max, name)) if max < self.limits.max_file_bytes => (max, name),
+            _ => (self.limits.max_file_bytes, "max_file_bytes"),
+        };
+        if size > max {
+            // Binaries picked by their magic bytes may be any size; a package database or
+            // lockfile named by its path that is too large to read is reported.
+            return Ok(Err(if by_path {
+                NotRead::Skipped(format!(
+                    "not read: {size} bytes, over the {max} byte limit for one file ({name})"
+                ))
+            } else {
+                NotRead::Unwanted
+            }));
+        }
+        let mut head = [0u8; MAGIC_LEN];
+        let mut n = 0;
+        if !by_path {
+            if !filter.uses_magic() || size < 4 {
+                return Ok(Err(NotRead::Unwanted));
             }
-            _ => {
-                index.contents.remove(&path);
+            n = read_up_to(entry, &mut head)?;
+            if !filter.wants_magic(path, &head[..n]) {
+                return Ok(Err(NotRead::Unwanted));
             }
         }
-        index.entries.push(Entry {
-            path,
-            kind,
-            mode,
-            size,
-            uid,
-            gid,
-        });
+        let Some(reservation) = self.budget.reserve(size) else {
+            return Ok(Err(self.over_budget(size)));
+        };
+        let mut data = Vec::with_capacity(size as usize);
+        data.extend_from_slice(&head[..n]);
+        entry.take(size - n as u64).read_to_end(&mut data)?;
+        Ok(self.keep(reservation, path, data))
     }
-    Ok(index)
+
+    /// Reads a candidate file whole (it is under the secret scan's size limit), scans it, and
+    /// keeps it when the filter wants it.
+    fn scan_and_capture(
+        &self,
+        entry: &mut impl Read,
+        path: &str,
+        size: u64,
+        index: &mut LayerIndex,
+    ) -> io::Result<std::result::Result<Arc<Vec<u8>>, NotRead>> {
+        let filter = self.filter;
+        let mut data = Vec::with_capacity(size as usize);
+        entry.take(size).read_to_end(&mut data)?;
+        let found = seaworthy_secrets::scan_file(path, &data);
+        if !found.is_empty() {
+            index.secrets.push((path.to_string(), found));
+        }
+        let head = &data[..data.len().min(MAGIC_LEN)];
+        let wanted = filter.wants_path(path)
+            || (filter.uses_magic() && data.len() >= 4 && filter.wants_magic(path, head));
+        if !wanted {
+            return Ok(Err(NotRead::Unwanted));
+        }
+        let Some(reservation) = self.budget.reserve(data.len() as u64) else {
+            return Ok(Err(self.over_budget(data.len() as u64)));
+        };
+        Ok(self.keep(reservation, path, data))
+    }
+
+    /// Reduces what was read and charges what is kept to the capture budget.
+    fn keep(
+        &self,
+        reservation: Reservation<'_>,
+        path: &str,
+        data: Vec<u8>,
+    ) -> std::result::Result<Arc<Vec<u8>>, NotRead> {
+        match self.filter.reduce(path, data) {
+            Some(kept) => {
+                reservation.keep(kept.len() as u64);
+                Ok(kept.into())
+            }
+            None => Err(NotRead::Unwanted),
+        }
+    }
+
+    fn over_budget(&self, size: u64) -> NotRead {
+        NotRead::Skipped(format!(
+            "not read ({size} bytes): the image's capture budget of {} bytes is spent \
+             (max_captured_bytes)",
+            self.budget.max()
+        ))
+    }
 }
 
 fn link_target<R: Read>(entry: &tar::Entry<'_, R>, what: &str, path: &str) -> Result<Vec<u8>> {
@@ -206,62 +351,6 @@ fn link_target<R: Read>(entry: &tar::Entry<'_, R>, what: &str, path: &str) -> Re
         ));
     }
     Ok(target.into_owned())
-}
-
-fn capture(
-    entry: &mut impl Read,
-    path: &str,
-    size: u64,
-    filter: &dyn ContentFilter,
-    uses_magic: bool,
-    limits: &Limits,
-) -> io::Result<Option<Vec<u8>>> {
-    if size > limits.max_file_bytes {
-        return Ok(None);
-    }
-    if filter.wants_path(path) {
-        let mut data = Vec::with_capacity(size as usize);
-        entry.take(size).read_to_end(&mut data)?;
-        return Ok(filter.reduce(path, data));
-    }
-    if !uses_magic || size < 4 {
-        return Ok(None);
-    }
-    let mut head = [0u8; MAGIC_LEN];
-    let n = read_up_to(entry, &mut head)?;
-    if !filter.wants_magic(path, &head[..n]) {
-        return Ok(None);
-    }
-    let mut data = Vec::with_capacity(size as usize);
-    data.extend_from_slice(&head[..n]);
-    entry.take(size - n as u64).read_to_end(&mut data)?;
-    Ok(filter.reduce(path, data))
-}
-
-/// Reads a candidate file whole (it is under the secret scan's size limit), scans it, and keeps it
-/// when the filter wants it.
-fn scan_and_capture(
-    entry: &mut impl Read,
-    path: &str,
-    size: u64,
-    filter: &dyn ContentFilter,
-    uses_magic: bool,
-    index: &mut LayerIndex,
-) -> io::Result<Option<Vec<u8>>> {
-    let mut data = Vec::with_capacity(size as usize);
-    entry.take(size).read_to_end(&mut data)?;
-    let found = seaworthy_secrets::scan_file(path, &data);
-    if !found.is_empty() {
-        index.secrets.push((path.to_string(), found));
-    }
-    let head = &data[..data.len().min(MAGIC_LEN)];
-    let wanted = filter.wants_path(path)
-        || (uses_magic && data.len() >= 4 && filter.wants_magic(path, head));
-    Ok(if wanted {
-        filter.reduce(path, data)
-    } else {
-        None
-    })
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -316,53 +405,76 @@ pub(crate) fn join(dir: &str, name: &str) -> String {
 /// Counts bytes that pass (the compressed side of a layer).
 struct Counting<'a, R> {
     inner: R,
-    count: Arc<AtomicU64>,
+    meter: Arc<Meter>,
     progress: &'a dyn Progress,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        self.meter.compressed.fetch_add(n as u64, Ordering::Relaxed);
         self.progress.advance(n as u64);
         Ok(n)
     }
 }
 
-/// Enforces the uncompressed size and compression-ratio limits (gzip/zstd bombs).
+/// Bytes one layer has cost so far: as stored, as uncompressed tar, and the holes of sparse
+/// files (which read as zeros without being stored).
+#[derive(Debug, Default)]
+struct Meter {
+    compressed: AtomicU64,
+    tar: AtomicU64,
+    sparse: AtomicU64,
+}
+
+impl Meter {
+    /// Enforces the uncompressed size and compression-ratio limits (gzip/zstd bombs, sparse
+    /// files). Sparse holes count as uncompressed bytes.
+    fn check(&self, limits: &Limits) -> io::Result<()> {
+        let sparse = self.sparse.load(Ordering::Relaxed);
+        let expanded = self.tar.load(Ordering::Relaxed).saturating_add(sparse);
+        let why = if sparse > 0 {
+            " (sparse files count at their expanded size)"
+        } else {
+            ""
+        };
+        if expanded > limits.max_layer_bytes {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "layer expands past the {} byte limit (max_layer_bytes){why}",
+                    limits.max_layer_bytes
+                ),
+            ));
+        }
+        if expanded > limits.ratio_floor_bytes {
+            let packed = self.compressed.load(Ordering::Relaxed).max(1);
+            if expanded / packed > limits.max_compression_ratio {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "layer expands more than {}:1 (compression bomb?){why}",
+                        limits.max_compression_ratio
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Counts the uncompressed tar and enforces the layer limits as it is read.
 struct Bounded<'a, R> {
     inner: R,
-    read: u64,
-    compressed: Arc<AtomicU64>,
+    meter: Arc<Meter>,
     limits: &'a Limits,
 }
 
 impl<R: Read> Read for Bounded<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        let limits = self.limits;
-        if self.read > limits.max_layer_bytes {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "layer expands past the {} byte limit",
-                    limits.max_layer_bytes
-                ),
-            ));
-        }
-        if self.read > limits.ratio_floor_bytes {
-            let packed = self.compressed.load(Ordering::Relaxed).max(1);
-            if self.read / packed > limits.max_compression_ratio {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!(
-                        "layer expands more than {}:1 (compression bomb?)",
-                        limits.max_compression_ratio
-                    ),
-                ));
-            }
-        }
+        self.meter.tar.fetch_add(n as u64, Ordering::Relaxed);
+        self.meter.check(self.limits)?;
         Ok(n)
     }
 }

@@ -1,4 +1,7 @@
-//! Reads every layer of a random-access source once, in parallel, and merges the result.
+//! Reads every layer of a random-access source once, in parallel, and merges the result. A
+//! layer the image lists more than once is read once.
+
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -8,7 +11,7 @@ use crate::error::{ImageError, Result};
 use crate::fsview::FsView;
 use crate::image::ImageInfo;
 use crate::layer::{LayerIndex, index_layer};
-use crate::limits::Limits;
+use crate::limits::{CaptureBudget, Limits};
 use crate::progress::Progress;
 use crate::sources::ImageSource;
 
@@ -19,12 +22,12 @@ pub struct Image {
     pub fs: FsView,
 }
 
-/// Names a layer in errors: `REF: layer N (sha256:…)`.
+/// Names a layer in errors: `REF: layer N (sha256:…)`, N counted from 0 for the lowest layer as
+/// in every report (JSON `layer`, the tables' LAYER column).
 pub(crate) fn layer_name(info: &ImageInfo, index: usize) -> String {
     format!(
-        "{}: layer {} ({})",
+        "{}: layer {index} ({})",
         info.reference,
-        index + 1,
         info.layers[index].id()
     )
 }
@@ -36,11 +39,39 @@ pub fn scan_source(
     progress: &dyn Progress,
 ) -> Result<Image> {
     let info = source.info();
-    let total: Option<u64> = info.layers.iter().map(|l| l.size).sum();
-    progress.begin(info.layers.len(), total);
-    let indexes: Vec<LayerIndex> = (0..info.layers.len())
-        .into_par_iter()
-        .map(|i| {
+    if info.layers.len() > limits.max_layers {
+        return Err(ImageError::bad(
+            &info.reference,
+            format!(
+                "lists {} layers, more than the limit of {} (max_layers)",
+                info.layers.len(),
+                limits.max_layers
+            ),
+        ));
+    }
+    // The first listing of each distinct layer, and for each listing the distinct layer.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut reads: Vec<usize> = Vec::new();
+    let mut order: Vec<usize> = Vec::with_capacity(info.layers.len());
+    for i in 0..info.layers.len() {
+        let d = match source.layer_key(i) {
+            Some(key) => *seen.entry(key).or_insert_with(|| {
+                reads.push(i);
+                reads.len() - 1
+            }),
+            None => {
+                reads.push(i);
+                reads.len() - 1
+            }
+        };
+        order.push(d);
+    }
+    let total: Option<u64> = reads.iter().map(|&i| info.layers[i].size).sum();
+    progress.begin(reads.len(), total);
+    let budget = CaptureBudget::of(limits);
+    let indexes: Vec<LayerIndex> = reads
+        .par_iter()
+        .map(|&i| {
             let what = layer_name(info, i);
             let blob = source.open_layer(i)?;
             let index = match blob.verify {
@@ -49,20 +80,22 @@ pub fn scan_source(
                     &what,
                     filter,
                     limits,
+                    &budget,
                     progress,
                 ),
-                None => index_layer(blob.reader, &what, filter, limits, progress),
+                None => index_layer(blob.reader, &what, filter, limits, &budget, progress),
             }?;
             progress.layer_done();
             Ok(index)
         })
         .collect::<Result<Vec<_>>>()?;
-    merge(info.clone(), indexes)
+    merge(info.clone(), indexes, &order)
 }
 
-/// Merges layer indexes (lowest first) into the image's filesystem view.
-pub fn merge(info: ImageInfo, indexes: Vec<LayerIndex>) -> Result<Image> {
-    let fs = FsView::from_layers(indexes)
+/// Merges the distinct layer indexes into the image's filesystem view; `order[i]` is the index
+/// in `indexes` of the image's layer `i` (lowest first).
+pub fn merge(info: ImageInfo, indexes: Vec<LayerIndex>, order: &[usize]) -> Result<Image> {
+    let fs = FsView::from_listed_layers(indexes, order)
         .map_err(|(i, message)| ImageError::bad(layer_name(&info, i), message))?;
     Ok(Image { info, fs })
 }

@@ -144,6 +144,11 @@ impl ImageSource for DockerArchive {
         &self.info
     }
 
+    /// The member's path: a layer listed twice in `manifest.json` is one member, read once.
+    fn layer_key(&self, index: usize) -> Option<String> {
+        self.layer_paths.get(index).map(|p| format!("member {p}"))
+    }
+
     fn open_layer(&self, index: usize) -> Result<LayerBlob<'_>> {
         let path = &self.layer_paths[index];
         let what = format!("{}: {path}", self.store.name());

@@ -25,4 +25,16 @@ pub struct LayerBlob<'a> {
 pub trait ImageSource: Sync {
     fn info(&self) -> &ImageInfo;
     fn open_layer(&self, index: usize) -> Result<LayerBlob<'_>>;
+
+    /// What identifies layer `index`'s bytes in this source: layers with the same key are the
+    /// same bytes and are read once. The blob digest and size by default; `None` reads it on
+    /// its own.
+    fn layer_key(&self, index: usize) -> Option<String> {
+        let layer = self.info().layers.get(index)?;
+        // The size too: a descriptor that lies about it still fails its own read.
+        layer
+            .digest
+            .as_ref()
+            .map(|d| format!("blob {d} {:?}", layer.size))
+    }
 }

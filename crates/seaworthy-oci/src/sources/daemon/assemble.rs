@@ -8,6 +8,7 @@ use crate::digest::Digest;
 use crate::error::{ImageError, Result};
 use crate::image::{ImageConfig, ImageInfo, LayerInfo};
 use crate::layer::{LayerIndex, index_layer};
+use crate::limits::CaptureBudget;
 use crate::sources::daemon::export::{Export, LayerMember, blob_digest};
 use crate::sources::docker_archive::ManifestEntry;
 
@@ -23,7 +24,8 @@ pub(super) struct Inspected {
     pub layer_count: Option<usize>,
 }
 
-/// Builds the image's description and its layer indexes, lowest first.
+/// Builds the image's description, the indexes of its distinct layers and, for each layer it
+/// lists (lowest first), the index of that layer's index: a member listed twice is one index.
 pub(super) fn assemble(
     mut export: Export,
     inspected: &Inspected,
@@ -31,7 +33,8 @@ pub(super) fn assemble(
     reference: &str,
     what: &str,
     opts: &LoadOptions<'_>,
-) -> Result<(ImageInfo, Vec<LayerIndex>)> {
+    budget: &CaptureBudget,
+) -> Result<(ImageInfo, Vec<LayerIndex>, Vec<usize>)> {
     let manifest_what = format!("{what}: manifest.json");
     let bytes = export
         .json
@@ -74,28 +77,28 @@ pub(super) fn assemble(
                 .ok_or_else(|| ImageError::bad(&manifest_what, format!("layer {p} is missing")))
         })
         .collect::<Result<_>>()?;
-    let mut uses: HashMap<&str, usize> = HashMap::new();
-    for p in &paths {
-        *uses.entry(p.as_str()).or_default() += 1;
-    }
+    let mut distinct: HashMap<&str, usize> = HashMap::new();
+    let mut members: Vec<LayerMember> = Vec::new();
+    let mut order = Vec::with_capacity(paths.len());
     let mut layers = Vec::with_capacity(paths.len());
-    let mut indexes = Vec::with_capacity(paths.len());
     for ((path, diff_id), listed) in paths.iter().zip(&config.diff_ids).zip(&entry.layers) {
         let member_what = format!("{what}: {listed}");
-        let remaining = uses.get_mut(path.as_str()).map(|n| {
-            *n = n.saturating_sub(1);
-            *n
-        });
-        let member = if remaining == Some(0) {
-            export.layers.remove(path)
-        } else {
-            export.layers.get(path).map(duplicate)
+        let d = match distinct.get(path.as_str()) {
+            Some(&d) => d,
+            None => {
+                let member = match export.layers.remove(path) {
+                    Some(m) => m,
+                    // A small blob that began with `{` was kept as JSON; it is the layer after
+                    // all.
+                    None => layer_from_json(&export, path, &member_what, opts, budget)?,
+                };
+                members.push(member);
+                distinct.insert(path.as_str(), members.len() - 1);
+                members.len() - 1
+            }
         };
-        let member = match member {
-            Some(m) => m,
-            // A small blob that began with `{` was kept as JSON; it is the layer after all.
-            None => layer_from_json(&export, path, &member_what, opts)?,
-        };
+        order.push(d);
+        let member = &members[d];
         if member.compression.is_none()
             && diff_id.algorithm() == "sha256"
             && let Some(actual) = &member.sha256
@@ -113,8 +116,8 @@ pub(super) fn assemble(
             size: Some(member.size),
             history: None,
         });
-        indexes.push(member.index);
     }
+    let indexes = members.into_iter().map(|m| m.index).collect();
 
     let mut info = ImageInfo {
         reference: reference.to_string(),
@@ -130,7 +133,7 @@ pub(super) fn assemble(
         layers,
     };
     info.link_layers();
-    Ok((info, indexes))
+    Ok((info, indexes, order))
 }
 
 /// The entry whose config is the inspected image id, else one sharing a tag, else the first.
@@ -196,12 +199,20 @@ fn layer_from_json(
     path: &str,
     what: &str,
     opts: &LoadOptions<'_>,
+    budget: &CaptureBudget,
 ) -> Result<LayerMember> {
     let bytes = export
         .json
         .get(path)
         .ok_or_else(|| ImageError::bad(what, "layer is missing from the export"))?;
-    let index = index_layer(&bytes[..], what, opts.filter, &opts.limits, opts.progress)?;
+    let index = index_layer(
+        &bytes[..],
+        what,
+        opts.filter,
+        &opts.limits,
+        budget,
+        opts.progress,
+    )?;
     Ok(LayerMember {
         index,
         sha256: Some(Digest::sha256_of(bytes).hex().to_string()),
@@ -209,24 +220,6 @@ fn layer_from_json(
         compression: None,
         size: bytes.len() as u64,
     })
-}
-
-/// A second copy of a layer listed twice (legacy exports link identical layers).
-fn duplicate(m: &LayerMember) -> LayerMember {
-    LayerMember {
-        index: LayerIndex {
-            entries: m.index.entries.clone(),
-            whiteouts: m.index.whiteouts.clone(),
-            opaque_dirs: m.index.opaque_dirs.clone(),
-            contents: m.index.contents.clone(),
-            tar_bytes: m.index.tar_bytes,
-            secrets: m.index.secrets.clone(),
-        },
-        sha256: m.sha256.clone(),
-        blob_digest: m.blob_digest.clone(),
-        compression: m.compression,
-        size: m.size,
-    }
 }
 
 fn media_type(compression: Option<&str>) -> &'static str {

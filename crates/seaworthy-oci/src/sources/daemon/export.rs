@@ -11,6 +11,7 @@ use crate::LoadOptions;
 use crate::digest::{Digest, VerifyingReader};
 use crate::error::{ImageError, Result};
 use crate::layer::{LayerIndex, index_layer, normalize, split_parent};
+use crate::limits::CaptureBudget;
 
 /// Most members (of any kind) read from one export.
 const MAX_MEMBERS: u64 = 1_000_000;
@@ -44,7 +45,12 @@ pub(super) fn blob_digest(path: &str) -> Option<Digest> {
 }
 
 /// Walks the export tar. `what` names the export in errors (`REF: export`).
-pub(super) fn walk(reader: impl Read, what: &str, opts: &LoadOptions<'_>) -> Result<Export> {
+pub(super) fn walk(
+    reader: impl Read,
+    what: &str,
+    opts: &LoadOptions<'_>,
+    budget: &CaptureBudget,
+) -> Result<Export> {
     let limits = &opts.limits;
     let max_kept = limits.max_layers.saturating_mul(4).saturating_add(64);
     let max_json_total = limits.max_json_bytes.saturating_mul(4);
@@ -141,6 +147,7 @@ pub(super) fn walk(reader: impl Read, what: &str, opts: &LoadOptions<'_>) -> Res
                     &member,
                     opts.filter,
                     limits,
+                    budget,
                     opts.progress,
                 )?;
                 (
@@ -150,7 +157,14 @@ pub(super) fn walk(reader: impl Read, what: &str, opts: &LoadOptions<'_>) -> Res
             }
             None => {
                 let mut hashing = HashingReader::new(body);
-                let index = index_layer(&mut hashing, &member, opts.filter, limits, opts.progress)?;
+                let index = index_layer(
+                    &mut hashing,
+                    &member,
+                    opts.filter,
+                    limits,
+                    budget,
+                    opts.progress,
+                )?;
                 io::copy(&mut hashing, &mut io::sink())
                     .map_err(|e| ImageError::from_read(&member, e))?;
                 (index, Some(hashing.finish_hex()))

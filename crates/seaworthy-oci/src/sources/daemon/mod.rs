@@ -12,6 +12,7 @@ use bollard::models::ImageInspect;
 
 use crate::LoadOptions;
 use crate::error::{ImageError, Result};
+use crate::limits::CaptureBudget;
 use crate::scan::{Image, merge};
 use assemble::Inspected;
 use export::Export;
@@ -46,9 +47,11 @@ pub fn load(name: &str, reference: &str, opts: &LoadOptions<'_>) -> Result<Image
     opts.progress
         .begin(inspected.layer_count.unwrap_or(0), None);
     let what = format!("{reference}: export");
-    let export = stream_export(name, &what, opts)?;
-    let (info, indexes) = assemble::assemble(export, &inspected, name, reference, &what, opts)?;
-    merge(info, indexes)
+    let budget = CaptureBudget::of(&opts.limits);
+    let export = stream_export(name, &what, opts, &budget)?;
+    let (info, indexes, order) =
+        assemble::assemble(export, &inspected, name, reference, &what, opts, &budget)?;
+    merge(info, indexes, &order)
 }
 
 fn inspected(inspect: ImageInspect) -> Inspected {
@@ -62,7 +65,12 @@ fn inspected(inspect: ImageInspect) -> Inspected {
 
 /// Streams `docker save NAME` through the tar walk. The network side runs on its own thread and
 /// runtime; the walk reads on this one. A failed transfer is reported as the daemon's fault.
-fn stream_export(name: &str, what: &str, opts: &LoadOptions<'_>) -> Result<Export> {
+fn stream_export(
+    name: &str,
+    what: &str,
+    opts: &LoadOptions<'_>,
+    budget: &CaptureBudget,
+) -> Result<Export> {
     let (tx, reader) = bridge::channel();
     std::thread::scope(|s| {
         let producer = s.spawn(move || {
@@ -72,7 +80,7 @@ fn stream_export(name: &str, what: &str, opts: &LoadOptions<'_>) -> Result<Expor
             })
         });
         // The reader is dropped when the walk ends, which stops a producer still sending.
-        let walked = export::walk(reader, what, opts);
+        let walked = export::walk(reader, what, opts, budget);
         match producer.join() {
             Ok(Ok(Ok(()))) => walked,
             Ok(Ok(Err(e))) => Err(client::map_error(name, e)),

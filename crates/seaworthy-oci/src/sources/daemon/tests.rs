@@ -6,6 +6,7 @@ use sha2::{Digest as _, Sha256};
 use super::assemble::{Inspected, assemble};
 use super::export::walk;
 use crate::error::{ImageError, Result};
+use crate::limits::CaptureBudget;
 use crate::scan::{Image, merge};
 use crate::{ExactPaths, LoadOptions};
 
@@ -74,9 +75,18 @@ fn manifest(config: &str, layers: &[&str]) -> Vec<u8> {
 fn read(stream: &[u8], inspected: &Inspected) -> Result<Image> {
     let filter = ExactPaths(&["a", "b"]);
     let opts = LoadOptions::new(&filter);
-    let export = walk(stream, "t: export", &opts)?;
-    let (info, indexes) = assemble(export, inspected, "t:1", "docker:t:1", "t: export", &opts)?;
-    merge(info, indexes)
+    let budget = CaptureBudget::of(&opts.limits);
+    let export = walk(stream, "t: export", &opts, &budget)?;
+    let (info, indexes, order) = assemble(
+        export,
+        inspected,
+        "t:1",
+        "docker:t:1",
+        "t: export",
+        &opts,
+        &budget,
+    )?;
+    merge(info, indexes, &order)
 }
 
 fn bad_message(result: Result<Image>) -> String {
@@ -251,7 +261,8 @@ fn json_limit_applies() {
     let mut opts = LoadOptions::new(&filter);
     opts.limits.max_json_bytes = 8;
     let stream = tar_of(&[f("manifest.json", *b"[                ]")]);
-    let err = walk(&stream[..], "t: export", &opts).err();
+    let budget = CaptureBudget::of(&opts.limits);
+    let err = walk(&stream[..], "t: export", &opts, &budget).err();
     assert!(
         matches!(&err, Some(ImageError::BadInput { what, .. }) if what.contains("manifest.json")),
         "{err:?}"
