@@ -260,7 +260,12 @@ pub fn live_packages(files: &[ContainerFile], os: Option<&OsInfo>) -> LivePackag
         (apk::cataloger(), Ecosystem::Apk),
     ];
     let fs = seaworthy_oci::FsView::from_files(Vec::new());
-    let env = Env { os, fs: &fs };
+    let limits = seaworthy_oci::Limits::default();
+    let env = Env {
+        os,
+        fs: &fs,
+        limits: &limits,
+    };
     let mut live = LivePackages::default();
     for file in files {
         let rel = file.path.trim_start_matches('/');

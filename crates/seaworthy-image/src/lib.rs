@@ -85,6 +85,14 @@ impl ContentFilter for WithRuleFiles<'_> {
         true
     }
 
+    fn read_limit(&self, path: &str) -> Option<(u64, &'static str)> {
+        if CAPTURED_PATHS.contains(&path) {
+            None
+        } else {
+            self.0.read_limit(path)
+        }
+    }
+
     fn reduce(&self, path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
         if CAPTURED_PATHS.contains(&path) {
             Some(data)

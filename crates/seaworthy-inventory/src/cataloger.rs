@@ -1,9 +1,12 @@
 //! The cataloger contract and the set that runs them: one [`ContentFilter`] for the layer walk
 //! (so each file is read once), then every captured file handed to the catalogers that claim it.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
 use rayon::prelude::*;
 use seaworthy_core::text;
-use seaworthy_oci::{ContentFilter, FileRef, FsView};
+use seaworthy_oci::{ContentFilter, FileRef, FsView, Limits};
 use serde::Serialize;
 
 use crate::os::{OS_FILES, OsInfo, detect};
@@ -13,7 +16,36 @@ use crate::package::{Package, PackageLocation};
 pub struct Env<'a> {
     pub os: Option<&'a OsInfo>,
     pub fs: &'a FsView,
+    /// The scan's limits; a parser that yields packages as it goes stops at
+    /// [`Limits::max_packages_per_file`] (see [`Env::check_count`]).
+    pub limits: &'a Limits,
 }
+
+impl Env<'_> {
+    /// `Err` naming the limit once a file has yielded more than `max_packages_per_file`
+    /// packages (or records that become packages).
+    pub fn check_count(&self, yielded: usize) -> Result<(), String> {
+        check_count(yielded, self.limits.max_packages_per_file)
+    }
+}
+
+/// `Err` naming the limit when `yielded` is over `max` packages for one file.
+pub fn check_count(yielded: usize, max: usize) -> Result<(), String> {
+    if yielded > max {
+        Err(format!(
+            "more than {max} packages in one file (max_packages_per_file)"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Most errors an inventory lists; the rest are counted in one last error.
+pub const MAX_ERRORS: usize = 1000;
+
+/// Files larger than this are parsed one at a time: a parse may cost many times its file's
+/// size (a TOML document, an rpm database copied into sqlite), and two at once would add up.
+pub const LARGE_FILE_BYTES: usize = 1 << 20;
 
 /// Finds packages in files of one kind. Implementations are pure: bytes in, packages out.
 pub trait Cataloger: Sync {
@@ -44,6 +76,12 @@ pub trait Cataloger: Sync {
         false
     }
 
+    /// Largest file this cataloger parses: [`Limits::max_parse_bytes`] for text manifests,
+    /// lockfiles and databases; binary formats reduced while the layer streams override it.
+    fn parse_limit(&self, limits: &Limits) -> u64 {
+        limits.max_parse_bytes
+    }
+
     /// The packages in one file. An `Err` names what is wrong with the file; the caller adds
     /// the path and goes on with the other files.
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String>;
@@ -72,6 +110,7 @@ pub struct Inventory {
 pub struct CatalogerSet {
     catalogers: Vec<Box<dyn Cataloger>>,
     uses_magic: bool,
+    limits: Limits,
 }
 
 impl CatalogerSet {
@@ -80,21 +119,37 @@ impl CatalogerSet {
         CatalogerSet {
             catalogers,
             uses_magic,
+            limits: Limits::default(),
         }
+    }
+
+    /// Catalogs within `limits` (the ones the image is read with) instead of the defaults.
+    pub fn with_limits(mut self, limits: Limits) -> CatalogerSet {
+        self.limits = limits;
+        self
     }
 
     pub fn names(&self) -> Vec<&'static str> {
         self.catalogers.iter().map(|c| c.name()).collect()
     }
 
-    /// Detects the OS, then runs every cataloger over the files it claims, in parallel.
+    /// Detects the OS, then runs every cataloger over the files it claims, in parallel. A file
+    /// over its cataloger's parse limit, one yielding too many packages, and the files left
+    /// once the image's package budget is spent are errors; so is every file the image read
+    /// could not capture (see [`FsView::skipped`]). The rest is inventoried.
     pub fn catalog(&self, fs: &FsView) -> Inventory {
         let os = detect(fs);
+        let limits = &self.limits;
         let env = Env {
             os: os.as_ref(),
             fs,
+            limits,
         };
         let files = fs.captured();
+        let counted = AtomicUsize::new(0);
+        let spent = AtomicBool::new(false);
+        let unread = AtomicUsize::new(0);
+        let large = Mutex::new(());
         let results: Vec<(Vec<Package>, Vec<CatalogError>)> = files
             .par_iter()
             .map(|file| {
@@ -104,25 +159,59 @@ impl CatalogerSet {
                     if !(c.wants_path(file.path) || c.claims(file.data)) {
                         continue;
                     }
-                    match c.catalog(file, &env) {
-                        Ok(found) => packages.extend(found.into_iter().map(|mut p| {
-                            if p.locations.is_empty() {
-                                p.locations.push(PackageLocation {
-                                    path: format!("/{}", file.path),
-                                    layer: file.layer,
-                                });
-                            }
-                            p
-                        })),
+                    let error = |message: String| CatalogError {
+                        cataloger: c.name(),
+                        path: format!("/{}", file.path),
+                        layer: file.layer,
                         // A parser's message may quote the file: escaped and capped here, so
                         // no report or terminal gets its bytes (the path stays data).
-                        Err(message) => errors.push(CatalogError {
-                            cataloger: c.name(),
-                            path: format!("/{}", file.path),
-                            layer: file.layer,
-                            message: text::within_owned(message, text::VALUE_MAX),
-                        }),
+                        message: text::within_owned(message, text::VALUE_MAX),
+                    };
+                    if spent.load(Ordering::Relaxed) {
+                        unread.fetch_add(1, Ordering::Relaxed);
+                        continue;
                     }
+                    let max = c.parse_limit(limits);
+                    if file.data.len() as u64 > max {
+                        errors.push(error(format!(
+                            "not parsed: {} bytes, over the {max} byte limit for one file \
+                             (max_parse_bytes)",
+                            file.data.len()
+                        )));
+                        continue;
+                    }
+                    let _one_at_a_time = (file.data.len() > LARGE_FILE_BYTES)
+                        .then(|| large.lock().unwrap_or_else(PoisonError::into_inner));
+                    let found = match c.catalog(file, &env) {
+                        Ok(found) => found,
+                        Err(message) => {
+                            errors.push(error(message));
+                            continue;
+                        }
+                    };
+                    if let Err(message) = check_count(found.len(), limits.max_packages_per_file) {
+                        errors.push(error(message));
+                        continue;
+                    }
+                    let before = counted.fetch_add(found.len(), Ordering::Relaxed);
+                    if before.saturating_add(found.len()) > limits.max_packages {
+                        spent.store(true, Ordering::Relaxed);
+                        errors.push(error(format!(
+                            "not inventoried: the image's budget of {} packages is spent \
+                             (max_packages)",
+                            limits.max_packages
+                        )));
+                        continue;
+                    }
+                    packages.extend(found.into_iter().map(|mut p| {
+                        if p.locations.is_empty() {
+                            p.locations.push(PackageLocation {
+                                path: format!("/{}", file.path),
+                                layer: file.layer,
+                            });
+                        }
+                        p
+                    }));
                 }
                 (packages, errors)
             })
@@ -132,6 +221,42 @@ impl CatalogerSet {
         for (p, e) in results {
             packages.extend(p);
             errors.extend(e);
+        }
+        let unread = unread.into_inner();
+        if unread > 0 {
+            errors.push(CatalogError {
+                cataloger: "inventory",
+                path: "/".to_string(),
+                layer: 0,
+                message: format!(
+                    "{unread} more files not catalogued: the image's budget of {} packages is \
+                     spent (max_packages)",
+                    limits.max_packages
+                ),
+            });
+        }
+        for skipped in fs.skipped() {
+            let cataloger = self
+                .catalogers
+                .iter()
+                .find(|c| c.wants_path(skipped.path))
+                .map_or("image", |c| c.name());
+            errors.push(CatalogError {
+                cataloger,
+                path: format!("/{}", skipped.path),
+                layer: skipped.layer,
+                message: skipped.reason.to_string(),
+            });
+        }
+        if errors.len() > MAX_ERRORS {
+            let more = errors.len() - MAX_ERRORS;
+            errors.truncate(MAX_ERRORS);
+            errors.push(CatalogError {
+                cataloger: "inventory",
+                path: "/".to_string(),
+                layer: 0,
+                message: format!("{more} more files could not be catalogued"),
+            });
         }
         Inventory {
             os,
@@ -175,6 +300,19 @@ impl ContentFilter for CatalogerSet {
         self.catalogers
             .iter()
             .any(|c| c.uses_magic() && c.wants_magic(path, head))
+    }
+
+    /// A file a cataloger would refuse to parse (over its [`Cataloger::parse_limit`]) is not
+    /// read at all.
+    fn read_limit(&self, path: &str) -> Option<(u64, &'static str)> {
+        if OS_FILES.contains(&path) {
+            return None;
+        }
+        self.catalogers
+            .iter()
+            .find(|c| c.wants_path(path))
+            .map(|c| (c.parse_limit(&self.limits), "max_parse_bytes"))
+            .filter(|(max, _)| *max < self.limits.max_file_bytes)
     }
 
     fn reduce(&self, path: &str, data: Vec<u8>) -> Option<Vec<u8>> {

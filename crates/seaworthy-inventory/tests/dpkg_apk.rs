@@ -289,7 +289,12 @@ fn apk_corrupt_database_is_an_error_naming_the_line() {
 
 fn run(c: &dyn Cataloger, path: &str, data: &[u8]) {
     let fs = FsView::default();
-    let env = Env { os: None, fs: &fs };
+    let limits = seaworthy_oci::Limits::default();
+    let env = Env {
+        os: None,
+        fs: &fs,
+        limits: &limits,
+    };
     let _ = c.catalog(
         &FileRef {
             path,

@@ -4,7 +4,7 @@
 
 use seaworthy_oci::FileRef;
 
-use crate::cataloger::{Cataloger, Env};
+use crate::cataloger::{Cataloger, Env, check_count};
 use crate::package::{Ecosystem, Package, SourcePackage};
 use crate::purl::purl;
 
@@ -30,7 +30,7 @@ impl Cataloger for Apk {
 
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let text = String::from_utf8_lossy(file.data);
-        Ok(parse_blocks(&text)?
+        Ok(parse_blocks(&text, env.limits.max_packages_per_file)?
             .iter()
             .filter_map(|b| to_package(b, env))
             .collect())
@@ -48,8 +48,9 @@ struct Block<'a> {
     maintainer: Option<&'a str>,
 }
 
-/// Splits the database into blocks; a line that is not `X:value` is an error naming it.
-fn parse_blocks(text: &str) -> Result<Vec<Block<'_>>, String> {
+/// Splits the database into blocks; a line that is not `X:value` is an error naming it, and so
+/// are more than `max` blocks (see [`check_count`]).
+fn parse_blocks(text: &str, max: usize) -> Result<Vec<Block<'_>>, String> {
     let mut blocks = Vec::new();
     let mut current = Block::default();
     let mut in_block = false;
@@ -58,6 +59,7 @@ fn parse_blocks(text: &str) -> Result<Vec<Block<'_>>, String> {
         if line.trim().is_empty() {
             if in_block {
                 blocks.push(std::mem::take(&mut current));
+                check_count(blocks.len(), max)?;
                 in_block = false;
             }
             continue;
@@ -87,6 +89,7 @@ fn parse_blocks(text: &str) -> Result<Vec<Block<'_>>, String> {
     }
     if in_block {
         blocks.push(current);
+        check_count(blocks.len(), max)?;
     }
     Ok(blocks)
 }
@@ -149,12 +152,12 @@ mod tests {
 
     #[test]
     fn bad_line_is_named() {
-        let err = parse_blocks("P:a\nV:1\n\nnot a field\n").err();
+        let err = parse_blocks("P:a\nV:1\n\nnot a field\n", 10).err();
         assert_eq!(
             err.as_deref(),
             Some("line 4: expected `X:value`, found \"not a field\"")
         );
-        assert!(parse_blocks("P:a\r\nV:1\r\n\r\nP:b\r\n").is_ok_and(|b| b.len() == 2));
-        assert!(parse_blocks("é").is_err());
+        assert!(parse_blocks("P:a\r\nV:1\r\n\r\nP:b\r\n", 10).is_ok_and(|b| b.len() == 2));
+        assert!(parse_blocks("é", 10).is_err());
     }
 }

@@ -5,7 +5,8 @@
 use seaworthy_oci::FileRef;
 use serde::Deserialize;
 
-use crate::cataloger::{Cataloger, Env};
+use super::json::{Capped, is_over_limit, with_max_items};
+use crate::cataloger::{Cataloger, Env, check_count};
 use crate::package::{Ecosystem, Package};
 use crate::purl::purl;
 
@@ -22,7 +23,7 @@ struct CargoLockCataloger;
 #[derive(Deserialize)]
 struct Lockfile {
     #[serde(default)]
-    package: Vec<LockedPackage>,
+    package: Capped<Vec<LockedPackage>>,
 }
 
 #[derive(Deserialize)]
@@ -37,22 +38,37 @@ impl Cataloger for CargoLockCataloger {
         NAME
     }
 
+    /// TOML is parsed into a whole document first (about 50 times the file's size): a
+    /// Cargo.lock may be an eighth of [`seaworthy_oci::Limits::max_parse_bytes`] (4 MiB by
+    /// default; the largest real ones are a few hundred KiB).
+    fn parse_limit(&self, limits: &seaworthy_oci::Limits) -> u64 {
+        limits.max_parse_bytes / 8
+    }
+
     fn wants_path(&self, path: &str) -> bool {
         path == "Cargo.lock" || path.ends_with("/Cargo.lock")
     }
 
-    fn catalog(&self, file: &FileRef<'_>, _env: &Env<'_>) -> Result<Vec<Package>, String> {
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let text = std::str::from_utf8(file.data)
             .map_err(|e| format!("not UTF-8 (at byte {})", e.valid_up_to()))?;
-        let lock: Lockfile = toml::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            format!(
-                "invalid Cargo.lock: {}",
-                msg.lines().next().unwrap_or_default()
-            )
-        })?;
+        let lock: Lockfile =
+            with_max_items(env.limits.max_packages_per_file, || toml::from_str(text)).map_err(
+                |e| {
+                    let msg = e.to_string();
+                    if is_over_limit(&msg) {
+                        return check_count(usize::MAX, env.limits.max_packages_per_file)
+                            .err()
+                            .unwrap_or(msg);
+                    }
+                    format!(
+                        "invalid Cargo.lock: {}",
+                        msg.lines().next().unwrap_or_default()
+                    )
+                },
+            )?;
         let mut out = Vec::new();
-        for pkg in &lock.package {
+        for pkg in &lock.package.0 {
             let Some(source) = pkg.source.as_deref() else {
                 continue;
             };

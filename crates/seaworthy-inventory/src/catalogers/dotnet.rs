@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use seaworthy_oci::FileRef;
 use serde::Deserialize;
 
+use super::json::{Capped, with_max_items};
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package};
 use crate::purl::purl;
@@ -21,7 +22,7 @@ struct DepsJsonCataloger;
 
 #[derive(Deserialize)]
 struct DepsJson {
-    libraries: Option<BTreeMap<String, Library>>,
+    libraries: Option<Capped<BTreeMap<String, Library>>>,
 }
 
 #[derive(Deserialize)]
@@ -39,10 +40,12 @@ impl Cataloger for DepsJsonCataloger {
         path.ends_with(".deps.json")
     }
 
-    fn catalog(&self, file: &FileRef<'_>, _env: &Env<'_>) -> Result<Vec<Package>, String> {
-        let deps: DepsJson =
-            serde_json::from_slice(file.data).map_err(|e| format!("invalid deps.json: {e}"))?;
-        let libraries = deps.libraries.ok_or("no \"libraries\" object")?;
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
+        let deps: DepsJson = with_max_items(env.limits.max_packages_per_file, || {
+            serde_json::from_slice(file.data)
+        })
+        .map_err(|e| format!("invalid deps.json: {e}"))?;
+        let libraries = deps.libraries.ok_or("no \"libraries\" object")?.0;
         let mut out = Vec::new();
         for (key, library) in &libraries {
             if library.kind.as_deref() != Some("package") {

@@ -4,7 +4,7 @@
 
 use seaworthy_oci::FileRef;
 
-use crate::cataloger::{Cataloger, Env};
+use crate::cataloger::{Cataloger, Env, check_count};
 use crate::package::{Ecosystem, Package, PackageLocation, SourcePackage};
 use crate::purl::purl;
 
@@ -33,7 +33,7 @@ impl Cataloger for Dpkg {
 
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let text = String::from_utf8_lossy(file.data);
-        let parsed = parse_stanzas(&text);
+        let parsed = parse_stanzas(&text, env.limits.max_packages_per_file)?;
         let distroless = file.path != STATUS;
         let packages: Vec<Package> = parsed
             .stanzas
@@ -67,8 +67,9 @@ struct Parsed<'a> {
     first_bad_line: Option<usize>,
 }
 
-/// Splits deb822 text into stanzas. Lenient: CRLF, comments and junk lines are tolerated.
-fn parse_stanzas(text: &str) -> Parsed<'_> {
+/// Splits deb822 text into stanzas. Lenient: CRLF, comments and junk lines are tolerated; more
+/// than `max` stanzas are not (see [`check_count`]).
+fn parse_stanzas(text: &str, max: usize) -> Result<Parsed<'_>, String> {
     let mut stanzas = Vec::new();
     let mut current = Stanza::default();
     let mut in_stanza = false;
@@ -78,6 +79,7 @@ fn parse_stanzas(text: &str) -> Parsed<'_> {
         if line.trim().is_empty() {
             if in_stanza {
                 stanzas.push(std::mem::take(&mut current));
+                check_count(stanzas.len(), max)?;
                 in_stanza = false;
             }
             continue;
@@ -106,11 +108,12 @@ fn parse_stanzas(text: &str) -> Parsed<'_> {
     }
     if in_stanza {
         stanzas.push(current);
+        check_count(stanzas.len(), max)?;
     }
-    Parsed {
+    Ok(Parsed {
         stanzas,
         first_bad_line,
-    }
+    })
 }
 
 /// `install ok installed` or `hold ok installed`. Distroless `status.d` files may lack the
@@ -235,8 +238,9 @@ mod tests {
     #[test]
     fn stanzas_tolerate_crlf_comments_and_junk() {
         let text = "Package: a\r\nVersion: 1\r\nDescription: x\r\n .\r\n more\r\n\r\n# c\nnonsense\n\n \t\nPackage: b\n";
-        let parsed = parse_stanzas(text);
+        let parsed = parse_stanzas(text, 10).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(parsed.first_bad_line, Some(8));
+        assert!(parse_stanzas(text, 1).is_err());
         assert_eq!(parsed.stanzas.len(), 2);
         assert_eq!(parsed.stanzas[0].package, Some("a"));
         assert_eq!(parsed.stanzas[0].version, Some("1"));

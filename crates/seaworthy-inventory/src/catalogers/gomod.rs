@@ -36,10 +36,10 @@ impl Cataloger for GoMod {
             && !path.contains("/pkg/mod/")
     }
 
-    fn catalog(&self, file: &FileRef<'_>, _env: &Env<'_>) -> Result<Vec<Package>, String> {
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let text =
             std::str::from_utf8(file.data).map_err(|e| format!("go.mod is not UTF-8: {e}"))?;
-        let parsed = parse(text)?;
+        let parsed = parse(text, env.limits.max_packages_per_file.min(MAX_MODULES))?;
         Ok(parsed.packages())
     }
 }
@@ -108,7 +108,7 @@ impl GoModFile {
 }
 
 /// Parses the `require` and `replace` directives, single-line and in blocks.
-fn parse(text: &str) -> Result<GoModFile, String> {
+fn parse(text: &str, max_modules: usize) -> Result<GoModFile, String> {
     let mut file = GoModFile::default();
     let mut block: Option<String> = None;
     for (number, raw) in text.lines().enumerate() {
@@ -138,8 +138,10 @@ fn parse(text: &str) -> Result<GoModFile, String> {
             "replace" => file.replaces.push(replace(args, line)?),
             _ => {}
         }
-        if file.requires.len() > MAX_MODULES || file.replaces.len() > MAX_MODULES {
-            return Err(format!("more than {MAX_MODULES} modules"));
+        if file.requires.len() > max_modules || file.replaces.len() > max_modules {
+            return Err(format!(
+                "more than {max_modules} modules in one file (max_packages_per_file)"
+            ));
         }
     }
     Ok(file)
@@ -215,7 +217,7 @@ mod tests {
 
     #[test]
     fn malformed_require_names_the_line() {
-        let err = parse("module x\n\nrequire (\n  a v1 extra\n)\n");
+        let err = parse("module x\n\nrequire (\n  a v1 extra\n)\n", MAX_MODULES);
         assert_eq!(
             err,
             Err("line 4: expected `require <module> <version>`".into())

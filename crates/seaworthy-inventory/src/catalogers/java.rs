@@ -92,6 +92,12 @@ impl Cataloger for Java {
         NAME
     }
 
+    /// Archives are reduced to their manifests while the layer streams: bounded by the capture
+    /// limit (`max_file_bytes`).
+    fn parse_limit(&self, limits: &seaworthy_oci::Limits) -> u64 {
+        limits.max_file_bytes
+    }
+
     fn wants_path(&self, path: &str) -> bool {
         is_archive_name(path)
     }

@@ -7,6 +7,7 @@ pub mod dotnet;
 pub mod dpkg;
 pub mod gomod;
 pub mod java;
+mod json;
 pub mod npm;
 pub mod php;
 pub mod python;

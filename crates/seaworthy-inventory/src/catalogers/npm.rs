@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use seaworthy_oci::FileRef;
 use serde::Deserialize;
-use serde_json::Value;
 
-use crate::cataloger::{Cataloger, Env};
+use super::json::{Capped, Licenses, Text, expect_object, with_max_items};
+use crate::cataloger::{Cataloger, Env, check_count};
 use crate::package::{Ecosystem, Package};
 use crate::purl::purl;
 
@@ -60,29 +60,18 @@ fn inside_node_modules(path: &str) -> bool {
     path.starts_with("node_modules/") || path.contains("/node_modules/")
 }
 
-/// `license` (string, `{type}` or array) and the older `licenses` array, as written.
-fn licenses_of(manifest: &Value) -> Vec<String> {
-    fn one(v: &Value, out: &mut Vec<String>) {
-        let text = match v {
-            Value::String(s) => Some(s.as_str()),
-            Value::Object(o) => o.get("type").and_then(Value::as_str),
-            _ => None,
-        };
-        if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty())
-            && !out.iter().any(|o| o == t)
-        {
-            out.push(t.to_string());
-        }
-    }
-    let mut out = Vec::new();
-    for key in ["license", "licenses"] {
-        match manifest.get(key) {
-            Some(Value::Array(items)) => items.iter().for_each(|i| one(i, &mut out)),
-            Some(v) => one(v, &mut out),
-            None => {}
-        }
-    }
-    out
+/// What an installed `package.json` tells: `license` (string, `{type}` or array) and the older
+/// `licenses` array, as written. Every other key is skipped unbuilt.
+#[derive(Deserialize)]
+struct Manifest {
+    #[serde(default)]
+    name: Text,
+    #[serde(default)]
+    version: Text,
+    #[serde(default)]
+    license: Licenses,
+    #[serde(default)]
+    licenses: Licenses,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,18 +107,17 @@ impl Cataloger for PackageJsonCataloger {
     }
 
     fn catalog(&self, file: &FileRef<'_>, _env: &Env<'_>) -> Result<Vec<Package>, String> {
-        let manifest: Value = parse_json(file.data)?;
-        let field = |key: &str| {
-            manifest
-                .get(key)
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
-        let name = field("name").ok_or("no \"name\" string")?;
-        let version = field("version").ok_or("no \"version\" string")?;
-        let mut p = npm_package(self.name(), name, version);
-        p.licenses = licenses_of(&manifest);
+        expect_object(file.data)?;
+        let Manifest {
+            name,
+            version,
+            license,
+            licenses,
+        } = parse_json(file.data)?;
+        let name = name.0.ok_or("no \"name\" string")?;
+        let version = version.0.ok_or("no \"version\" string")?;
+        let mut p = npm_package(self.name(), &name, &version);
+        p.licenses = license.merged(licenses);
         Ok(vec![p])
     }
 }
@@ -141,8 +129,8 @@ struct PackageLockCataloger;
 
 #[derive(Deserialize)]
 struct PackageLock {
-    packages: Option<BTreeMap<String, LockEntry>>,
-    dependencies: Option<BTreeMap<String, V1Dependency>>,
+    packages: Option<Capped<BTreeMap<String, LockEntry>>>,
+    dependencies: Option<Capped<BTreeMap<String, V1Dependency>>>,
 }
 
 /// An entry of the v2/v3 `packages` map.
@@ -154,7 +142,8 @@ struct LockEntry {
     link: bool,
     #[serde(default)]
     dev: bool,
-    license: Option<Value>,
+    #[serde(default)]
+    license: Licenses,
 }
 
 /// An entry of the v1 `dependencies` tree.
@@ -163,7 +152,7 @@ struct V1Dependency {
     version: Option<String>,
     #[serde(default)]
     dev: bool,
-    dependencies: Option<BTreeMap<String, V1Dependency>>,
+    dependencies: Option<Capped<BTreeMap<String, V1Dependency>>>,
 }
 
 impl Cataloger for PackageLockCataloger {
@@ -176,11 +165,12 @@ impl Cataloger for PackageLockCataloger {
             && !inside_node_modules(path)
     }
 
-    fn catalog(&self, file: &FileRef<'_>, _env: &Env<'_>) -> Result<Vec<Package>, String> {
-        let lock: PackageLock = parse_json(file.data)?;
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
+        let lock: PackageLock =
+            with_max_items(env.limits.max_packages_per_file, || parse_json(file.data))?;
         match (&lock.packages, &lock.dependencies) {
-            (Some(packages), _) => Ok(from_packages_map(self.name(), packages)),
-            (None, Some(deps)) => from_v1_tree(self.name(), deps),
+            (Some(packages), _) => Ok(from_packages_map(self.name(), &packages.0)),
+            (None, Some(deps)) => from_v1_tree(self.name(), &deps.0),
             (None, None) => Err("neither \"packages\" nor \"dependencies\"".to_string()),
         }
     }
@@ -208,9 +198,7 @@ fn from_packages_map(
             continue;
         }
         let mut p = npm_package(cataloger, name, version);
-        if let Some(l) = &entry.license {
-            p.licenses = licenses_of(&serde_json::json!({ "license": l }));
-        }
+        p.licenses = entry.license.0.clone();
         if entry.dev {
             p.metadata.push(("dev".into(), "true".into()));
         }
@@ -233,7 +221,7 @@ fn from_v1_tree(
         }
         for (key, dep) in deps {
             if let Some(nested) = &dep.dependencies {
-                stack.push((depth.saturating_add(1), nested));
+                stack.push((depth.saturating_add(1), &nested.0));
             }
             let Some((name, version)) = dep.version.as_deref().and_then(|v| v1_version(key, v))
             else {
@@ -282,27 +270,33 @@ impl Cataloger for YarnLockCataloger {
         file_name(path) == "yarn.lock" && !inside_node_modules(path)
     }
 
-    fn catalog(&self, file: &FileRef<'_>, _env: &Env<'_>) -> Result<Vec<Package>, String> {
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let text = std::str::from_utf8(file.data)
             .map_err(|e| format!("not UTF-8 (at byte {})", e.valid_up_to()))?;
         if text.lines().any(|l| l.starts_with("__metadata:")) {
-            parse_berry(self.name(), text)
+            parse_berry(self.name(), text, env.limits.max_packages_per_file)
         } else {
-            parse_yarn_v1(self.name(), text)
+            parse_yarn_v1(self.name(), text, env.limits.max_packages_per_file)
         }
     }
 }
 
 /// One entry of a yarn v1 lockfile.
 struct V1Entry {
-    specs: Vec<String>,
+    /// The first spec of the header (`"a@^1", a@^1.2` → `a@^1`): the one the package is named
+    /// by.
+    spec: Option<String>,
     version: Option<String>,
     resolved: bool,
 }
 
 /// yarn v1: `"spec", spec:` headers at column 0, `key value` fields indented by two spaces,
 /// deeper blocks (`dependencies:`) ignored.
-fn parse_yarn_v1(cataloger: &'static str, text: &str) -> Result<Vec<Package>, String> {
+fn parse_yarn_v1(
+    cataloger: &'static str,
+    text: &str,
+    max_packages: usize,
+) -> Result<Vec<Package>, String> {
     let mut out = Vec::new();
     let mut current: Option<V1Entry> = None;
     for (n, line) in text.lines().enumerate() {
@@ -316,6 +310,7 @@ fn parse_yarn_v1(cataloger: &'static str, text: &str) -> Result<Vec<Package>, St
         if !line.starts_with([' ', '\t']) {
             if let Some(entry) = current.take() {
                 out.extend(finish_v1_entry(cataloger, entry));
+                check_count(out.len(), max_packages)?;
             }
             let Some(header) = trimmed.strip_suffix(':') else {
                 return Err(format!(
@@ -324,7 +319,7 @@ fn parse_yarn_v1(cataloger: &'static str, text: &str) -> Result<Vec<Package>, St
                 ));
             };
             current = Some(V1Entry {
-                specs: header.split(", ").map(|s| unquote(s.trim())).collect(),
+                spec: header.split(", ").next().map(|s| unquote(s.trim())),
                 version: None,
                 resolved: false,
             });
@@ -357,7 +352,7 @@ fn parse_yarn_v1(cataloger: &'static str, text: &str) -> Result<Vec<Package>, St
 
 fn finish_v1_entry(cataloger: &'static str, entry: V1Entry) -> Option<Package> {
     let version = entry.version.filter(|v| !v.is_empty())?;
-    let spec = entry.specs.first()?;
+    let spec = entry.spec.as_deref()?;
     let (key_name, range) = split_name_range(spec)?;
     // A local folder (`file:`/`link:` without a tarball) is part of the project.
     let local = ["file:", "link:", "portal:", "workspace:"]
@@ -422,19 +417,25 @@ struct BerryEntry {
 /// Berry (yarn 2+): YAML, one entry per resolution. Only registry (`npm:`) and remote
 /// (git, http) resolutions are packages; workspaces, links, portals, local files and
 /// `patch:` copies of a registry package are not.
-fn parse_berry(cataloger: &'static str, text: &str) -> Result<Vec<Package>, String> {
+fn parse_berry(
+    cataloger: &'static str,
+    text: &str,
+    max_packages: usize,
+) -> Result<Vec<Package>, String> {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = budget.max_nodes.max(text.len() / 4);
     budget.max_events = budget.max_events.max(text.len() / 2);
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
-    let entries: BTreeMap<String, BerryEntry> = serde_saphyr::from_str_with_options(text, options)
-        .map_err(|e| {
-            let msg = e.to_string();
-            format!("invalid YAML: {}", msg.lines().next().unwrap_or_default())
-        })?;
+    let entries: Capped<BTreeMap<String, BerryEntry>> = with_max_items(max_packages, || {
+        serde_saphyr::from_str_with_options(text, options)
+    })
+    .map_err(|e| {
+        let msg = e.to_string();
+        format!("invalid YAML: {}", msg.lines().next().unwrap_or_default())
+    })?;
     let mut out = Vec::new();
-    for (key, entry) in &entries {
+    for (key, entry) in &entries.0 {
         if key == "__metadata" {
             continue;
         }
@@ -532,7 +533,7 @@ __metadata:
   languageName: node
   linkType: hard
 "#;
-        let found = parse_berry("yarn-lock", lock).unwrap_or_else(|e| panic!("{e}"));
+        let found = parse_berry("yarn-lock", lock, 100).unwrap_or_else(|e| panic!("{e}"));
         let got: Vec<&str> = found.iter().map(|p| p.purl.as_str()).collect();
         assert_eq!(
             got,
@@ -544,7 +545,7 @@ __metadata:
     fn yarn_v1_registry_entry() {
         // The shape yarn 1 writes for registry packages (scoped, several specs, integrity).
         let lock = "# yarn lockfile v1\n\n\n\"@babel/code-frame@^7.0.0\", \"@babel/code-frame@^7.10.4\":\n  version \"7.12.13\"\n  resolved \"https://registry.yarnpkg.com/@babel/code-frame/-/code-frame-7.12.13.tgz#dcfc826beef65e75c50e21d3837d7d95798dd658\"\n  integrity sha512-HV1Cm0Q3ZrpCR93tkWOYiuYIgLxZXZFVG2VgK+MBWjUqZTundupbfx2aXarXuw5Ko5aMcjtJgbSs4vUGBS5v6g==\n  dependencies:\n    \"@babel/highlight\" \"^7.12.13\"\n";
-        let found = parse_yarn_v1("yarn-lock", lock).unwrap_or_else(|e| panic!("{e}"));
+        let found = parse_yarn_v1("yarn-lock", lock, 100).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].purl, "pkg:npm/%40babel/code-frame@7.12.13");
     }

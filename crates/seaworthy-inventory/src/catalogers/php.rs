@@ -1,15 +1,22 @@
 //! PHP: Composer's record of installed packages, `vendor/composer/installed.json`
 //! (Composer 1: a JSON array; Composer 2: `{"packages": [...], "dev-package-names": [...]}`).
 
+use std::collections::HashSet;
+use std::fmt;
+
 use seaworthy_oci::FileRef;
 use serde::Deserialize;
-use serde_json::Value;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::json::{Capped, Licenses, Text, is_over_limit, take_item, with_max_items};
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package};
 use crate::purl::purl;
 
 const NAME: &str = "composer";
+
+const SHAPE: &str =
+    "neither a package array (Composer 1) nor an object with \"packages\" (Composer 2)";
 
 pub fn cataloger() -> Box<dyn Cataloger> {
     Box::new(ComposerCataloger)
@@ -17,16 +24,71 @@ pub fn cataloger() -> Box<dyn Cataloger> {
 
 struct ComposerCataloger;
 
-/// The two layouts Composer has written.
+/// One installed package: its name, version and licenses; every other key skipped unbuilt.
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum Installed {
-    V1(Vec<Value>),
-    V2 {
-        packages: Vec<Value>,
-        #[serde(default, rename = "dev-package-names")]
-        dev_package_names: Vec<Value>,
-    },
+struct Installed {
+    #[serde(default)]
+    name: Text,
+    #[serde(default)]
+    version: Text,
+    #[serde(default)]
+    license: Licenses,
+}
+
+/// The two layouts Composer has written: a package array (Composer 1) or an object with
+/// `packages` and `dev-package-names` (Composer 2). Read without building anything else.
+struct InstalledJson {
+    packages: Vec<Installed>,
+    dev: HashSet<String>,
+}
+
+impl<'de> Deserialize<'de> for InstalledJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(InstalledVisitor)
+    }
+}
+
+struct InstalledVisitor;
+
+impl<'de> Visitor<'de> for InstalledVisitor {
+    type Value = InstalledJson;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(SHAPE)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<InstalledJson, A::Error> {
+        let mut packages = Vec::new();
+        while let Some(p) = seq.next_element()? {
+            take_item()?;
+            packages.push(p);
+        }
+        Ok(InstalledJson {
+            packages,
+            dev: HashSet::new(),
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InstalledJson, A::Error> {
+        let mut packages = None;
+        let mut dev = HashSet::new();
+        while let Some(key) = map.next_key::<Text>()? {
+            match key.as_deref() {
+                Some("packages") if packages.is_none() => {
+                    packages = Some(map.next_value::<Capped<Vec<Installed>>>()?.0);
+                }
+                Some("dev-package-names") => {
+                    let names = map.next_value::<Capped<Vec<Text>>>()?.0;
+                    dev.extend(names.into_iter().filter_map(|t| t.0));
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let packages = packages.ok_or_else(|| de::Error::custom(SHAPE))?;
+        Ok(InstalledJson { packages, dev })
+    }
 }
 
 impl Cataloger for ComposerCataloger {
@@ -38,65 +100,46 @@ impl Cataloger for ComposerCataloger {
         path == "composer/installed.json" || path.ends_with("/composer/installed.json")
     }
 
-    fn catalog(&self, file: &FileRef<'_>, _env: &Env<'_>) -> Result<Vec<Package>, String> {
-        let value: Value =
-            serde_json::from_slice(file.data).map_err(|e| format!("invalid JSON: {e}"))?;
-        let installed: Installed = Installed::deserialize(value).map_err(|_| {
-            "neither a package array (Composer 1) nor an object with \"packages\" (Composer 2)"
-                .to_string()
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
+        let parsed = with_max_items(env.limits.max_packages_per_file, || {
+            serde_json::from_slice::<InstalledJson>(file.data)
+        });
+        let installed = parsed.map_err(|e| {
+            let message = e.to_string();
+            if e.is_data() && !is_over_limit(&message) {
+                SHAPE.to_string()
+            } else {
+                format!("invalid JSON: {message}")
+            }
         })?;
-        let (packages, dev) = match &installed {
-            Installed::V1(p) => (p, &[][..]),
-            Installed::V2 {
-                packages,
-                dev_package_names,
-            } => (packages, &dev_package_names[..]),
-        };
-        let mut out = Vec::with_capacity(packages.len());
-        for (i, entry) in packages.iter().enumerate() {
-            let field = |key: &str| {
-                entry
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-            };
-            let name = field("name").ok_or_else(|| format!("package {i}: no \"name\" string"))?;
-            let version =
-                field("version").ok_or_else(|| format!("package {i}: no \"version\" string"))?;
+        env.check_count(installed.packages.len())?;
+        let mut out = Vec::with_capacity(installed.packages.len());
+        for (i, entry) in installed.packages.into_iter().enumerate() {
+            let name = entry
+                .name
+                .0
+                .ok_or_else(|| format!("package {i}: no \"name\" string"))?;
+            let version = entry
+                .version
+                .0
+                .ok_or_else(|| format!("package {i}: no \"version\" string"))?;
             let (vendor, project) = match name.split_once('/') {
                 Some((v, p)) => (Some(v), p),
-                None => (None, name),
+                None => (None, name.as_str()),
             };
             let mut p = Package::new(
                 NAME,
                 Ecosystem::Composer,
-                name,
-                version,
-                purl("composer", vendor, project, version, &[]),
+                name.as_str(),
+                version.as_str(),
+                purl("composer", vendor, project, &version, &[]),
             );
-            p.licenses = licenses_of(entry.get("license"));
-            if dev.iter().any(|d| d.as_str() == Some(name)) {
+            p.licenses = entry.license.0;
+            if installed.dev.contains(&name) {
                 p.metadata.push(("dev".into(), "true".into()));
             }
             out.push(p);
         }
         Ok(out)
     }
-}
-
-/// `"license"`: an array of SPDX ids (or, in old files, one string).
-fn licenses_of(license: Option<&Value>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let items: Vec<&Value> = match license {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(v) => vec![v],
-        None => Vec::new(),
-    };
-    for l in items.iter().filter_map(|v| v.as_str()).map(str::trim) {
-        if !l.is_empty() && !out.iter().any(|o| o == l) {
-            out.push(l.to_string());
-        }
-    }
-    out
 }

@@ -48,6 +48,12 @@ impl Cataloger for Binary {
         NAME
     }
 
+    /// Binaries are reduced to their build information while the layer streams: bounded by the
+    /// capture limit (`max_file_bytes`).
+    fn parse_limit(&self, limits: &seaworthy_oci::Limits) -> u64 {
+        limits.max_file_bytes
+    }
+
     fn wants_path(&self, _path: &str) -> bool {
         false
     }

@@ -50,6 +50,13 @@ impl Cataloger for Rpm {
         NAME
     }
 
+    /// An rpm database is binary and large on a full system: it may be twice
+    /// [`seaworthy_oci::Limits::max_parse_bytes`] (64 MiB by default). Reading one costs about
+    /// three times its size (the captured file, sqlite's or the page walk's copy, the blobs).
+    fn parse_limit(&self, limits: &seaworthy_oci::Limits) -> u64 {
+        limits.max_parse_bytes.saturating_mul(2)
+    }
+
     fn wants_path(&self, path: &str) -> bool {
         backend(path).is_some()
     }
@@ -61,6 +68,7 @@ impl Cataloger for Rpm {
             Some(Backend::Ndb) => read_ndb(file.data)?,
             None => return Ok(Vec::new()),
         };
+        env.check_count(blobs.len())?;
         let mut packages = Vec::new();
         let mut first_problem = None;
         for (n, blob) in blobs.iter().enumerate() {

@@ -3,6 +3,8 @@
 //! WAL mode is marked as rollback-journal first, since memory databases have no WAL (rows
 //! still in an uncaptured `-wal` file are not seen).
 
+use std::io::Read;
+
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
 
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -22,16 +24,19 @@ pub fn read_sqlite(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             data.len()
         ));
     }
-    let mut image = data.to_vec();
-    if let Some(versions) = image.get_mut(FORMAT_VERSIONS) {
-        for v in versions.iter_mut().filter(|v| **v == 2) {
-            *v = 1;
-        }
-    }
+    // sqlite copies the image into its own memory: it is read through the patch, not copied
+    // first (a 100 MB database costs one copy, not two).
+    let (head, rest) = data.split_at(FORMAT_VERSIONS.start.min(data.len()));
+    let (versions, tail) = rest.split_at(FORMAT_VERSIONS.len().min(rest.len()));
+    let versions: Vec<u8> = versions
+        .iter()
+        .map(|&v| if v == 2 { 1 } else { v })
+        .collect();
+    let image = head.chain(versions.as_slice()).chain(tail);
     let err = |e: rusqlite::Error| format!("sqlite: {e}");
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_in_memory_with_flags(flags).map_err(err)?;
-    conn.deserialize_read_exact(MAIN_DB, image.as_slice(), image.len(), true)
+    conn.deserialize_read_exact(MAIN_DB, image, data.len(), true)
         .map_err(err)?;
     check_packages_table(&conn)?;
     let mut stmt = conn
