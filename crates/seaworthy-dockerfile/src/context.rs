@@ -51,29 +51,33 @@ pub struct Context<'a> {
     pub runs: Vec<RunScript>,
     /// The target stage and the stages it builds on, nearest first (computed once).
     shipped: Vec<usize>,
+    /// For each stage, whether it is in `shipped`.
+    is_shipped: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(df: &'a Dockerfile, model: &'a Model, config: &'a Config) -> Self {
-        let shells: Vec<usize> = df
-            .instructions
-            .iter()
-            .enumerate()
-            .filter(|(_, ins)| matches!(ins.kind, Kind::Shell(_)))
-            .map(|(i, _)| i)
-            .collect();
+        let shells = Shells::new(df, model);
         let runs = df
             .instructions
             .iter()
             .enumerate()
             .filter_map(|(i, ins)| run_script(df, model, &shells, i, ins))
             .collect();
+        let shipped = model.target_chain();
+        let mut is_shipped = vec![false; model.stages.len()];
+        for &s in &shipped {
+            if let Some(slot) = is_shipped.get_mut(s) {
+                *slot = true;
+            }
+        }
         Context {
             df,
             model,
             config,
             runs,
-            shipped: model.target_chain(),
+            shipped,
+            is_shipped,
         }
     }
 
@@ -153,7 +157,7 @@ impl<'a> Context<'a> {
             .get(i)
             .copied()
             .flatten()
-            .is_some_and(|s| self.shipped.contains(&s))
+            .is_some_and(|s| self.is_shipped.get(s).copied().unwrap_or(false))
     }
 
     /// Instructions of `kind` from the target stage up its parents (nearest first).
@@ -192,37 +196,68 @@ pub fn clip(s: &str) -> String {
     out
 }
 
+/// Where the SHELL instructions are: every one in order, and for each stage the last one it
+/// inherits from the stages it builds on. Computed once, so a file with thousands of RUNs (or
+/// of stages) is not walked again for each of them.
+struct Shells {
+    all: Vec<usize>,
+    inherited: Vec<Option<usize>>,
+}
+
+impl Shells {
+    fn new(df: &Dockerfile, model: &Model) -> Shells {
+        let all: Vec<usize> = df
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(|(_, ins)| matches!(ins.kind, Kind::Shell(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let mut shells = Shells {
+            all,
+            inherited: Vec::with_capacity(model.stages.len()),
+        };
+        // A parent always comes before its child, so its entry is ready.
+        for (s, stage) in model.stages.iter().enumerate() {
+            let from_parent = match stage.base {
+                crate::model::Base::Stage(parent) if parent < s => model
+                    .stages
+                    .get(parent)
+                    .and_then(|p| shells.last_in(p.body.start, p.body.end))
+                    .or_else(|| shells.inherited.get(parent).copied().flatten()),
+                _ => None,
+            };
+            shells.inherited.push(from_parent);
+        }
+        shells
+    }
+
+    /// The last SHELL instruction in `start..end`.
+    fn last_in(&self, start: usize, end: usize) -> Option<usize> {
+        self.all[..self.all.partition_point(|&j| j < end)]
+            .last()
+            .copied()
+            .filter(|&j| j >= start)
+    }
+}
+
 /// The shell instruction `i` runs with: the last SHELL before it in its stage, else in the
-/// stages it builds on. `shells` holds the indexes of all SHELL instructions in order, so a
-/// file with thousands of RUNs is not scanned backwards for each of them.
+/// stages it builds on.
 fn shell_of<'d>(
     df: &'d Dockerfile,
     model: &Model,
-    shells: &[usize],
+    shells: &Shells,
     i: usize,
 ) -> Option<&'d [String]> {
-    let mut stage = model.stage_of.get(i).copied().flatten()?;
-    let mut before = i;
-    for _ in 0..model.stages.len() {
-        let s = model.stages.get(stage)?;
-        let end = before.min(s.body.end);
-        let last = shells[..shells.partition_point(|&j| j < end)]
-            .last()
-            .filter(|&&j| j >= s.body.start);
-        if let Some(&j) = last
-            && let Kind::Shell(v) = &df.instructions[j].kind
-        {
-            return Some(v);
-        }
-        match s.base {
-            crate::model::Base::Stage(parent) if parent < stage => {
-                before = model.stages[parent].body.end;
-                stage = parent;
-            }
-            _ => return None,
-        }
+    let stage = model.stage_of.get(i).copied().flatten()?;
+    let s = model.stages.get(stage)?;
+    let j = shells
+        .last_in(s.body.start, i.min(s.body.end))
+        .or_else(|| shells.inherited.get(stage).copied().flatten())?;
+    match &df.instructions.get(j)?.kind {
+        Kind::Shell(v) => Some(v),
+        _ => None,
     }
-    None
 }
 
 fn is_posix_shell(shell: &[String]) -> bool {
@@ -243,7 +278,7 @@ fn is_posix_shell(shell: &[String]) -> bool {
 fn run_script(
     df: &Dockerfile,
     model: &Model,
-    shells: &[usize],
+    shells: &Shells,
     i: usize,
     ins: &Instruction,
 ) -> Option<RunScript> {

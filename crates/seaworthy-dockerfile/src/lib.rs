@@ -14,5 +14,5 @@ pub mod rules;
 pub mod shell;
 
 pub use config::Config;
-pub use lint::{LintOptions, lint, lint_bytes};
+pub use lint::{LintOptions, lint, lint_bytes, lint_checked};
 pub use parser::{Dockerfile, ParseError};

@@ -19,19 +19,45 @@ pub struct LintOptions {
     pub config: Config,
 }
 
-/// Parses and lints `bytes` read from `path`.
+/// Parses and lints `bytes` read from `path`; a file whose variable expansions hit the
+/// expansion budget is refused like a file that does not parse.
 pub fn lint_bytes(
     path: &str,
     bytes: &[u8],
     opts: &LintOptions,
 ) -> Result<Vec<Finding>, ParseError> {
     let df = Dockerfile::parse(bytes)?;
-    Ok(lint(path, &df, opts))
+    lint_checked(path, &df, opts)
 }
 
+/// [`lint`], or why the file is refused (it hit the expansion budget, see
+/// [`crate::parser::words::MAX_EXPANSION_BYTES`]).
+pub fn lint_checked(
+    path: &str,
+    df: &Dockerfile,
+    opts: &LintOptions,
+) -> Result<Vec<Finding>, ParseError> {
+    let model = Model::new(df, &opts.build_args, opts.target.as_deref());
+    let findings = lint_model(path, df, &model, opts);
+    match model.budget_hit() {
+        Some(hit) => Err(ParseError::new(None, format!("refused: {hit}"))),
+        None => Ok(findings),
+    }
+}
+
+/// The findings of every enabled rule (expansions past the budget are cut short; see
+/// [`lint_checked`]).
 pub fn lint(path: &str, df: &Dockerfile, opts: &LintOptions) -> Vec<Finding> {
     let model = Model::new(df, &opts.build_args, opts.target.as_deref());
-    let cx = Context::new(df, &model, &opts.config);
+    lint_model(path, df, &model, opts)
+}
+
+fn lint_model(path: &str, df: &Dockerfile, model: &Model, opts: &LintOptions) -> Vec<Finding> {
+    if model.budget_hit().is_some() {
+        // Refused by the caller; the rules would only see values cut short.
+        return Vec::new();
+    }
+    let cx = Context::new(df, model, &opts.config);
     let pragmas = Pragmas::collect(df);
     let mut findings = Vec::new();
     for rule in rules::REGISTRY.iter() {

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use crate::image_ref::ImageRef;
-use crate::parser::{Dockerfile, Instruction, Kind, words};
+use crate::parser::words::{self, Budget, BudgetHit};
+use crate::parser::{Dockerfile, Instruction, Kind};
 
 /// What a stage builds on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +40,11 @@ pub struct Stage {
 }
 
 /// Stages and scope of a parsed Dockerfile, for one set of build arguments and target.
-#[derive(Debug, Clone)]
+///
+/// Every lookup is indexed (stage names, the instructions defining each variable), so rules
+/// that ask about every instruction of a file with 100,000 stages stay linear, and every
+/// variable expansion is charged to one [`Budget`] (see [`Model::budget_hit`]).
+#[derive(Debug)]
 pub struct Model {
     pub stages: Vec<Stage>,
     /// Stage that ships (the `--target`, else the last).
@@ -51,6 +56,13 @@ pub struct Model {
     pub build_args: HashMap<String, String>,
     /// `--target` named a stage that does not exist.
     pub unknown_target: Option<String>,
+    /// The stages of each (lower-cased) name, ascending.
+    names: HashMap<String, Vec<usize>>,
+    /// For each variable, the instructions (ascending) whose ENV or ARG defines it.
+    defs: HashMap<String, Vec<usize>>,
+    /// For each variable, the instructions (ascending) whose ENV defines it.
+    env_defs: HashMap<String, Vec<usize>>,
+    budget: Budget,
 }
 
 impl Model {
@@ -60,21 +72,41 @@ impl Model {
         target: Option<&str>,
     ) -> Model {
         let escape = df.escape();
+        // Global ARG defaults are expanded once each, here, within the file's budget (a value
+        // doubling on each of 30 lines stops at the longest value allowed).
+        let budget = Budget::default();
         // BuildKit defines the platform ARGs for FROM by itself (values of an amd64 Linux build).
         let mut global_args: HashMap<String, String> = PLATFORM_ARGS
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let mut stages: Vec<Stage> = Vec::new();
+        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut defs: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut env_defs: HashMap<String, Vec<usize>> = HashMap::new();
         let mut stage_of = Vec::with_capacity(df.instructions.len());
         for (i, ins) in df.instructions.iter().enumerate() {
+            match &ins.kind {
+                Kind::Env { pairs, .. } => {
+                    for p in pairs {
+                        add_def(&mut defs, &p.key, i);
+                        add_def(&mut env_defs, &p.key, i);
+                    }
+                }
+                Kind::Arg(decls) => {
+                    for d in decls {
+                        add_def(&mut defs, &d.name, i);
+                    }
+                }
+                _ => {}
+            }
             match &ins.kind {
                 Kind::Arg(decls) if stages.is_empty() => {
                     for d in decls {
                         let value = build_args.get(&d.name).cloned().or_else(|| {
                             d.default.as_ref().map(|v| {
                                 let lookup = |n: &str| global_args.get(n).cloned();
-                                words::expand(v, escape, &lookup).value
+                                words::expand_within(v, escape, &lookup, &budget).value
                             })
                         });
                         if let Some(v) = value {
@@ -88,12 +120,16 @@ impl Model {
                         last.body.end = i;
                     }
                     let lookup = |n: &str| global_args.get(n).cloned();
-                    let expanded = words::expand(&from.image.raw, escape, &lookup);
-                    let base = resolve_base(&expanded, &from.image.raw, &stages);
+                    let expanded = words::expand_within(&from.image.raw, escape, &lookup, &budget);
+                    let base = resolve_base(&expanded, &from.image.raw, &names);
                     let platform = ins.flag_value("platform").map(str::to_string);
+                    let name = from.alias.as_ref().map(|a| a.value.to_ascii_lowercase());
+                    if let Some(n) = &name {
+                        names.entry(n.clone()).or_default().push(stages.len());
+                    }
                     stages.push(Stage {
                         index: stages.len(),
-                        name: from.alias.as_ref().map(|a| a.value.to_ascii_lowercase()),
+                        name,
                         from: i,
                         body: i + 1..df.instructions.len(),
                         base,
@@ -126,16 +162,39 @@ impl Model {
             global_args,
             build_args: build_args.clone(),
             unknown_target,
+            names,
+            defs,
+            env_defs,
+            budget,
         }
+    }
+
+    /// The bound of the expansion budget a variable expansion hit, if any: the file is then
+    /// refused (see [`words::MAX_EXPANSION_BYTES`]).
+    pub fn budget_hit(&self) -> Option<BudgetHit> {
+        self.budget.hit(words::MAX_EXPANSION_BYTES)
+    }
+
+    /// Expands `raw` with `lookup`, charged to this file's expansion budget.
+    pub fn expand_with(
+        &self,
+        raw: &str,
+        escape: char,
+        lookup: words::Lookup<'_>,
+    ) -> words::Expanded {
+        words::expand_within(raw, escape, lookup, &self.budget)
+    }
+
+    /// The stages whose `AS` name is `lower` (lower-cased), ascending.
+    pub fn stages_named(&self, lower: &str) -> &[usize] {
+        self.names.get(lower).map_or(&[], Vec::as_slice)
     }
 
     /// Stage index named by `reference` (an alias or a number), as `COPY --from` and FROM use it.
     pub fn stage_by_ref(&self, reference: &str, before: usize) -> Option<usize> {
         let lower = reference.to_ascii_lowercase();
-        if let Some(i) = self.stages[..before.min(self.stages.len())]
-            .iter()
-            .position(|s| s.name.as_deref() == Some(lower.as_str()))
-        {
+        let before = before.min(self.stages.len());
+        if let Some(&i) = self.stages_named(&lower).first().filter(|&&i| i < before) {
             return Some(i);
         }
         reference.parse::<usize>().ok().filter(|&n| n < before)
@@ -144,11 +203,13 @@ impl Model {
     /// The stage that ships and every stage it builds on, nearest first.
     pub fn target_chain(&self) -> Vec<usize> {
         let mut chain = Vec::new();
+        let mut seen = vec![false; self.stages.len()];
         let mut at = Some(self.target);
         while let Some(i) = at {
-            if chain.contains(&i) || i >= self.stages.len() {
+            if seen.get(i).is_none_or(|&s| s) {
                 break;
             }
+            seen[i] = true;
             chain.push(i);
             at = match self.stages[i].base {
                 Base::Stage(parent) => Some(parent),
@@ -174,7 +235,20 @@ impl Model {
         depth: usize,
     ) -> Option<String> {
         let s = self.stages.get(stage)?;
-        for i in (s.body.start..before.min(s.body.end)).rev() {
+        // Each lookup costs: a chain that fans out (`ENV V9=${V8}${V8}`) ends with the budget.
+        if !self.budget.charge(words::LOOKUP_COST) {
+            return None;
+        }
+        // The last instruction of this stage before `before` that defines `name`.
+        let end = before.min(s.body.end);
+        let last_def = self.defs.get(name).and_then(|list| {
+            let k = list.partition_point(|&i| i < end);
+            k.checked_sub(1)
+                .and_then(|k| list.get(k))
+                .copied()
+                .filter(|&i| i >= s.body.start)
+        });
+        if let Some(i) = last_def {
             match &df.instructions[i].kind {
                 Kind::Env { pairs, .. } => {
                     if let Some(p) = pairs.iter().rev().find(|p| p.key == name) {
@@ -184,7 +258,7 @@ impl Model {
                                 .then(|| self.lookup_in(df, stage, i, n, depth + 1))
                                 .flatten()
                         };
-                        return Some(words::expand(&p.raw_value, df.escape(), &lookup).value);
+                        return Some(self.expand_with(&p.raw_value, df.escape(), &lookup).value);
                     }
                 }
                 Kind::Arg(decls) => {
@@ -204,21 +278,22 @@ impl Model {
             Base::Stage(parent) if parent < stage && depth < MAX_LOOKUP_DEPTH => {
                 let end = self.stages[parent].body.end;
                 self.lookup_in(df, parent, end, name, depth + 1)
-                    .filter(|_| !self.is_arg_only(df, parent, name))
+                    .filter(|_| !self.is_arg_only(parent, name))
             }
             _ => None,
         }
     }
 
     /// ARGs do not carry into child stages; ENV does.
-    fn is_arg_only(&self, df: &Dockerfile, stage: usize, name: &str) -> bool {
-        let s = &self.stages[stage];
-        !df.instructions[s.body.clone()]
-            .iter()
-            .any(|i| match &i.kind {
-                Kind::Env { pairs, .. } => pairs.iter().any(|p| p.key == name),
-                _ => false,
-            })
+    fn is_arg_only(&self, stage: usize, name: &str) -> bool {
+        let Some(s) = self.stages.get(stage) else {
+            return true;
+        };
+        let Some(list) = self.env_defs.get(name) else {
+            return true;
+        };
+        let k = list.partition_point(|&i| i < s.body.start);
+        list.get(k).is_none_or(|&i| i >= s.body.end)
     }
 
     /// Expands variables in `raw` as instruction `at` sees them.
@@ -228,7 +303,7 @@ impl Model {
 
     pub fn expand_full(&self, df: &Dockerfile, at: usize, raw: &str) -> words::Expanded {
         let lookup = |n: &str| self.lookup(df, at, n);
-        words::expand(raw, df.escape(), &lookup)
+        self.expand_with(raw, df.escape(), &lookup)
     }
 
     /// Instructions of stage `stage` in order, with their indexes.
@@ -258,7 +333,20 @@ pub const PLATFORM_ARGS: &[(&str, &str)] = &[
     ("BUILDVARIANT", ""),
 ];
 
-fn resolve_base(expanded: &words::Expanded, raw: &str, stages: &[Stage]) -> Base {
+/// Records that instruction `i` defines `name` (once per instruction, ascending).
+fn add_def(defs: &mut HashMap<String, Vec<usize>>, name: &str, i: usize) {
+    let list = defs.entry(name.to_string()).or_default();
+    if list.last() != Some(&i) {
+        list.push(i);
+    }
+}
+
+/// What a FROM builds on; `names` holds the stages of each name before this one.
+fn resolve_base(
+    expanded: &words::Expanded,
+    raw: &str,
+    names: &HashMap<String, Vec<usize>>,
+) -> Base {
     if !expanded.unresolved.is_empty() {
         return Base::Unresolved {
             raw: raw.to_string(),
@@ -267,10 +355,7 @@ fn resolve_base(expanded: &words::Expanded, raw: &str, stages: &[Stage]) -> Base
     }
     let value = expanded.value.trim();
     let lower = value.to_ascii_lowercase();
-    if let Some(i) = stages
-        .iter()
-        .position(|s| s.name.as_deref() == Some(lower.as_str()))
-    {
+    if let Some(&i) = names.get(&lower).and_then(|v| v.first()) {
         return Base::Stage(i);
     }
     if lower == "scratch" {

@@ -67,6 +67,17 @@ impl Dockerfile {
 
     pub fn parse_str(text: &str) -> Result<Dockerfile, ParseError> {
         let lexed = lexer::lex(text)?;
+        if lexed.lines.len() > source::MAX_INSTRUCTIONS {
+            return Err(ParseError::new(
+                None,
+                format!(
+                    "{} instructions, more than the {} a Dockerfile may have (the instruction \
+                     limit)",
+                    lexed.lines.len(),
+                    source::MAX_INSTRUCTIONS
+                ),
+            ));
+        }
         let index = LineIndex::new(text);
         let escape = lexed.directives.escape;
         let mut instructions = Vec::with_capacity(lexed.lines.len());

@@ -8,6 +8,9 @@ use super::ParseError;
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 /// A Dockerfile line longer than this is not a Dockerfile.
 pub const MAX_LINE_BYTES: usize = 256 * 1024;
+/// Most instructions in one Dockerfile. Each costs about 2 KiB once parsed and analysed (a
+/// RUN's script, its findings); 8 MiB of one-word RUN lines would be a million of them.
+pub const MAX_INSTRUCTIONS: usize = 100_000;
 
 /// Checks that `bytes` are a plausible Dockerfile text and returns it without a UTF-8 BOM.
 pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {

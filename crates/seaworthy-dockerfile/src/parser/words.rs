@@ -1,6 +1,8 @@
 //! Docker's own word rules (not the shell's): quote-aware splitting, unquoting and `$VAR`
 //! expansion as BuildKit applies them to FROM, ENV, ARG, LABEL, COPY, EXPOSE, WORKDIR, USER…
 
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+
 /// A raw word: byte range in the text it was split from, quotes still in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawWord {
@@ -56,25 +58,152 @@ pub struct Expanded {
     pub value: String,
     /// Variables that were referenced but unset (and had no default).
     pub unresolved: Vec<String>,
+    /// The expansion stopped at a bound of its [`Budget`]: `value` is cut short.
+    pub truncated: bool,
+}
+
+/// The longest value one variable expansion may produce (`ARG V2=${V1}${V1}` doubling, a
+/// 256 KiB value referenced many times in one word).
+pub const MAX_EXPANDED_VALUE_BYTES: usize = 1 << 20;
+/// The bytes all variable expansions of one Dockerfile may produce together, rules'
+/// expansions and lookups included (each lookup counts [`LOOKUP_COST`] bytes). A file that
+/// expands a large value on each of thousands of lines stops here instead of copying
+/// gigabytes.
+pub const MAX_EXPANSION_BYTES: usize = 64 << 20;
+/// What one variable lookup counts against [`MAX_EXPANSION_BYTES`], so that a lookup chain
+/// that fans out (`ENV V16=${V15}${V15}`, 2^16 lookups per use) is bounded in time too.
+pub const LOOKUP_COST: usize = 64;
+
+/// What the variable expansions of one Dockerfile may still produce (see
+/// [`MAX_EXPANSION_BYTES`]) and the longest value each may produce.
+#[derive(Debug)]
+pub struct Budget {
+    per_value: usize,
+    left: AtomicUsize,
+    /// Which bound was hit: 0 none, 1 a value, 2 the whole budget.
+    hit: AtomicU8,
+}
+
+/// A bound of a [`Budget`] that an expansion hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetHit {
+    /// One value would have been longer than the longest allowed.
+    Value(usize),
+    /// All expansions together would have produced more than allowed.
+    Total(usize),
+}
+
+impl std::fmt::Display for BudgetHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BudgetHit::Value(max) => write!(
+                f,
+                "a variable expands to more than {max} bytes (the expansion budget for one value)"
+            ),
+            BudgetHit::Total(max) => write!(
+                f,
+                "variable expansions produce more than {max} bytes in all (the expansion budget \
+                 for one Dockerfile)"
+            ),
+        }
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(MAX_EXPANDED_VALUE_BYTES, MAX_EXPANSION_BYTES)
+    }
+}
+
+impl Budget {
+    pub fn new(per_value: usize, total: usize) -> Budget {
+        Budget {
+            per_value,
+            left: AtomicUsize::new(total),
+            hit: AtomicU8::new(0),
+        }
+    }
+
+    /// The bound hit so far, if any (the first one).
+    pub fn hit(&self, total: usize) -> Option<BudgetHit> {
+        match self.hit.load(Ordering::Relaxed) {
+            0 => None,
+            1 => Some(BudgetHit::Value(self.per_value)),
+            _ => Some(BudgetHit::Total(total)),
+        }
+    }
+
+    /// True once any bound was hit.
+    pub fn is_spent(&self) -> bool {
+        self.hit.load(Ordering::Relaxed) != 0
+    }
+
+    fn record(&self, which: u8) {
+        let _ = self
+            .hit
+            .compare_exchange(0, which, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    /// Counts `bytes` against the whole budget; false (and recorded) when they do not fit.
+    pub fn charge(&self, bytes: usize) -> bool {
+        let fits = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            })
+            .is_ok();
+        if !fits {
+            self.left.store(0, Ordering::Relaxed);
+            self.record(2);
+        }
+        fits
+    }
+
+    /// The most one expansion may produce now.
+    fn room(&self) -> usize {
+        self.per_value.min(self.left.load(Ordering::Relaxed))
+    }
 }
 
 /// Removes quotes and escapes; `$` is kept literally.
 pub fn unquote(raw: &str, escape: char) -> String {
-    process(raw, escape, None).value
+    process(raw, escape, None, usize::MAX).value
 }
 
 /// Removes quotes and escapes and expands `$V ${V} ${V:-d} ${V-d} ${V:+a} ${V+a} ${V:?m}`.
+/// Unbounded: input-derived text goes through [`expand_within`].
 pub fn expand(raw: &str, escape: char, lookup: Lookup<'_>) -> Expanded {
-    process(raw, escape, Some(lookup))
+    process(raw, escape, Some(lookup), usize::MAX)
+}
+
+/// [`expand`] within `budget`: a value that would grow past what the budget allows is cut
+/// short (`truncated`), the bound is recorded in the budget, and what was produced is charged.
+pub fn expand_within(raw: &str, escape: char, lookup: Lookup<'_>, budget: &Budget) -> Expanded {
+    let room = budget.room();
+    let out = process(raw, escape, Some(lookup), room);
+    if out.truncated {
+        budget.record(if room < budget.per_value { 2 } else { 1 });
+    }
+    budget.charge(out.value.len());
+    out
 }
 
 const MAX_DEPTH: usize = 8;
 
-fn process(raw: &str, escape: char, lookup: Option<Lookup<'_>>) -> Expanded {
+fn process(raw: &str, escape: char, lookup: Option<Lookup<'_>>, room: usize) -> Expanded {
     let mut out = Expanded::default();
     let chars: Vec<char> = raw.chars().collect();
-    process_chars(&chars, escape, lookup, &mut out, 0);
+    process_chars(&chars, escape, lookup, &mut out, 0, room);
     out
+}
+
+/// Appends a looked-up value unless it would make the expansion longer than `room`.
+fn push_value(out: &mut Expanded, value: &str, room: usize) {
+    if out.value.len().saturating_add(value.len()) > room {
+        out.truncated = true;
+    } else {
+        out.value.push_str(value);
+    }
 }
 
 fn process_chars(
@@ -83,10 +212,11 @@ fn process_chars(
     lookup: Option<Lookup<'_>>,
     out: &mut Expanded,
     depth: usize,
+    room: usize,
 ) {
     let mut i = 0;
     let mut quote: Option<char> = None;
-    while i < chars.len() {
+    while i < chars.len() && !out.truncated {
         let c = chars[i];
         match (quote, c) {
             (Some('\''), '\'') | (Some('"'), '"') => quote = None,
@@ -107,7 +237,7 @@ fn process_chars(
                 None => out.value.push(c),
             },
             (_, '$') if lookup.is_some() => {
-                i = expand_var(chars, i, escape, lookup, out, depth);
+                i = expand_var(chars, i, escape, lookup, out, depth, room);
                 continue;
             }
             _ => out.value.push(c),
@@ -124,6 +254,7 @@ fn expand_var(
     lookup: Option<Lookup<'_>>,
     out: &mut Expanded,
     depth: usize,
+    room: usize,
 ) -> usize {
     let Some(lookup) = lookup else {
         out.value.push('$');
@@ -144,7 +275,7 @@ fn expand_var(
             let (op, word) = split_modifier(rest);
             let substitute = |out: &mut Expanded| {
                 if depth < MAX_DEPTH {
-                    process_chars(word, escape, Some(lookup), out, depth + 1);
+                    process_chars(word, escape, Some(lookup), out, depth + 1, room);
                 }
             };
             match op {
@@ -153,7 +284,7 @@ fn expand_var(
                     if unset {
                         substitute(out);
                     } else if let Some(v) = value {
-                        out.value.push_str(&v);
+                        push_value(out, &v, room);
                     }
                 }
                 ":+" | "+" => {
@@ -163,7 +294,7 @@ fn expand_var(
                     }
                 }
                 _ => match value {
-                    Some(v) => out.value.push_str(&v),
+                    Some(v) => push_value(out, &v, room),
                     None => out.unresolved.push(name),
                 },
             }
@@ -173,7 +304,7 @@ fn expand_var(
             let len = chars[at + 1..].iter().take_while(|c| is_name(**c)).count();
             let name: String = chars[at + 1..at + 1 + len].iter().collect();
             match lookup(&name) {
-                Some(v) => out.value.push_str(&v),
+                Some(v) => push_value(out, &v, room),
                 None => out.unresolved.push(name),
             }
             at + 1 + len
@@ -246,6 +377,21 @@ mod tests {
         assert_eq!(expand("$NOPE", '\\', &env).unresolved, vec!["NOPE"]);
         assert_eq!(e("${V:-${NOPE:-x}}"), "1.2");
         assert_eq!(e("${NOPE:-${V}}"), "1.2");
+    }
+
+    #[test]
+    fn expansion_within_a_budget_is_cut_and_recorded() {
+        let big = "x".repeat(100);
+        let lookup = |n: &str| (n == "B").then(|| big.clone());
+        let per_value = Budget::new(250, 10_000);
+        let e = expand_within("$B$B$B", '\\', &lookup, &per_value);
+        assert!(e.truncated && e.value.len() == 200);
+        assert_eq!(per_value.hit(10_000), Some(BudgetHit::Value(250)));
+        let total = Budget::new(1000, 250);
+        assert!(!expand_within("$B$B", '\\', &lookup, &total).truncated);
+        assert!(!total.is_spent());
+        assert!(expand_within("$B$B", '\\', &lookup, &total).truncated);
+        assert_eq!(total.hit(250), Some(BudgetHit::Total(250)));
     }
 
     #[test]

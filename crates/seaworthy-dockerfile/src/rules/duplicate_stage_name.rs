@@ -45,17 +45,17 @@ seaworthy_core::declare_rule! {
 impl Check for DuplicateStageName {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
         let stages = &cx.model.stages;
+        // The first stage of each name, as the stages go by.
+        let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (j, stage) in stages.iter().enumerate() {
             let Some(name) = stage.name.as_deref() else {
                 continue;
             };
-            let Some(first) = stages
-                .iter()
-                .take(j)
-                .find(|s| s.name.as_deref() == Some(name))
-            else {
+            let first = *first_of.entry(name).or_insert(j);
+            if first == j {
                 continue;
-            };
+            }
+            let first = &stages[first];
             let Kind::From(from) = &cx.instruction(stage.from).kind else {
                 continue;
             };

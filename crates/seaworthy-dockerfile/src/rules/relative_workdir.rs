@@ -65,29 +65,27 @@ fn is_absolute(path: &str) -> bool {
 
 impl Check for RelativeWorkdir {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Hit>) {
-        for (s, stage) in cx.model.stages.iter().enumerate() {
-            // An absolute WORKDIR in a parent stage carries over.
-            let mut set = false;
-            let mut at = stage.base.clone();
-            let mut depth = 0;
-            while let Base::Stage(p) = at {
-                if depth > cx.model.stages.len() || p >= s {
-                    break;
-                }
-                depth += 1;
-                let Some(parent) = cx.model.stages.get(p) else {
-                    break;
-                };
-                if cx
-                    .model
-                    .stage_instructions(cx.df, p)
+        let stages = &cx.model.stages;
+        // Whether a stage, and whether any stage it builds on, has a WORKDIR: one pass in
+        // stage order (a parent comes before its child), not a walk up the chain per stage.
+        let has_workdir: Vec<bool> = (0..stages.len())
+            .map(|s| {
+                cx.model
+                    .stage_instructions(cx.df, s)
                     .any(|(_, ins)| matches!(&ins.kind, Kind::Workdir(_)))
-                {
-                    set = true;
-                    break;
-                }
-                at = parent.base.clone();
-            }
+            })
+            .collect();
+        let mut inherited: Vec<bool> = Vec::with_capacity(stages.len());
+        for (s, stage) in stages.iter().enumerate() {
+            let from_parent = match stage.base {
+                Base::Stage(p) if p < s => has_workdir[p] || inherited[p],
+                _ => false,
+            };
+            inherited.push(from_parent);
+        }
+        for (s, &from_parent) in inherited.iter().enumerate() {
+            // An absolute WORKDIR in a parent stage carries over.
+            let mut set = from_parent;
             for (i, ins) in cx.model.stage_instructions(cx.df, s) {
                 let Kind::Workdir(word) = &ins.kind else {
                     continue;

@@ -142,12 +142,8 @@ pub(crate) fn resolve(model: &Model, value: &str) -> Resolved {
         };
     }
     let lower = value.to_ascii_lowercase();
-    match model
-        .stages
-        .iter()
-        .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
-    {
-        Some(i) => Resolved::Stage(i),
+    match model.stages_named(&lower).last() {
+        Some(&i) => Resolved::Stage(i),
         None => Resolved::Image,
     }
 }
@@ -168,11 +164,11 @@ impl Check for UnknownStageReference {
                 Resolved::Stage(t) if t < r.stage => continue,
                 Resolved::Stage(t) => {
                     let lower = v.to_ascii_lowercase();
-                    if stages
-                        .get(..r.stage)
-                        .unwrap_or(&[])
-                        .iter()
-                        .any(|s| s.name.as_deref() == Some(lower.as_str()))
+                    if cx
+                        .model
+                        .stages_named(&lower)
+                        .first()
+                        .is_some_and(|&f| f < r.stage)
                     {
                         format!(
                             "{} `{v}`: two stages carry this name and BuildKit takes the later one (line {}), not the earlier",
@@ -211,12 +207,8 @@ impl Check for UnknownStageReference {
                 continue;
             }
             let lower = reference.to_ascii_lowercase();
-            let Some(t) = stages
-                .iter()
-                .skip(s + 1)
-                .position(|st| st.name.as_deref() == Some(lower.as_str()))
-                .map(|p| p + s + 1)
-            else {
+            let named = cx.model.stages_named(&lower);
+            let Some(&t) = named.get(named.partition_point(|&i| i <= s)) else {
                 continue;
             };
             let Kind::From(from) = &cx.instruction(stage.from).kind else {

@@ -1,6 +1,6 @@
 use crate::context::{Context, Hit};
 use crate::model::Base;
-use crate::parser::{Kind, words};
+use crate::parser::Kind;
 use crate::rules::Check;
 
 seaworthy_core::declare_rule! {
@@ -101,7 +101,7 @@ impl Check for UnresolvedBaseImage {
                                 .cloned()
                                 .or_else(|| declared_global(n).then(String::new))
                         };
-                        let empty = words::expand(raw, cx.df.escape(), &lookup).value;
+                        let empty = cx.model.expand_with(raw, cx.df.escape(), &lookup).value;
                         let empty = empty.trim();
                         if empty.is_empty() {
                             format!(

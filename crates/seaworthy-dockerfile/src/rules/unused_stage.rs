@@ -62,6 +62,15 @@ impl Check for UnusedStage {
             return;
         }
         let refs = stage_refs(cx);
+        // The references each stage makes, resolved once.
+        let mut refs_of: Vec<Vec<usize>> = vec![Vec::new(); stages.len()];
+        for r in &refs {
+            if let (Some(list), Resolved::Stage(t)) =
+                (refs_of.get_mut(r.stage), resolve(cx.model, &r.value))
+            {
+                list.push(t);
+            }
+        }
         let mut used = vec![false; stages.len()];
         let mut work = vec![cx.model.target];
         while let Some(s) = work.pop() {
@@ -75,11 +84,7 @@ impl Check for UnusedStage {
             if let Some(Base::Stage(parent)) = stages.get(s).map(|st| &st.base) {
                 work.push(*parent);
             }
-            for r in refs.iter().filter(|r| r.stage == s) {
-                if let Resolved::Stage(t) = resolve(cx.model, &r.value) {
-                    work.push(t);
-                }
-            }
+            work.extend(refs_of.get(s).into_iter().flatten().copied());
         }
         let target = stages.get(cx.model.target);
         let target_line = target.map_or(0, |t| cx.instruction(t.from).line);
