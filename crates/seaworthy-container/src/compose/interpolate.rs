@@ -9,6 +9,9 @@ pub type Env = HashMap<String, String>;
 
 /// Interpolated text longer than this is refused.
 const MAX_LEN: usize = 1 << 20;
+/// The interpolated text all values of one compose file may produce together (the
+/// interpolation budget): a 1 MB `.env` value named by thousands of services stops here.
+pub const MAX_INTERPOLATED_BYTES: usize = 16 << 20;
 const MAX_NESTING: usize = 8;
 
 pub fn interpolate(text: &str, env: &Env) -> Result<String, String> {

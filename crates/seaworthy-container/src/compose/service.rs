@@ -1,6 +1,9 @@
 //! One compose service → one [`ContainerSpec`]. Keys this model does not judge are skipped;
 //! keys it reads must have the right shape, or the error names file, line and key.
 
+use std::cell::Cell;
+
+use super::interpolate::MAX_INTERPOLATED_BYTES;
 use super::node::{Node, Value};
 use super::{ComposeError, Env, MAX_SERVICES, interpolate};
 use crate::run::parse_restart;
@@ -8,10 +11,12 @@ use crate::spec::{ContainerSpec, Field, Mount, MountKind, PortBinding, Set, Subj
 use crate::syntax::{normalize_cap, parse_bytes, parse_cpus, parse_ports, parse_volume};
 
 pub fn services(path: &str, root: &Node, env: &Env) -> Result<Vec<ContainerSpec>> {
+    let interpolated = Cell::new(0);
     let top = Reader {
         path,
         env,
         service: "",
+        interpolated: &interpolated,
     };
     if !matches!(root.value, Value::Map(_)) {
         return Err(top.err(
@@ -41,6 +46,7 @@ pub fn services(path: &str, root: &Node, env: &Env) -> Result<Vec<ContainerSpec>
                 path,
                 env,
                 service: &name,
+                interpolated: &interpolated,
             }
             .service(key, body)
         })
@@ -51,6 +57,8 @@ struct Reader<'a> {
     path: &'a str,
     env: &'a Env,
     service: &'a str,
+    /// Bytes of interpolated text the file has produced (see [`MAX_INTERPOLATED_BYTES`]).
+    interpolated: &'a Cell<usize>,
 }
 
 type Result<T> = std::result::Result<T, ComposeError>;
@@ -86,11 +94,26 @@ impl Reader<'_> {
         )
     }
 
-    /// A scalar as interpolated text.
+    /// A scalar as interpolated text, charged to the file's interpolation budget.
     fn string(&self, key: &str, node: &Node) -> Result<String> {
         match &node.value {
-            Value::Str(s) => interpolate(s, self.env)
-                .map_err(|m| self.err(node, format!("services.{}.{key}: {m}", self.service))),
+            Value::Str(s) => {
+                let text = interpolate(s, self.env)
+                    .map_err(|m| self.err(node, format!("services.{}.{key}: {m}", self.service)))?;
+                let total = self.interpolated.get().saturating_add(text.len());
+                self.interpolated.set(total);
+                if total > MAX_INTERPOLATED_BYTES {
+                    return Err(self.err(
+                        node,
+                        format!(
+                            "services.{}.{key}: interpolated values of this file exceed \
+                             {MAX_INTERPOLATED_BYTES} bytes in all (the interpolation budget)",
+                            self.service
+                        ),
+                    ));
+                }
+                Ok(text)
+            }
             _ => node.scalar().ok_or_else(|| self.bad(key, node, "a scalar")),
         }
     }
