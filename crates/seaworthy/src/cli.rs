@@ -196,6 +196,35 @@ pub struct ImageArgs {
     /// Largest uncompressed:compressed ratio accepted for a layer over 256 MiB (gzip bombs).
     #[arg(long, env = "SEAWORTHY_MAX_COMPRESSION_RATIO", default_value_t = 200)]
     pub max_compression_ratio: u64,
+    /// Most MiB of file contents held for the catalogers across all layers (the capture
+    /// budget); files past it are not read and each is an error.
+    #[arg(
+        long,
+        env = "SEAWORTHY_MAX_CAPTURED_MIB",
+        default_value_t = seaworthy_oci::Limits::default().max_captured_bytes >> 20
+    )]
+    pub max_captured_mib: u64,
+    /// Largest package database, manifest or lockfile parsed, in MiB.
+    #[arg(
+        long,
+        env = "SEAWORTHY_MAX_PARSE_MIB",
+        default_value_t = seaworthy_oci::Limits::default().max_parse_bytes >> 20
+    )]
+    pub max_parse_mib: u64,
+    /// Most packages in one image (the package budget).
+    #[arg(
+        long,
+        env = "SEAWORTHY_MAX_PACKAGES",
+        default_value_t = seaworthy_oci::Limits::default().max_packages
+    )]
+    pub max_packages: usize,
+    /// Most packages one file may list.
+    #[arg(
+        long,
+        env = "SEAWORTHY_MAX_PACKAGES_PER_FILE",
+        default_value_t = seaworthy_oci::Limits::default().max_packages_per_file
+    )]
+    pub max_packages_per_file: usize,
 }
 
 #[derive(Debug, Clone, Args)]

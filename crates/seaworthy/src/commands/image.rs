@@ -2,7 +2,6 @@
 //! database, report, and gate on `--fail-on`.
 
 use seaworthy_core::Severity;
-use seaworthy_inventory::all_catalogers;
 use seaworthy_oci::{ImageError, load};
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_packages};
@@ -60,7 +59,7 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
     // Open the database first: without one there is nothing to scan against.
     let store = db::open(&args.db)?;
     let status = store.status().map_err(db::store_failure)?;
-    let catalogers = all_catalogers();
+    let catalogers = crate::commands::sbom::catalogers(&args.image);
     let bar = show_progress(args.progress).then(LayerBar::new);
     let none = seaworthy_oci::NoProgress;
     let progress: &dyn seaworthy_oci::Progress = match &bar {

@@ -18,6 +18,24 @@ pub struct Outcome {
     pub inventory: Inventory,
 }
 
+/// The limits an image is read and catalogued within, from the command line.
+pub fn limits(args: &ImageArgs) -> Limits {
+    Limits {
+        max_layer_bytes: args.max_layer_mib.saturating_mul(1 << 20),
+        max_compression_ratio: args.max_compression_ratio,
+        max_captured_bytes: args.max_captured_mib.saturating_mul(1 << 20),
+        max_parse_bytes: args.max_parse_mib.saturating_mul(1 << 20),
+        max_packages: args.max_packages,
+        max_packages_per_file: args.max_packages_per_file,
+        ..Limits::default()
+    }
+}
+
+/// Every cataloger, within the command line's limits.
+pub fn catalogers(args: &ImageArgs) -> seaworthy_inventory::CatalogerSet {
+    all_catalogers().with_limits(limits(args))
+}
+
 /// Image loading options from the command line; the caller owns filter and progress.
 pub fn load_options<'a>(
     args: &ImageArgs,
@@ -27,11 +45,7 @@ pub fn load_options<'a>(
     let mut opts = LoadOptions::new(filter);
     opts.platform = args.platform.clone();
     opts.insecure_registries = args.insecure_registries.clone();
-    opts.limits = Limits {
-        max_layer_bytes: args.max_layer_mib.saturating_mul(1 << 20),
-        max_compression_ratio: args.max_compression_ratio,
-        ..Limits::default()
-    };
+    opts.limits = limits(args);
     if let Some(user) = &args.username {
         let password = std::env::var("SEAWORTHY_REGISTRY_PASSWORD").unwrap_or_default();
         opts.credentials = Some((user.clone(), password));
@@ -54,7 +68,7 @@ pub fn in_ci() -> bool {
 }
 
 pub fn run(args: &SbomArgs) -> Result<Outcome, ImageError> {
-    let catalogers = all_catalogers();
+    let catalogers = catalogers(&args.image);
     let bar = show_progress(args.progress).then(LayerBar::new);
     let none = seaworthy_oci::NoProgress;
     let progress: &dyn seaworthy_oci::Progress = match &bar {

@@ -297,6 +297,8 @@ fn image_job(
                 .collect()
         })
         .unwrap_or_default();
+    // The image limits' environment variables apply as they do to `seaworthy image`.
+    let defaults = seaworthy_oci::Limits::default();
     ImageJob {
         args: ImageScanArgs {
             image: ImageArgs {
@@ -304,8 +306,21 @@ fn image_job(
                 platform: None,
                 insecure_registries: insecure,
                 username: std::env::var("SEAWORTHY_REGISTRY_USERNAME").ok(),
-                max_layer_mib: 32 * 1024,
-                max_compression_ratio: 200,
+                max_layer_mib: env_or("SEAWORTHY_MAX_LAYER_MIB", defaults.max_layer_bytes >> 20),
+                max_compression_ratio: env_or(
+                    "SEAWORTHY_MAX_COMPRESSION_RATIO",
+                    defaults.max_compression_ratio,
+                ),
+                max_captured_mib: env_or(
+                    "SEAWORTHY_MAX_CAPTURED_MIB",
+                    defaults.max_captured_bytes >> 20,
+                ),
+                max_parse_mib: env_or("SEAWORTHY_MAX_PARSE_MIB", defaults.max_parse_bytes >> 20),
+                max_packages: env_or("SEAWORTHY_MAX_PACKAGES", defaults.max_packages),
+                max_packages_per_file: env_or(
+                    "SEAWORTHY_MAX_PACKAGES_PER_FILE",
+                    defaults.max_packages_per_file,
+                ),
             },
             db: args.db.clone(),
             format: VulnFormat::Json,
@@ -350,4 +365,12 @@ fn config_name(config: &Option<PathBuf>) -> String {
         || config::FILE_NAME.to_string(),
         |p| p.display().to_string(),
     )
+}
+
+/// A number from the environment variable `name`, else `default` (unset or not a number).
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
 }
