@@ -258,7 +258,7 @@ pub fn run_export(args: &DbExportArgs) -> Result<String, Failure> {
 pub fn run_status(args: &DbStatusArgs) -> Result<String, Failure> {
     let status = open(&args.db)?.status().map_err(store_failure)?;
     Ok(match args.format {
-        TableOrJson::Json => serde_json::to_string_pretty(&status).map_err(internal)? + "\n",
+        TableOrJson::Json => seaworthy_report::json_pretty(&status) + "\n",
         TableOrJson::Table => status_table(&status),
     })
 }
@@ -302,7 +302,7 @@ pub fn run_search(args: &DbSearchArgs) -> Result<String, Failure> {
         .search(&args.query, args.limit)
         .map_err(store_failure)?;
     if args.format == TableOrJson::Json {
-        return Ok(serde_json::to_string_pretty(&found).map_err(internal)? + "\n");
+        return Ok(seaworthy_report::json_pretty(&found) + "\n");
     }
     if found.is_empty() {
         return Ok(format!("No advisory matches `{}`.\n", shown(&args.query)));
