@@ -278,9 +278,7 @@ impl Walk<'_> {
                 return Ok(Err(NotRead::Unwanted));
             }
         }
-        let Some(reservation) = self.budget.reserve(size) else {
-            return Ok(Err(self.over_budget(size)));
-        };
+        let reservation = self.budget.reserve(size);
         let mut data = Vec::with_capacity(size as usize);
         data.extend_from_slice(&head[..n]);
         entry.take(size - n as u64).read_to_end(&mut data)?;
@@ -309,9 +307,7 @@ impl Walk<'_> {
         if !wanted {
             return Ok(Err(NotRead::Unwanted));
         }
-        let Some(reservation) = self.budget.reserve(data.len() as u64) else {
-            return Ok(Err(self.over_budget(data.len() as u64)));
-        };
+        let reservation = self.budget.reserve(data.len() as u64);
         Ok(self.keep(reservation, path, data))
     }
 
@@ -322,18 +318,17 @@ impl Walk<'_> {
         path: &str,
         data: Vec<u8>,
     ) -> std::result::Result<Arc<Vec<u8>>, NotRead> {
+        let size = data.len() as u64;
         match self.filter.reduce(path, data) {
-            Some(kept) => {
-                reservation.keep(kept.len() as u64);
-                Ok(kept.into())
-            }
+            Some(kept) if reservation.keep(kept.len() as u64) => Ok(kept.into()),
+            Some(_) => Err(self.over_budget(size)),
             None => Err(NotRead::Unwanted),
         }
     }
 
     fn over_budget(&self, size: u64) -> NotRead {
         NotRead::Skipped(format!(
-            "not read ({size} bytes): the image's capture budget of {} bytes is spent \
+            "not kept ({size} bytes): the image's capture budget of {} bytes is spent \
              (max_captured_bytes)",
             self.budget.max()
         ))

@@ -26,9 +26,10 @@ pub struct Limits {
     pub max_json_bytes: u64,
     /// Most layers in one image, counting a layer listed twice twice.
     pub max_layers: usize,
-    /// Most bytes of file contents held in memory for the catalogers across all layers of one
-    /// image, files being read included (the capture budget). Files that do not fit are not
-    /// read; each is reported.
+    /// Most bytes of file contents kept in memory for the catalogers across all layers of one
+    /// image (the capture budget); reads in flight count too, except that one file read alone
+    /// may pass it while it is reduced (see [`CaptureBudget`]). Files that do not fit are not
+    /// kept; each is reported.
     pub max_captured_bytes: u64,
     /// Largest text manifest, lockfile or package database a cataloger parses (binary formats
     /// reduced while the layer streams are bounded by `max_file_bytes` only).
@@ -59,9 +60,11 @@ impl Default for Limits {
 
 /// The capture budget of one image read ([`Limits::max_captured_bytes`]), shared by the threads
 /// reading its layers. A file is read only once its size is reserved; what the filter keeps
-/// after reducing it stays charged, the rest is given back. A reservation that does not fit
-/// waits while other reads are in flight (they give bytes back when they finish) and fails only
-/// when nothing is in flight, so the outcome does not depend on how many threads read at once.
+/// after reducing it stays charged (if it fits), the rest is given back. A reservation that does
+/// not fit waits while other reads are in flight (they give bytes back when they finish); read
+/// alone, a file may pass the budget for as long as it is reduced (a 200 MB binary kept as its
+/// few KiB of build information), so the outcome does not depend on how many threads read at
+/// once, and memory stays within the budget plus one file ([`Limits::max_file_bytes`]).
 #[derive(Debug)]
 pub struct CaptureBudget {
     max: u64,
@@ -102,20 +105,18 @@ impl CaptureBudget {
             .kept
     }
 
-    /// Reserves `bytes` for a file about to be read; `None` when they can never fit.
-    pub fn reserve(&self, bytes: u64) -> Option<Reservation<'_>> {
+    /// Reserves `bytes` for a file about to be read: at once when they fit, else once no other
+    /// read is in flight. Whether the file may be kept is [`Reservation::keep`]'s answer.
+    pub fn reserve(&self, bytes: u64) -> Reservation<'_> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             let used = state.kept.saturating_add(state.in_flight);
-            if used.saturating_add(bytes) <= self.max {
-                state.in_flight += bytes;
-                return Some(Reservation {
+            if used.saturating_add(bytes) <= self.max || state.in_flight == 0 {
+                state.in_flight = state.in_flight.saturating_add(bytes);
+                return Reservation {
                     budget: self,
                     bytes,
-                });
-            }
-            if state.in_flight == 0 {
-                return None;
+                };
             }
             state = self
                 .freed
@@ -134,15 +135,21 @@ pub struct Reservation<'a> {
 }
 
 impl Reservation<'_> {
-    /// Charges `kept` bytes (at most the reservation) for good and gives the rest back.
-    pub fn keep(self, kept: u64) {
+    /// Charges `kept` bytes for good and gives the rest back; false (nothing charged) when
+    /// they do not fit in the budget with what is kept already: the file is not kept.
+    pub fn keep(self, kept: u64) -> bool {
         let mut state = self
             .budget
             .state
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        state.kept = state.kept.saturating_add(kept.min(self.bytes));
+        let total = state.kept.saturating_add(kept);
+        let fits = total <= self.budget.max;
+        if fits {
+            state.kept = total;
+        }
         // Drop gives the whole reservation back from in_flight.
+        fits
     }
 }
 
@@ -164,21 +171,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reservations_wait_for_reads_in_flight_and_fail_only_when_none_are() {
+    fn reservations_wait_for_reads_in_flight_and_only_what_fits_is_kept() {
         let budget = CaptureBudget::new(100);
-        let a = budget.reserve(60).map(|r| r.keep(10));
-        assert!(a.is_some());
+        assert!(budget.reserve(60).keep(10));
         assert_eq!(budget.kept(), 10);
-        // 90 bytes left: 90 fits, 91 never will.
-        assert!(budget.reserve(91).is_none());
-        let b = budget.reserve(90);
-        assert!(b.is_some());
+        // Read alone, a file may pass the budget while it is reduced; kept, it may not.
+        assert!(budget.reserve(500).keep(20));
+        assert!(!budget.reserve(91).keep(91));
+        assert_eq!(budget.kept(), 30);
+        let b = budget.reserve(70);
         std::thread::scope(|s| {
-            let waiter = s.spawn(|| budget.reserve(50).map(|r| r.keep(50)).is_some());
+            // Does not fit while `b` is in flight: waits for it.
+            let waiter = s.spawn(|| budget.reserve(50).keep(50));
             std::thread::sleep(std::time::Duration::from_millis(20));
             drop(b);
             assert!(waiter.join().unwrap_or(false));
         });
-        assert_eq!(budget.kept(), 60);
+        assert_eq!(budget.kept(), 80);
     }
 }
