@@ -101,7 +101,12 @@ pub fn run(args: &HostArgs) -> Result<Outcome, anyhow::Error> {
 /// a database the scan is skipped with a note).
 fn packages(args: &HostArgs, root: &HostRoot) -> (String, Vec<seaworthy_vulndb::VulnMatch>) {
     let started = Instant::now();
-    let catalogers = all_catalogers();
+    // The host's own databases are read up to MAX_PACKAGE_DB; the parse limits that guard image
+    // scans (32 MiB, rpm 64 MiB) would refuse a full system's rpm database.
+    let catalogers = all_catalogers().with_limits(seaworthy_oci::Limits {
+        max_parse_bytes: MAX_PACKAGE_DB / 2,
+        ..seaworthy_oci::Limits::default()
+    });
     let fs = package_view(root, &catalogers);
     let inventory = catalogers.catalog(&fs);
     let os = inventory
