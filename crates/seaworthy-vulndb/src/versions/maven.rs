@@ -1,7 +1,8 @@
 //! Maven versions, ordered like Maven 3.8's `ComparableVersion`: items split on `.`, `-` and
 //! digit/letter transitions; qualifiers alpha < beta < milestone < rc = cr < snapshot <
-//! "" = ga = final = release < sp < other strings; trailing null items dropped. Versions nested
-//! deeper than [`MAX_DEPTH`] are invalid and sort after valid ones, bytewise.
+//! "" = ga = final = release < sp < other strings; trailing null items dropped. Where Maven's
+//! own order is not transitive (items of different kinds next to padding), see [`cmp_lists`].
+//! Versions nested deeper than [`MAX_DEPTH`] are invalid and sort after valid ones, bytewise.
 
 use std::cmp::Ordering;
 
@@ -62,48 +63,92 @@ impl Item {
         }
     }
 
-    /// Compares with `other`, `None` standing for a missing item (padding).
-    fn cmp_to(&self, other: Option<&Item>) -> Ordering {
-        match (self, other) {
-            (Item::Int(d), None) => {
-                if d.is_empty() {
-                    Ordering::Equal
-                } else {
-                    Ordering::Greater
-                }
-            }
-            (Item::Int(a), Some(Item::Int(b))) => cmp_int(a, b),
-            (Item::Int(_), Some(_)) => Ordering::Greater,
-            (Item::Str(s), None) => qualifier_key(s).cmp(&qualifier_key("")),
-            (Item::Str(_), Some(Item::Int(_))) => Ordering::Less,
-            (Item::Str(a), Some(Item::Str(b))) => qualifier_key(a).cmp(&qualifier_key(b)),
-            (Item::Str(_), Some(Item::List(_))) => Ordering::Less,
+    /// Compares with padding (a missing item): how `1.0-alpha` ranks below `1.0`.
+    fn padding_sign(&self) -> Ordering {
+        match self {
+            Item::Int(d) if d.is_empty() => Ordering::Equal,
+            Item::Int(_) => Ordering::Greater,
+            Item::Str(s) => qualifier_key(s).cmp(&qualifier_key("")),
             // Every item against padding, not just the first (MNG-6964).
-            (Item::List(l), None) => l
-                .iter()
-                .map(|i| i.cmp_to(None))
-                .find(|o| *o != Ordering::Equal)
-                .unwrap_or(Ordering::Equal),
-            (Item::List(_), Some(Item::Int(_))) => Ordering::Less,
-            (Item::List(_), Some(Item::Str(_))) => Ordering::Greater,
-            (Item::List(a), Some(Item::List(b))) => cmp_lists(a, b),
+            Item::List(l) => first_sign(l),
+        }
+    }
+
+    /// Compares with another item: by value within a kind, else by kind (int > list > string)
+    /// as Maven does. [`cmp_lists`] calls it only where both tails are on the same side of
+    /// padding.
+    fn cmp_item(&self, other: &Item) -> Ordering {
+        match (self, other) {
+            (Item::Int(a), Item::Int(b)) => cmp_int(a, b),
+            (Item::Str(a), Item::Str(b)) => qualifier_key(a).cmp(&qualifier_key(b)),
+            (Item::List(a), Item::List(b)) => cmp_lists(a, b),
+            _ => self.kind_rank().cmp(&other.kind_rank()),
+        }
+    }
+
+    fn kind_rank(&self) -> u8 {
+        match self {
+            Item::Str(_) => 0,
+            Item::List(_) => 1,
+            Item::Int(_) => 2,
         }
     }
 }
 
+/// The side of padding a list (or the tail of one) is on: that of its first item not equal
+/// to padding.
+fn first_sign(items: &[Item]) -> Ordering {
+    items
+        .iter()
+        .map(Item::padding_sign)
+        .find(|o| *o != Ordering::Equal)
+        .unwrap_or(Ordering::Equal)
+}
+
+/// Maven's list order, made total. Maven compares items of different kinds by kind alone
+/// (int > list > string), which is not transitive next to padding: `1.0.alpha.1` < `1` < `1-sp`
+/// yet `1.0.alpha.1` > `1-sp`. So at each position the tails are compared against padding
+/// first (`[0, alpha, 1]` is below it, `[[sp]]` above), and only tails on the same side are
+/// compared item by item as Maven does; two tails equal to padding are equal. This agrees
+/// with Maven wherever Maven is consistent (every pair of the test corpus), and a hostile
+/// advisory cannot make a sort see an inconsistent order.
 fn cmp_lists(a: &[Item], b: &[Item]) -> Ordering {
-    let n = a.len().max(b.len());
-    for i in 0..n {
-        let r = match (a.get(i), b.get(i)) {
-            (None, None) => Ordering::Equal,
-            (None, Some(r)) => r.cmp_to(None).reverse(),
-            (Some(l), r) => l.cmp_to(r),
+    let (signs_a, signs_b) = (tail_signs(a), tail_signs(b));
+    for i in 0..a.len().max(b.len()) {
+        let side_a = signs_a.get(i).copied().unwrap_or(Ordering::Equal);
+        let side_b = signs_b.get(i).copied().unwrap_or(Ordering::Equal);
+        if side_a != side_b {
+            return side_a.cmp(&side_b);
+        }
+        if side_a == Ordering::Equal {
+            return Ordering::Equal;
+        }
+        // Both tails are on the same side of padding, so neither has ended here.
+        let (Some(x), Some(y)) = (a.get(i), b.get(i)) else {
+            return Ordering::Equal;
         };
+        let r = x.cmp_item(y);
         if r != Ordering::Equal {
             return r;
         }
     }
     Ordering::Equal
+}
+
+/// For each position of `items`, the side of padding of the tail that starts there.
+fn tail_signs(items: &[Item]) -> Vec<Ordering> {
+    let mut signs = vec![Ordering::Equal; items.len()];
+    let mut after = Ordering::Equal;
+    for (i, item) in items.iter().enumerate().rev() {
+        let own = item.padding_sign();
+        if own != Ordering::Equal {
+            after = own;
+        }
+        if let Some(s) = signs.get_mut(i) {
+            *s = after;
+        }
+    }
+    signs
 }
 
 /// Drops trailing null items, skipping over (already normalised) trailing sub-lists.
@@ -187,7 +232,7 @@ fn parse(v: &str) -> Option<Item> {
 /// Total order on Maven version strings.
 pub fn compare(a: &str, b: &str) -> Ordering {
     match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => x.cmp_to(Some(&y)),
+        (Some(x), Some(y)) => x.cmp_item(&y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => a.as_bytes().cmp(b.as_bytes()),
