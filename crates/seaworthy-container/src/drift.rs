@@ -261,11 +261,7 @@ pub fn live_packages(files: &[ContainerFile], os: Option<&OsInfo>) -> LivePackag
     ];
     let fs = seaworthy_oci::FsView::from_files(Vec::new());
     let limits = seaworthy_oci::Limits::default();
-    let env = Env {
-        os,
-        fs: &fs,
-        limits: &limits,
-    };
+    let env = Env::new(os, &fs, &limits);
     let mut live = LivePackages::default();
     for file in files {
         let rel = file.path.trim_start_matches('/');
@@ -278,7 +274,11 @@ pub fn live_packages(files: &[ContainerFile], os: Option<&OsInfo>) -> LivePackag
                 layer: 0,
                 data: &file.data,
             };
-            match c.catalog(&r, &env) {
+            let found = c.catalog(&r, &env);
+            for note in env.take_skipped() {
+                live.errors.push(format!("{}: skipped: {note}", file.path));
+            }
+            match found {
                 Ok(found) => {
                     live.packages.extend(found);
                     if !live.ecosystems.contains(eco) {

@@ -12,16 +12,58 @@ use serde::Serialize;
 use crate::os::{OS_FILES, OsInfo, detect};
 use crate::package::{Package, PackageLocation};
 
-/// What a cataloger may look at besides its own file.
+/// What a cataloger may look at besides its own file, and where it says what it skipped.
 pub struct Env<'a> {
     pub os: Option<&'a OsInfo>,
     pub fs: &'a FsView,
     /// The scan's limits; a parser that yields packages as it goes stops at
     /// [`Limits::max_packages_per_file`] (see [`Env::check_count`]).
     pub limits: &'a Limits,
+    skipped: Mutex<Skipped>,
 }
 
-impl Env<'_> {
+/// What one file's cataloger could not read while it read the rest.
+#[derive(Default)]
+struct Skipped {
+    notes: Vec<String>,
+    more: usize,
+}
+
+/// Skip notes kept per file; the rest are counted.
+pub const MAX_SKIP_NOTES: usize = 16;
+
+impl<'a> Env<'a> {
+    pub fn new(os: Option<&'a OsInfo>, fs: &'a FsView, limits: &'a Limits) -> Env<'a> {
+        Env {
+            os,
+            fs,
+            limits,
+            skipped: Mutex::default(),
+        }
+    }
+
+    /// Records a part of the file that could not be read (a damaged record, a stanza without
+    /// a version, a nested archive past a bound) while the rest is inventoried: the scan
+    /// reports it as a warning, never drops it silently. `what` is escaped when reported.
+    pub fn skip(&self, what: impl Into<String>) {
+        let mut s = self.skipped.lock().unwrap_or_else(PoisonError::into_inner);
+        if s.notes.len() < MAX_SKIP_NOTES {
+            s.notes.push(what.into());
+        } else {
+            s.more += 1;
+        }
+    }
+
+    /// The skip notes recorded so far, emptied; more than [`MAX_SKIP_NOTES`] end in a count.
+    pub fn take_skipped(&self) -> Vec<String> {
+        let mut s = self.skipped.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut notes = std::mem::take(&mut s.notes);
+        let more = std::mem::take(&mut s.more);
+        if more > 0 {
+            notes.push(format!("{more} more parts skipped"));
+        }
+        notes
+    }
     /// `Err` naming the limit once a file has yielded more than `max_packages_per_file`
     /// packages (or records that become packages).
     pub fn check_count(&self, yielded: usize) -> Result<(), String> {
@@ -105,6 +147,11 @@ pub struct Inventory {
     pub packages: Vec<Package>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<CatalogError>,
+    /// Parts of files that could not be read while the rest of the file was: damaged records,
+    /// entries without a version, nested archives past a bound. Reported as warnings (exit 2
+    /// under `--strict`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<CatalogError>,
 }
 
 pub struct CatalogerSet {
@@ -140,21 +187,17 @@ impl CatalogerSet {
     pub fn catalog(&self, fs: &FsView) -> Inventory {
         let os = detect(fs);
         let limits = &self.limits;
-        let env = Env {
-            os: os.as_ref(),
-            fs,
-            limits,
-        };
         let files = fs.captured();
         let counted = AtomicUsize::new(0);
         let spent = AtomicBool::new(false);
         let unread = AtomicUsize::new(0);
         let large = Mutex::new(());
-        let results: Vec<(Vec<Package>, Vec<CatalogError>)> = files
+        let results: Vec<(Vec<Package>, Vec<CatalogError>, Vec<CatalogError>)> = files
             .par_iter()
             .map(|file| {
                 let mut packages = Vec::new();
                 let mut errors = Vec::new();
+                let mut skipped = Vec::new();
                 for c in &self.catalogers {
                     if !(c.wants_path(file.path) || c.claims(file.data)) {
                         continue;
@@ -182,7 +225,10 @@ impl CatalogerSet {
                     }
                     let _one_at_a_time = (file.data.len() > LARGE_FILE_BYTES)
                         .then(|| large.lock().unwrap_or_else(PoisonError::into_inner));
-                    let found = match c.catalog(file, &env) {
+                    let env = Env::new(os.as_ref(), fs, limits);
+                    let found = c.catalog(file, &env);
+                    skipped.extend(env.take_skipped().into_iter().map(&error));
+                    let found = match found {
                         Ok(found) => found,
                         Err(message) => {
                             errors.push(error(message));
@@ -213,14 +259,16 @@ impl CatalogerSet {
                         p
                     }));
                 }
-                (packages, errors)
+                (packages, errors, skipped)
             })
             .collect();
         let mut packages = Vec::new();
         let mut errors = Vec::new();
-        for (p, e) in results {
+        let mut skipped = Vec::new();
+        for (p, e, s) in results {
             packages.extend(p);
             errors.extend(e);
+            skipped.extend(s);
         }
         let unread = unread.into_inner();
         if unread > 0 {
@@ -248,21 +296,28 @@ impl CatalogerSet {
                 message: skipped.reason.to_string(),
             });
         }
-        if errors.len() > MAX_ERRORS {
-            let more = errors.len() - MAX_ERRORS;
-            errors.truncate(MAX_ERRORS);
-            errors.push(CatalogError {
-                cataloger: "inventory",
-                path: "/".to_string(),
-                layer: 0,
-                message: format!("{more} more files could not be catalogued"),
-            });
-        }
+        cap(&mut errors, "more files could not be catalogued");
+        cap(&mut skipped, "more parts of files were skipped");
         Inventory {
             os,
             packages: merge_duplicates(packages),
             errors,
+            skipped,
         }
+    }
+}
+
+/// Keeps at most [`MAX_ERRORS`] of `list`, the rest counted in one last entry.
+fn cap(list: &mut Vec<CatalogError>, what: &str) {
+    if list.len() > MAX_ERRORS {
+        let more = list.len() - MAX_ERRORS;
+        list.truncate(MAX_ERRORS);
+        list.push(CatalogError {
+            cataloger: "inventory",
+            path: "/".to_string(),
+            layer: 0,
+            message: format!("{more} {what}"),
+        });
     }
 }
 

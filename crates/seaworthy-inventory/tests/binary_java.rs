@@ -519,10 +519,23 @@ fn nested_archive_bombs_stop_at_their_limits() {
             "{method:?}: {:?}",
             started.elapsed()
         );
-        // Depth 4 below the file: the slf4j-nop jar at depth 6 is never reached, and the
-        // archive or byte budget stops the fan-out before that.
+        // The slf4j-nop jar 6 levels down is reached along the first branches (depth bound 8);
+        // the archive or byte budget stops the fan-out, and that stop is reported as skipped.
         assert!(inv.errors.is_empty(), "{:?}", inv.errors);
-        assert!(inv.packages.is_empty(), "{:?}", purls(&inv.packages));
+        assert!(
+            purls(&inv.packages)
+                .iter()
+                .all(|p| p.starts_with("pkg:maven/org.slf4j/slf4j-nop@")),
+            "{:?}",
+            purls(&inv.packages)
+        );
+        let notes: Vec<&str> = inv.skipped.iter().map(|s| s.message.as_str()).collect();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("more than 4096 nested archives") || n.contains("byte limit")),
+            "{notes:?}"
+        );
         let kept = java::cataloger()
             .reduce("app/bomb.war", bomb)
             .unwrap_or_else(|| panic!("dropped"));
@@ -540,4 +553,44 @@ fn nested_archive_bombs_stop_at_their_limits() {
             "{skipped}"
         );
     }
+}
+
+/// `inner` stored as `lib/level{n}.jar` inside a new archive, `levels` times.
+fn nest(inner: Vec<u8>, levels: usize) -> Vec<u8> {
+    (0..levels).fold(inner, |jar, n| {
+        zip_of(&[(
+            &format!("lib/level{n}.jar"),
+            &jar,
+            CompressionMethod::Deflated,
+        )])
+    })
+}
+
+/// A jar nested 5 deep (a fat jar inside a war inside an ear …) is inventoried; one nested
+/// deeper than the bound is not dropped silently but reported as skipped.
+#[test]
+fn deeply_nested_jars_are_read_or_reported() {
+    let log4j = zip_of(&[(
+        "META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties",
+        b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n",
+        CompressionMethod::Deflated,
+    )]);
+    let inv = scan(vec![("app/deep.ear", nest(log4j.clone(), 5))]);
+    assert!(inv.errors.is_empty() && inv.skipped.is_empty(), "{inv:?}");
+    assert_eq!(
+        purls(&inv.packages),
+        ["pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"]
+    );
+
+    let inv = scan(vec![("app/deeper.ear", nest(log4j, 10))]);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert!(inv.packages.is_empty(), "{:?}", purls(&inv.packages));
+    assert_eq!(inv.skipped.len(), 1, "{:?}", inv.skipped);
+    let s = &inv.skipped[0];
+    assert_eq!((s.cataloger, s.path.as_str()), ("java", "/app/deeper.ear"));
+    assert!(
+        s.message.contains("lib/level1.jar") && s.message.contains("nested more than 8"),
+        "{}",
+        s.message
+    );
 }

@@ -290,11 +290,7 @@ fn apk_corrupt_database_is_an_error_naming_the_line() {
 fn run(c: &dyn Cataloger, path: &str, data: &[u8]) {
     let fs = FsView::default();
     let limits = seaworthy_oci::Limits::default();
-    let env = Env {
-        os: None,
-        fs: &fs,
-        limits: &limits,
-    };
+    let env = Env::new(None, &fs, &limits);
     let _ = c.catalog(
         &FileRef {
             path,
@@ -343,4 +339,40 @@ fn truncated_and_garbage_inputs_never_panic() {
         run(dpkg.as_ref(), STATUS, &bytes);
         run(apk.as_ref(), APK_DB, &bytes);
     }
+}
+
+/// A dpkg stanza or apk block that names an installed package but has no version cannot
+/// become a package; it is reported as skipped (with its line or block), never silently lost.
+#[test]
+fn installed_packages_without_a_version_are_reported_as_skipped() {
+    let status = b"Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\n\n\
+Package: openssl\nStatus: install ok installed\nArchitecture: amd64\n\n\
+Package: gone\nStatus: deinstall ok config-files\n"
+        .to_vec();
+    let apk = b"P:musl\nV:1.2.4-r2\n\nP:busybox\nA:x86_64\n\n".to_vec();
+    let inv = catalog(vec![(STATUS, status), ("lib/apk/db/installed", apk)]);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    let names: BTreeSet<&str> = inv.packages.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, BTreeSet::from(["musl", "zlib1g"]));
+    let mut skipped: Vec<(&str, &str, &str)> = inv
+        .skipped
+        .iter()
+        .map(|s| (s.cataloger, s.path.as_str(), s.message.as_str()))
+        .collect();
+    skipped.sort();
+    assert_eq!(
+        skipped,
+        [
+            (
+                "apk",
+                "/lib/apk/db/installed",
+                "block 1: package busybox has no V:"
+            ),
+            (
+                "dpkg",
+                "/var/lib/dpkg/status",
+                "line 5: installed package openssl has no Version"
+            ),
+        ]
+    );
 }

@@ -442,11 +442,7 @@ fn every_cataloger() -> Vec<Box<dyn Cataloger>> {
 fn run_on(path: &str, data: &[u8]) -> Vec<Result<usize, String>> {
     let fs = FsView::from_files(Vec::<(String, Vec<u8>)>::new());
     let limits = seaworthy_oci::Limits::default();
-    let env = Env {
-        os: None,
-        fs: &fs,
-        limits: &limits,
-    };
+    let env = Env::new(None, &fs, &limits);
     let file = FileRef {
         path,
         layer: 0,

@@ -333,3 +333,75 @@ fn bdb_shared_chains_are_bounded() {
     assert_eq!(blobs.len(), 1);
     assert!(parse_header_blob(&blobs[0]).is_ok_and(|h| h.name == "libuuid"));
 }
+
+/// Catalogs one rpm database at `path`; packages and skip notes.
+fn catalog_damaged(path: &str, data: Vec<u8>) -> seaworthy_inventory::Inventory {
+    let fs = FsView::from_files([
+        (
+            "etc/os-release".to_string(),
+            b"ID=mariner\nVERSION_ID=\"2.0\"\n".to_vec(),
+        ),
+        (path.to_string(), data),
+    ]);
+    CatalogerSet::new(vec![cataloger()]).catalog(&fs)
+}
+
+/// One damaged row of an rpm sqlite database: its package cannot be read, the others can, and
+/// the damage is reported as skipped instead of the package vanishing with a clean result.
+#[test]
+fn a_damaged_sqlite_record_is_reported_not_dropped() {
+    use rusqlite::{Connection, MAIN_DB};
+    let mut data = testdata("sqlite-mariner/rpmdb.sqlite");
+    data[18..20].copy_from_slice(&[1, 1]);
+    let mut conn = Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    conn.deserialize_read_exact(MAIN_DB, data.as_slice(), data.len(), false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute(
+        "UPDATE Packages SET blob = x'0000000a00000000deadbeef' \
+         WHERE hnum = (SELECT hnum FROM Packages ORDER BY hnum LIMIT 1 OFFSET 5)",
+        [],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let damaged = conn
+        .serialize(MAIN_DB)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_vec();
+    let inv = catalog_damaged("var/lib/rpm/rpmdb.sqlite", damaged);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert_eq!(
+        inv.packages.len(),
+        22,
+        "one of the 23 packages is unreadable"
+    );
+    assert_eq!(inv.skipped.len(), 1, "{:?}", inv.skipped);
+    let s = &inv.skipped[0];
+    assert_eq!(
+        (s.cataloger, s.path.as_str()),
+        ("rpm", "/var/lib/rpm/rpmdb.sqlite")
+    );
+    assert!(s.message.starts_with("record 5: "), "{}", s.message);
+}
+
+/// A bit flip in one ndb blob head: that package is skipped and reported, the rest kept.
+#[test]
+fn a_damaged_ndb_blob_is_reported_not_dropped() {
+    let mut data = testdata("ndb-sle15-bci/Packages.db");
+    let blob = data
+        .windows(4)
+        .position(|w| w == b"BlbS")
+        .unwrap_or_else(|| panic!("no blob"));
+    data[blob] ^= 0x20;
+    let inv = catalog_damaged("var/lib/rpm/Packages.db", data);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert_eq!(
+        inv.packages.len(),
+        34,
+        "one of the 35 packages is unreadable"
+    );
+    assert_eq!(inv.skipped.len(), 1, "{:?}", inv.skipped);
+    assert!(
+        inv.skipped[0].message.contains("no blob head"),
+        "{}",
+        inv.skipped[0].message
+    );
+}

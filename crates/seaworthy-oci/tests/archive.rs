@@ -165,7 +165,7 @@ fn load_err(blobs: Vec<Blob>, limits: Limits) -> ImageError {
 fn assert_bad(err: &ImageError, needle: &str) {
     assert!(err.is_input_error(), "{err} should be an input error");
     assert!(err.to_string().contains(needle), "{err:?} lacks {needle:?}");
-    assert!(err.to_string().contains("layer 1"), "{err} names the layer");
+    assert!(err.to_string().contains("layer 0"), "{err} names the layer");
 }
 
 #[test]

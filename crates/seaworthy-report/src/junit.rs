@@ -70,7 +70,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
         }
     }
     match junit.to_string() {
-        Ok(xml) => xml,
+        Ok(xml) => crate::text::xml_safe(xml),
         // Only an I/O error of the in-memory writer could get here.
         Err(e) => format!("<!-- seaworthy: could not write JUnit XML: {e} -->\n"),
     }

@@ -142,6 +142,28 @@ pub(crate) fn fnv1a64(parts: &[&str]) -> u64 {
     h
 }
 
+/// Serialized XML with every character [`text::is_unsafe`] except line breaks and tabs written
+/// as its visible escape: XML 1.0 forbids most C0 controls (a parser rejects the whole report),
+/// and CI test tabs would show the rest (ESC, bidi overrides) as they are. Markup has none of
+/// these characters, so only text and attribute values change.
+pub(crate) fn xml_safe(xml: String) -> String {
+    if !xml
+        .chars()
+        .any(|c| text::is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        return xml;
+    }
+    let mut out = String::with_capacity(xml.len() + 16);
+    for c in xml.chars() {
+        if matches!(c, '\n' | '\t' | '\r') {
+            out.push(c);
+        } else {
+            text::push_escaped(&mut out, c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,6 +188,12 @@ fn inventory() -> Inventory {
             layer: 2,
             message: "not a zip archive: no end of central directory".to_string(),
         }],
+        skipped: vec![CatalogError {
+            cataloger: "rpm",
+            path: "/var/lib/rpm/rpmdb.sqlite".to_string(),
+            layer: 1,
+            message: "record 3: header: index count 70000 is over 65536".to_string(),
+        }],
     }
 }
 
@@ -363,6 +369,7 @@ fn every_listed_license_id_validates_in_cyclonedx() {
         os: None,
         packages,
         errors: vec![],
+        skipped: vec![],
     };
     let bom = json(&render(&image, &inventory, SbomFormat::CycloneDx, false));
     let found = errors(&cyclonedx_validator(), &bom);
@@ -496,7 +503,7 @@ fn table_colors_only_when_asked_and_neutralises_escapes() {
 #[test]
 fn json_format_is_documented() {
     let doc = json(&render_fixture(SbomFormat::Json));
-    assert_eq!(doc["schema_version"], "1.0.0");
+    assert_eq!(doc["schema_version"], "1.1.0");
     let docs = std::fs::read_to_string(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/sbom-format.md"),
     )

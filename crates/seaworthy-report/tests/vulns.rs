@@ -151,6 +151,7 @@ fn inventory() -> Inventory {
             stdlib(),
         ],
         errors: vec![],
+        skipped: vec![],
     }
 }
 
@@ -558,7 +559,7 @@ fn no_color_means_no_escape_bytes() {
 #[test]
 fn json_document() {
     let doc = Scan::new().json(VulnFormat::Json);
-    assert_eq!(doc["schema_version"], "1.2.0");
+    assert_eq!(doc["schema_version"], "1.3.0");
     assert_eq!(doc["tool"]["name"], "seaworthy");
     assert_eq!(doc["image"]["os"]["version_codename"], "bookworm");
     assert_eq!(doc["database"]["built"], "2025-01-01T06:00:00Z");

@@ -1,9 +1,20 @@
 //! The advisory database: one SQLite file. Built in a temporary file next to the target in one
 //! transaction, then renamed over it, so readers and an interrupted update never see a partial
-//! database. Opened read-only for matching; the schema version is checked on open.
+//! database. Opened read-only for matching.
+//!
+//! A database file may come from anyone (`db import FILE`, `--db PATH`), so every open is
+//! defensive: SQLite's defensive mode, `trusted_schema=OFF`, `cell_size_check=ON`, bounds on the
+//! length of any value and of any SQL text (the schema's included), and the schema must be
+//! exactly the one [`Builder`] writes (no view, trigger or other object) before any query runs.
+//! `db import` of a database file also runs SQLite's `integrity_check`, under a time bound, on
+//! the copy it installs. Errors name the file and what is wrong, never its contents.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use rusqlite::config::DbConfig;
+use rusqlite::limits::Limit;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
 
@@ -31,6 +42,15 @@ CREATE INDEX ids_id ON ids (id COLLATE NOCASE);
 CREATE INDEX affected_name ON affected (package COLLATE NOCASE);
 ";
 
+/// Largest database file `db import` accepts.
+pub const MAX_DB_BYTES: u64 = 8 << 30;
+/// Longest value (string or blob) or row read from a database; stored advisories are far smaller.
+pub const MAX_VALUE_BYTES: i32 = 64 << 20;
+/// Longest SQL text parsed, the schema's included (seaworthy's own statements are under 1 KiB).
+pub const MAX_SQL_BYTES: i32 = 64 << 10;
+/// Longest `integrity_check` of an imported database.
+pub const INTEGRITY_CHECK_TIME: Duration = Duration::from_secs(600);
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
@@ -47,6 +67,9 @@ pub enum StoreError {
     },
     #[error("{path}: not a seaworthy vulnerability database ({what})")]
     Invalid { path: PathBuf, what: String },
+    /// The file is not a regular file, or over a limit.
+    #[error("{0}")]
+    File(seaworthy_core::files::FileError),
     #[error("{path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -62,10 +85,11 @@ pub enum StoreError {
 impl StoreError {
     /// True when the database file (not the machine) is at fault.
     pub fn is_input_error(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Missing(_) | StoreError::Schema { .. } | StoreError::Invalid { .. }
-        )
+        match self {
+            StoreError::Missing(_) | StoreError::Schema { .. } | StoreError::Invalid { .. } => true,
+            StoreError::File(e) => e.is_input_error(),
+            StoreError::Sqlite { .. } | StoreError::Io { .. } => false,
+        }
     }
 }
 
@@ -90,6 +114,8 @@ pub struct DbStatus {
     pub built: String,
     pub advisories: u64,
     pub affected: u64,
+    /// Advisories that could not be read when the database was built, over all sources.
+    pub skipped: u64,
     pub sources: Vec<SourceStatus>,
 }
 
@@ -113,53 +139,308 @@ fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     }
 }
 
-impl Store {
-    /// Opens `path` read-only and checks the schema version.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if !path.is_file() {
-            return Err(StoreError::Missing(path.to_path_buf()));
+/// One object of a database schema: type, name, table and SQL with whitespace collapsed.
+type SchemaObject = (String, String, String, Option<String>);
+
+/// The schema [`Builder`] writes, read back from a database built in memory.
+fn expected_schema() -> Result<BTreeSet<SchemaObject>, rusqlite::Error> {
+    let conn = Connection::open_in_memory()?;
+    conn.execute_batch(SCHEMA)?;
+    conn.execute_batch(INDEXES)?;
+    schema_of(&conn)
+}
+
+fn schema_of(conn: &Connection) -> Result<BTreeSet<SchemaObject>, rusqlite::Error> {
+    let mut stmt = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?
+                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
+        ))
+    })?;
+    rows.collect()
+}
+
+/// What differs between a database's schema and the expected one, in seaworthy's own words:
+/// the expected objects that are missing or changed by name, anything else only by kind.
+fn schema_problem(
+    found: &BTreeSet<SchemaObject>,
+    expected: &BTreeSet<SchemaObject>,
+) -> Option<String> {
+    let mut problems = Vec::new();
+    for want in expected {
+        if !found.contains(want) {
+            problems.push(format!(
+                "{} {} is missing or defined differently",
+                want.0, want.1
+            ));
         }
-        // A database is never changed in place (updates rename a new file over it), so it can be
-        // opened immutable: no locks, no change checks. Pages are read through mmap.
-        let uri = format!(
-            "file:{}?immutable=1",
-            path.to_string_lossy()
-                .replace('%', "%25")
-                .replace('?', "%3f")
-                .replace('#', "%23")
-        );
-        let conn = Connection::open_with_flags(
-            &uri,
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        )
+    }
+    let mut extra: std::collections::BTreeMap<&str, usize> = Default::default();
+    for got in found.difference(expected) {
+        if !expected.iter().any(|w| w.0 == got.0 && w.1 == got.1) {
+            let kind = match got.0.as_str() {
+                "table" => "table",
+                "index" => "index",
+                "view" => "view",
+                "trigger" => "trigger",
+                _ => "object",
+            };
+            *extra.entry(kind).or_default() += 1;
+        }
+    }
+    for (kind, n) in extra {
+        problems.push(format!(
+            "{n} unexpected {kind}{}",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    (!problems.is_empty())
+        .then(|| format!("its schema is not seaworthy's: {}", problems.join(", ")))
+}
+
+/// Opens a database file read-only with SQLite's defenses against a hostile file.
+fn open_defensive(path: &Path) -> Result<Connection, StoreError> {
+    // A database is never changed in place (updates rename a new file over it), so it can be
+    // opened immutable: no locks, no change checks. Pages are read through mmap.
+    let uri = format!(
+        "file:{}?immutable=1",
+        path.to_string_lossy()
+            .replace('%', "%25")
+            .replace('?', "%3f")
+            .replace('#', "%23")
+    );
+    let conn = Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(sql(path))?;
+    // Before anything reads the schema: no value, row or SQL text (a view's body) past the
+    // bounds, and nothing the schema defines may run functions with side effects.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
         .map_err(sql(path))?;
-        conn.execute_batch("PRAGMA mmap_size = 1073741824;")
-            .map_err(sql(path))?;
-        let invalid = |what: String| StoreError::Invalid {
-            path: path.to_path_buf(),
-            what,
-        };
-        let found: Option<String> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| invalid(e.to_string()))?;
-        match found {
-            Some(v) if v == SCHEMA_VERSION.to_string() => {}
-            Some(found) => {
-                return Err(StoreError::Schema {
-                    path: path.to_path_buf(),
-                    found,
-                    expected: SCHEMA_VERSION,
-                });
+    conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        .map_err(sql(path))?;
+    conn.set_limit(Limit::SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
+        .map_err(sql(path))?;
+    conn.execute_batch(
+        "PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; \
+         PRAGMA mmap_size = 1073741824;",
+    )
+    .map_err(sql(path))?;
+    Ok(conn)
+}
+
+/// Checks that the database's schema is exactly seaworthy's and its version is the current one.
+fn check_schema(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let invalid = |what: String| StoreError::Invalid {
+        path: path.to_path_buf(),
+        what,
+    };
+    // SQLite's own message may quote the schema: it is not shown.
+    let found = schema_of(conn).map_err(|e| {
+        invalid(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => "not an SQLite database".into(),
+            Some(rusqlite::ErrorCode::TooBig) => {
+                "its schema holds an entry over the size limit".into()
             }
-            None => return Err(invalid("no schema version".into())),
+            // A schema entry over a bound is reported as a malformed schema; the text is
+            // looked at, never shown.
+            _ if e.to_string().contains("too big") => {
+                "its schema holds an entry over the size limit".into()
+            }
+            _ => "its schema cannot be read (corrupt?)".into(),
+        })
+    })?;
+    // A database of another seaworthy version says so (and what to do) before its schema is
+    // compared: `meta` is read only when it is a plain table, never a view.
+    let meta_is_table = found
+        .iter()
+        .any(|(kind, name, _, _)| kind == "table" && name == "meta");
+    let expected = expected_schema().map_err(sql(path))?;
+    if let Some(problem) = schema_problem(&found, &expected) {
+        return Err(
+            match meta_is_table.then(|| schema_version(conn)).flatten() {
+                Some(v) if v != SCHEMA_VERSION.to_string() && is_version_number(&v) => {
+                    StoreError::Schema {
+                        path: path.to_path_buf(),
+                        found: v,
+                        expected: SCHEMA_VERSION,
+                    }
+                }
+                _ => invalid(problem),
+            },
+        );
+    }
+    let found: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|_| invalid("its schema version cannot be read".into()))?;
+    match found {
+        Some(v) if v == SCHEMA_VERSION.to_string() => Ok(()),
+        Some(found) if is_version_number(&found) => Err(StoreError::Schema {
+            path: path.to_path_buf(),
+            found,
+            expected: SCHEMA_VERSION,
+        }),
+        Some(_) => Err(invalid("its schema version is not a number".into())),
+        None => Err(invalid("no schema version".into())),
+    }
+}
+
+/// The `schema_version` in `meta`, if it can be read.
+fn schema_version(conn: &Connection) -> Option<String> {
+    conn.query_row(
+        "SELECT value FROM meta WHERE key = 'schema_version'",
+        [],
+        |r| r.get(0),
+    )
+    .ok()
+}
+
+/// A schema version as seaworthy writes one: up to 9 digits (anything else is not shown).
+fn is_version_number(v: &str) -> bool {
+    !v.is_empty() && v.len() <= 9 && v.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Runs SQLite's `integrity_check` on an open database, stopped after `limit`.
+fn check_integrity(conn: &Connection, path: &Path, limit: Duration) -> Result<(), StoreError> {
+    let deadline = Instant::now() + limit;
+    conn.progress_handler(10_000, Some(move || Instant::now() > deadline));
+    let result: Result<Vec<String>, rusqlite::Error> = conn
+        .prepare("PRAGMA integrity_check(1)")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
+    conn.progress_handler(0, None::<fn() -> bool>);
+    let invalid = |what: String| StoreError::Invalid {
+        path: path.to_path_buf(),
+        what,
+    };
+    match result {
+        Ok(rows) if rows == ["ok"] => Ok(()),
+        // The problems SQLite lists are not shown: they may quote the file.
+        Ok(_) => Err(invalid("it fails SQLite's integrity check".into())),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) => {
+            Err(invalid(format!(
+                "its integrity check took more than {} s",
+                limit.as_secs()
+            )))
         }
+        Err(_) => Err(invalid("it fails SQLite's integrity check".into())),
+    }
+}
+
+/// Validates the database file at `path` as `db import` does: a regular file within
+/// [`MAX_DB_BYTES`], seaworthy's exact schema at the current version, and SQLite's integrity
+/// check passed within `limit`.
+pub fn validate_file(path: &Path, limit: Duration) -> Result<(), StoreError> {
+    use seaworthy_core::files::{self, FileErrorKind, Links};
+    let (_, len) = files::open(path, Links::Follow).map_err(StoreError::File)?;
+    if len > MAX_DB_BYTES {
+        return Err(StoreError::File(files::FileError {
+            path: path.to_path_buf(),
+            kind: FileErrorKind::TooLarge(MAX_DB_BYTES),
+        }));
+    }
+    let conn = open_defensive(path)?;
+    check_schema(&conn, path)?;
+    check_integrity(&conn, path, limit)
+}
+
+/// `db import FILE` of a database: copies `source` (a regular file, at most [`MAX_DB_BYTES`])
+/// next to `target`, validates the copy ([`validate_file`], errors naming `source`) and renames
+/// it over `target`. On any error `target` is left as it was.
+pub fn import_file(source: &Path, target: &Path) -> Result<(), StoreError> {
+    use seaworthy_core::files::{self, FileError, FileErrorKind, Links};
+    let (file, len) = files::open(source, Links::Follow).map_err(StoreError::File)?;
+    let too_large = || {
+        StoreError::File(FileError {
+            path: source.to_path_buf(),
+            kind: FileErrorKind::TooLarge(MAX_DB_BYTES),
+        })
+    };
+    if len > MAX_DB_BYTES {
+        return Err(too_large());
+    }
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| StoreError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let temp = TempFile(dir.join(format!(".import.{}.tmp", std::process::id())));
+    let mut out = std::fs::File::create(&temp.0).map_err(io(&temp.0))?;
+    let copied = std::io::copy(&mut std::io::Read::take(file, MAX_DB_BYTES + 1), &mut out)
+        .map_err(io(source))?;
+    if copied > MAX_DB_BYTES {
+        return Err(too_large());
+    }
+    out.sync_all().map_err(io(&temp.0))?;
+    drop(out);
+    let conn = open_defensive(&temp.0)?;
+    let named = |e: StoreError| match e {
+        StoreError::Invalid { what, .. } => StoreError::Invalid {
+            path: source.to_path_buf(),
+            what,
+        },
+        StoreError::Schema {
+            found, expected, ..
+        } => StoreError::Schema {
+            path: source.to_path_buf(),
+            found,
+            expected,
+        },
+        other => other,
+    };
+    check_schema(&conn, &temp.0).map_err(named)?;
+    check_integrity(&conn, &temp.0, INTEGRITY_CHECK_TIME).map_err(named)?;
+    drop(conn);
+    std::fs::rename(&temp.0, target).map_err(io(target))?;
+    std::mem::forget(temp);
+    Ok(())
+}
+
+/// What is wrong with stored JSON, without quoting it (serde's messages can).
+fn json_problem(e: &serde_json::Error) -> String {
+    let what = match e.classify() {
+        serde_json::error::Category::Data => "JSON of an unexpected shape",
+        _ => "not valid JSON",
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
+}
+
+/// A temporary file removed when dropped (unless forgotten once renamed into place).
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl Store {
+    /// Opens `path` read-only with SQLite's defenses on, and checks that its schema is exactly
+    /// seaworthy's at the current version (see the module documentation).
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        use seaworthy_core::files::{self, Links};
+        match files::open(path, Links::Follow) {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => return Err(StoreError::Missing(path.to_path_buf())),
+            Err(e) => return Err(StoreError::File(e)),
+        }
+        let conn = open_defensive(path)?;
+        check_schema(&conn, path)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -211,6 +492,7 @@ impl Store {
             built: self.meta("built")?,
             advisories: count("advisories")?,
             affected: count("affected")?,
+            skipped: sources.iter().map(|s| s.skipped).sum(),
             sources,
         })
     }
@@ -234,7 +516,7 @@ impl Store {
                 let mut affected: Affected =
                     serde_json::from_str(&body).map_err(|e| StoreError::Invalid {
                         path: self.path.clone(),
-                        what: format!("affected row of advisory {advisory}: {e}"),
+                        what: format!("affected row of advisory {advisory}: {}", json_problem(&e)),
                     })?;
                 affected.ecosystem = ecosystem.to_string();
                 affected.package = package.to_string();
@@ -252,7 +534,7 @@ impl Store {
             .map_err(sql(&self.path))?;
         serde_json::from_str(&body).map_err(|e| StoreError::Invalid {
             path: self.path.clone(),
-            what: format!("advisory row {row}: {e}"),
+            what: format!("advisory row {row}: {}", json_problem(&e)),
         })
     }
 

@@ -225,6 +225,10 @@ pub struct ImageArgs {
         default_value_t = seaworthy_oci::Limits::default().max_packages_per_file
     )]
     pub max_packages_per_file: usize,
+    /// Exit 2 when a part of a file was skipped (a damaged database record, a package without
+    /// a version, a nested archive past a bound); without it those are warnings.
+    #[arg(long, env = "SEAWORTHY_STRICT")]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -605,6 +609,10 @@ pub struct AssessArgs {
     /// Leave these areas out (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub skip: Vec<AreaArg>,
+    /// An image with a part of a file skipped (a damaged database record, a package without a
+    /// version, a nested archive past a bound) is an input error (exit 2), not a note.
+    #[arg(long, env = "SEAWORTHY_STRICT")]
+    pub strict: bool,
     #[command(flatten)]
     pub db: DbPathArgs,
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.

@@ -22,13 +22,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        // Help and version go out as clap writes them; a usage error may quote an argument
+        // (`docker run` lines are input), so it is told from the arguments escaped.
+        Err(e) if e.use_stderr() => {
+            for line in usage_error(&e).lines() {
+                output::say(line);
+            }
+            process::exit(ExitCode::Usage as i32);
+        }
         Err(e) => {
             let _ = e.print();
-            process::exit(if e.use_stderr() {
-                ExitCode::Usage as i32
-            } else {
-                0
-            });
+            process::exit(0);
         }
     };
     // A panic inside the third-party shell parser is caught and handled: keep it off stderr.
@@ -48,6 +52,19 @@ fn main() {
         }
     };
     process::exit(code as i32);
+}
+
+/// The usage error as clap words it for the arguments with their control characters escaped,
+/// so a line break or ESC in an argument cannot start a line of its own or reach the terminal.
+fn usage_error(e: &clap::Error) -> String {
+    let escaped: Vec<String> = std::env::args_os()
+        .map(|a| seaworthy_core::text::escape_for_terminal(&a.to_string_lossy()).into_owned())
+        .collect();
+    match Cli::try_parse_from(&escaped) {
+        Err(shown) if shown.kind() == e.kind() => shown.render().to_string(),
+        // Escaping changed the outcome: say what kind of error it is, quoting nothing.
+        _ => format!("error: {}\n\nFor more information, try '--help'.", e.kind()),
+    }
 }
 
 /// One command, one module: each `execute` renders its report and returns the exit code.

@@ -339,16 +339,16 @@ fn parse_blow_ups_are_refused_per_file() {
     expect_stderr(
         &out,
         &[
-            "/app/node_modules/z/package.json (layer 1): npm-package: not read: ",
+            "/app/node_modules/z/package.json (layer 0): npm-package: not read: ",
             "bytes, over the 33554432 byte limit for one file (max_parse_bytes)",
-            "/var/lib/dpkg/status.d/x (layer 1): dpkg: more than 50000 packages in one file \
+            "/var/lib/dpkg/status.d/x (layer 0): dpkg: more than 50000 packages in one file \
              (max_packages_per_file)",
-            "/lib/apk/db/installed (layer 1): apk: more than 50000",
-            "/app/yarn.lock (layer 1): yarn-lock: more than 50000",
-            "/app/vendor/composer/installed.json (layer 1): composer: invalid JSON: more than \
+            "/lib/apk/db/installed (layer 0): apk: more than 50000",
+            "/app/yarn.lock (layer 0): yarn-lock: more than 50000",
+            "/app/vendor/composer/installed.json (layer 0): composer: invalid JSON: more than \
              50000 packages (records) in one file (max_packages_per_file)",
-            "/app/package-lock.json (layer 1): npm-lock: invalid JSON: more than 50000",
-            "/app/Cargo.lock (layer 1): cargo-lock: more than 50000",
+            "/app/package-lock.json (layer 0): npm-lock: invalid JSON: more than 50000",
+            "/app/Cargo.lock (layer 0): cargo-lock: more than 50000",
         ],
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

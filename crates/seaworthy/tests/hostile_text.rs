@@ -196,6 +196,16 @@ fn every_format(dir: &Path, args: &[&str], errors: usize, min_findings: usize, d
     let sarif = with("sarif");
     let sarif_doc = assert_json_carries(&format!("{args:?} sarif"), &sarif, "");
     assert_eq!(sarif_doc["version"], "2.1.0");
+
+    // JUnit is XML: no character XML 1.0 forbids (a parser would reject the whole report),
+    // no ESC or bidi override for a CI test tab to show as it is.
+    let junit = with("junit");
+    expected(&junit);
+    let xml = String::from_utf8(junit.stdout).unwrap();
+    assert!(xml.starts_with("<?xml"), "{args:?} junit: {xml}");
+    if let Some(c) = xml.chars().find(|&c| forbidden(c)) {
+        panic!("{args:?} junit: {c:?} in\n{xml}");
+    }
     Seen {
         table: String::from_utf8_lossy(&table.stdout).into_owned(),
         stderr,

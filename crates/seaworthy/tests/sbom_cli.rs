@@ -149,7 +149,7 @@ fn hostile_and_missing_images_exit_2_naming_the_problem() {
     assert_eq!(code(&out), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("layer 1") && stderr.contains("escapes the image root"),
+        stderr.contains("layer 0") && stderr.contains("escapes the image root"),
         "{stderr}"
     );
     assert!(out.stdout.is_empty());

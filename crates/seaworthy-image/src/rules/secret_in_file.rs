@@ -49,7 +49,7 @@ impl Check for SecretInFile {
                 if gone {
                     message.push_str(&format!(
                         "; a later layer removed or replaced the file, but layer {} still holds it",
-                        found.layer + 1
+                        found.layer
                     ));
                 }
                 out.push(Hit {

@@ -30,10 +30,17 @@ impl Cataloger for Apk {
 
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let text = String::from_utf8_lossy(file.data);
-        Ok(parse_blocks(&text, env.limits.max_packages_per_file)?
-            .iter()
-            .filter_map(|b| to_package(b, env))
-            .collect())
+        let blocks = parse_blocks(&text, env.limits.max_packages_per_file)?;
+        let mut packages = Vec::with_capacity(blocks.len());
+        for (n, b) in blocks.iter().enumerate() {
+            match (to_package(b, env), b.name) {
+                (Some(p), _) => packages.push(p),
+                // apk skips it too, but a package it names is not silently left out.
+                (None, Some(name)) => env.skip(format!("block {n}: package {name} has no V:")),
+                (None, None) => {}
+            }
+        }
+        Ok(packages)
     }
 }
 

@@ -35,17 +35,33 @@ impl Cataloger for Dpkg {
         let text = String::from_utf8_lossy(file.data);
         let parsed = parse_stanzas(&text, env.limits.max_packages_per_file)?;
         let distroless = file.path != STATUS;
-        let packages: Vec<Package> = parsed
-            .stanzas
-            .iter()
-            .filter(|s| is_installed(s.status, distroless))
-            .filter_map(|s| to_package(s, file, env))
-            .collect();
+        let mut packages = Vec::new();
+        let mut unnamed = Vec::new();
+        for s in &parsed.stanzas {
+            if !is_installed(s.status, distroless) {
+                continue;
+            }
+            match to_package(s, file, env) {
+                Some(p) => packages.push(p),
+                // An installed package seaworthy cannot name or version would be a silent gap.
+                None => unnamed.push(match s.package {
+                    Some(name) => {
+                        format!("line {}: installed package {name} has no Version", s.line)
+                    }
+                    None => format!("line {}: installed stanza has no Package", s.line),
+                }),
+            }
+        }
         match parsed.first_bad_line {
             Some(line) if packages.is_empty() => Err(format!(
                 "line {line}: expected `Field: value` or a continuation line"
             )),
-            _ => Ok(packages),
+            _ => {
+                for note in unnamed {
+                    env.skip(note);
+                }
+                Ok(packages)
+            }
         }
     }
 }
@@ -53,6 +69,8 @@ impl Cataloger for Dpkg {
 /// The fields of one stanza this cataloger uses (first line of each; continuations ignored).
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Stanza<'a> {
+    /// 1-based line of its first field.
+    line: usize,
     package: Option<&'a str>,
     version: Option<&'a str>,
     architecture: Option<&'a str>,
@@ -91,6 +109,9 @@ fn parse_stanzas(text: &str, max: usize) -> Result<Parsed<'_>, String> {
             first_bad_line.get_or_insert(index.saturating_add(1));
             continue;
         };
+        if !in_stanza {
+            current.line = index.saturating_add(1);
+        }
         in_stanza = true;
         let value = value.trim();
         let slot = match field.trim() {
@@ -246,6 +267,7 @@ mod tests {
         assert_eq!(parsed.stanzas[0].version, Some("1"));
         assert_eq!(parsed.stanzas[1].package, Some("b"));
         assert_eq!(parsed.stanzas[1].version, None);
+        assert_eq!((parsed.stanzas[0].line, parsed.stanzas[1].line), (1, 11));
     }
 
     #[test]

@@ -20,8 +20,9 @@ const NAME: &str = "java";
 /// Start of every reduced payload; the rest is JSON.
 const PAYLOAD_MAGIC: &[u8] = b"SWJAR1\n";
 const EXTENSIONS: &[&str] = &[".jar", ".war", ".ear", ".jpi", ".hpi"];
-/// Archive nesting levels read below the file itself.
-const MAX_DEPTH: usize = 4;
+/// Archive nesting levels read below the file itself (Spring Boot and WAR files nest 2–3);
+/// archives deeper still are reported as skipped.
+const MAX_DEPTH: usize = 8;
 /// Bytes inflated over the whole file, nested archives included.
 const MAX_INFLATED: u64 = 128 << 20;
 /// Largest manifest or pom.properties read.
@@ -35,7 +36,8 @@ const MAX_ENTRIES: u64 = 300_000;
 const MAX_ENTRIES_TOTAL: u64 = 1_000_000;
 /// pom.properties read per file.
 const MAX_POMS: usize = 10_000;
-/// Problems with nested archives remembered (they are skipped, not fatal).
+/// Problems with nested archives remembered (they are skipped and reported, not fatal); the
+/// rest are counted.
 const MAX_NOTES: usize = 16;
 /// Manifest main-section attributes kept.
 const MANIFEST_KEYS: &[&str] = &[
@@ -60,9 +62,12 @@ struct Java;
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Extracted {
     archives: Vec<Archive>,
-    /// Nested archives that could not be read.
+    /// Nested archives and entries that could not be read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     skipped: Vec<String>,
+    /// Problems beyond [`MAX_NOTES`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    more_skipped: usize,
     /// Why the file itself could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -114,7 +119,7 @@ impl Cataloger for Java {
         data.starts_with(PAYLOAD_MAGIC)
     }
 
-    fn catalog(&self, file: &FileRef<'_>, _env: &Env<'_>) -> Result<Vec<Package>, String> {
+    fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let extracted = match file.data.strip_prefix(PAYLOAD_MAGIC) {
             Some(json) => serde_json::from_slice::<Extracted>(json)
                 .map_err(|e| format!("bad java payload: {e}"))?,
@@ -123,6 +128,15 @@ impl Cataloger for Java {
         };
         if let Some(error) = extracted.error {
             return Err(error);
+        }
+        for note in &extracted.skipped {
+            env.skip(note.clone());
+        }
+        if extracted.more_skipped > 0 {
+            env.skip(format!(
+                "{} more nested archives or entries skipped",
+                extracted.more_skipped
+            ));
         }
         Ok(extracted
             .archives
@@ -199,18 +213,35 @@ fn walk(
         };
         let name = name.into_owned();
         if name.eq_ignore_ascii_case("META-INF/MANIFEST.MF") && archive.manifest.is_empty() {
-            if let Ok(text) = read_small(&mut zip, index, budget) {
-                archive.manifest = parse_manifest(&text);
+            match read_small(&mut zip, index, budget) {
+                Ok(text) => archive.manifest = parse_manifest(&text),
+                Err(e) => note(out, &archive.path, &name, &e),
             }
         } else if name.starts_with("META-INF/maven/") && name.ends_with("/pom.properties") {
             if budget.poms == 0 {
+                note(
+                    out,
+                    &archive.path,
+                    &name,
+                    &format!("not read: more than {MAX_POMS} pom.properties in one file"),
+                );
                 continue;
             }
             budget.poms -= 1;
-            if let Ok(text) = read_small(&mut zip, index, budget) {
-                archive.poms.push(parse_pom(name, &text));
+            match read_small(&mut zip, index, budget) {
+                Ok(text) => archive.poms.push(parse_pom(name, &text)),
+                Err(e) => note(out, &archive.path, &name, &e),
             }
-        } else if depth < MAX_DEPTH && !name.ends_with('/') && is_archive_name(&name) {
+        } else if !name.ends_with('/') && is_archive_name(&name) {
+            if depth >= MAX_DEPTH {
+                note(
+                    out,
+                    &archive.path,
+                    &name,
+                    &format!("not read: nested more than {MAX_DEPTH} archives deep"),
+                );
+                continue;
+            }
             match read_nested(&mut zip, index, data.len(), budget) {
                 Ok(bytes) => nested.push((name, bytes)),
                 Err(e) => note(out, &archive.path, &name, &e),
@@ -248,8 +279,14 @@ fn worth_keeping(archive: &Archive) -> bool {
         || split_file_name(file_name).1.is_some()
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 fn note(out: &mut Extracted, parent: &str, name: &str, error: &str) {
-    if out.skipped.len() < MAX_NOTES {
+    if out.skipped.len() >= MAX_NOTES {
+        out.more_skipped += 1;
+    } else {
         let path = if parent.is_empty() {
             name.to_string()
         } else {

@@ -21,7 +21,7 @@ pub fn render_junit(a: &Assessment) -> String {
         junit.add_test_suite(suite(a, area));
     }
     match junit.to_string() {
-        Ok(xml) => xml,
+        Ok(xml) => crate::text::xml_safe(xml),
         // Only an I/O error of the in-memory writer could get here.
         Err(e) => format!("<!-- seaworthy: could not write JUnit XML: {e} -->\n"),
     }

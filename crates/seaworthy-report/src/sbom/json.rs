@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{SbomInput, sorted_packages};
 
 /// Bump the major version on any breaking change to the document's shape.
-pub(crate) const SCHEMA_VERSION: &str = "1.0.0";
+pub(crate) const SCHEMA_VERSION: &str = "1.1.0";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -19,6 +19,8 @@ struct Document<'a> {
     os: Option<&'a OsInfo>,
     packages: Vec<&'a Package>,
     errors: Vec<&'a CatalogError>,
+    /// Parts of files that could not be read while the rest was (warnings).
+    skipped: Vec<&'a CatalogError>,
 }
 
 #[derive(Serialize)]
@@ -69,9 +71,10 @@ fn image(info: &ImageInfo) -> Image<'_> {
     }
 }
 
-pub(crate) fn render(input: &SbomInput<'_>) -> String {
-    let mut errors: Vec<&CatalogError> = input.inventory.errors.iter().collect();
-    errors.sort_by(|a, b| {
+/// `list` sorted by path, layer, cataloger and message.
+pub(crate) fn sorted_problems(list: &[CatalogError]) -> Vec<&CatalogError> {
+    let mut sorted: Vec<&CatalogError> = list.iter().collect();
+    sorted.sort_by(|a, b| {
         (&a.path, a.layer, a.cataloger, &a.message).cmp(&(
             &b.path,
             b.layer,
@@ -79,6 +82,10 @@ pub(crate) fn render(input: &SbomInput<'_>) -> String {
             &b.message,
         ))
     });
+    sorted
+}
+
+pub(crate) fn render(input: &SbomInput<'_>) -> String {
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         tool_version: input.tool_version,
@@ -86,7 +93,8 @@ pub(crate) fn render(input: &SbomInput<'_>) -> String {
         image: image(input.image),
         os: input.inventory.os.as_ref(),
         packages: sorted_packages(input.inventory),
-        errors,
+        errors: sorted_problems(&input.inventory.errors),
+        skipped: sorted_problems(&input.inventory.skipped),
     };
     crate::json_pretty(&doc)
 }

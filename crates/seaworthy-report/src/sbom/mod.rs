@@ -10,6 +10,9 @@ mod license;
 mod spdx;
 mod table;
 
+pub(crate) use json::sorted_problems;
+pub(crate) use table::problems;
+
 use std::str::FromStr;
 
 use seaworthy_inventory::{Inventory, Package, PackageLocation};

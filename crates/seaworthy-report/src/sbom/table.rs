@@ -73,7 +73,7 @@ pub(crate) fn render(input: &SbomInput<'_>, color: bool) -> String {
         }
     }
 
-    errors(&mut out, &pal, input.inventory);
+    out.push_str(&problems(input.inventory, color));
     out
 }
 
@@ -93,11 +93,28 @@ fn header(input: &SbomInput<'_>) -> String {
         None => "unknown OS".to_string(),
     };
     let n = input.inventory.packages.len();
-    format!(
+    let mut line = format!(
         "{head}, {}, {}",
         terminal_safe(&os),
         count(n, "package", "packages")
-    )
+    );
+    for (n, one, many) in [
+        (
+            input.inventory.errors.len(),
+            "file not read",
+            "files not read",
+        ),
+        (
+            input.inventory.skipped.len(),
+            "part skipped",
+            "parts skipped",
+        ),
+    ] {
+        if n > 0 {
+            let _ = write!(line, ", {}", count(n, one, many));
+        }
+    }
+    line
 }
 
 /// The cells of one package: its first location gives LAYER and PATH; more are counted.
@@ -160,25 +177,34 @@ fn cut(s: &str, max: usize) -> String {
     out
 }
 
-fn errors(out: &mut String, pal: &Palette, inventory: &Inventory) {
-    if inventory.errors.is_empty() {
-        return;
+/// The files not read (`error:`) and the parts of files skipped (`skipped:`), after a blank
+/// line; empty when there are none. Shared with the vulnerability table.
+pub(crate) fn problems(inventory: &Inventory, color: bool) -> String {
+    let mut out = String::new();
+    if inventory.errors.is_empty() && inventory.skipped.is_empty() {
+        return out;
     }
-    let mut errors: Vec<_> = inventory.errors.iter().collect();
-    errors.sort_by(|a, b| (&a.path, a.layer, a.cataloger).cmp(&(&b.path, b.layer, b.cataloger)));
+    let pal = Palette { color };
     out.push('\n');
-    let style = AnsiColor::BrightRed.on_default().effects(Effects::BOLD);
-    for e in errors {
-        let _ = writeln!(
-            out,
-            "{} {} (layer {}, {}): {}",
-            pal.paint(style, "error:"),
-            terminal_safe(&e.path),
-            e.layer,
-            e.cataloger,
-            terminal_safe(&e.message)
-        );
+    let error = AnsiColor::BrightRed.on_default().effects(Effects::BOLD);
+    let warning = AnsiColor::Yellow.on_default().effects(Effects::BOLD);
+    let lists = [
+        (pal.paint(error, "error:"), &inventory.errors),
+        (pal.paint(warning, "skipped:"), &inventory.skipped),
+    ];
+    for (label, list) in lists {
+        for e in super::json::sorted_problems(list) {
+            let _ = writeln!(
+                out,
+                "{label} {} (layer {}, {}): {}",
+                terminal_safe(&e.path),
+                e.layer,
+                e.cataloger,
+                terminal_safe(&e.message)
+            );
+        }
     }
+    out
 }
 
 #[cfg(test)]

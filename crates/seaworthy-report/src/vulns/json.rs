@@ -2,15 +2,16 @@
 //! tool, the image, the database, a summary, and every match as the matcher models it.
 
 use seaworthy_core::{Finding, Severity};
-use seaworthy_inventory::OsInfo;
+use seaworthy_inventory::{CatalogError, OsInfo};
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
 use serde::ser::SerializeMap as _;
 use serde::{Serialize, Serializer};
 
 use super::{VulnReportInput, WaivedMatch, counts};
+use crate::sbom::sorted_problems;
 
 /// Bump the major version on any breaking change to the document's shape.
-pub(crate) const SCHEMA_VERSION: &str = "1.2.0";
+pub(crate) const SCHEMA_VERSION: &str = "1.3.0";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -25,6 +26,10 @@ struct Document<'a> {
     waived: &'a [WaivedMatch],
     /// Image configuration, secret and trust findings, in report order.
     findings: &'a [Finding],
+    /// Files of the image that could not be inventoried (each makes the run exit 2).
+    errors: Vec<&'a CatalogError>,
+    /// Parts of files that could not be read while the rest was (warnings).
+    skipped: Vec<&'a CatalogError>,
 }
 
 #[derive(Serialize)]
@@ -55,6 +60,9 @@ struct Summary<'a> {
     /// Expired waivers that matched (each fails the report).
     expired_waivers: &'a [String],
     findings: usize,
+    /// Files not inventoried (`errors`) and parts of files skipped (`skipped`).
+    files_not_read: usize,
+    parts_skipped: usize,
     ignored_base: usize,
     fail_on: Option<Severity>,
     failing: usize,
@@ -103,6 +111,8 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             waived: input.waived.len(),
             expired_waivers: input.expired_waivers,
             findings: input.findings.len(),
+            files_not_read: input.inventory.errors.len(),
+            parts_skipped: input.inventory.skipped.len(),
             ignored_base: input.ignored_base,
             fail_on: input.fail_on,
             failing: input.failing() + input.failing_findings(),
@@ -111,6 +121,8 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
         matches: input.sorted_matches(),
         waived: input.waived,
         findings: input.findings,
+        errors: sorted_problems(&input.inventory.errors),
+        skipped: sorted_problems(&input.inventory.skipped),
     };
     crate::json_pretty(&doc)
 }

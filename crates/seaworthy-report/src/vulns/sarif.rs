@@ -71,7 +71,39 @@ struct RuleProperties {
 #[serde(rename_all = "camelCase")]
 struct Invocation {
     execution_successful: bool,
+    /// Files of the image not inventoried (errors) and parts of files skipped (warnings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
     properties: InvocationProperties,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+}
+
+fn notifications(input: &VulnReportInput<'_>) -> Vec<Notification> {
+    let lists = [
+        ("error", &input.inventory.errors),
+        ("warning", &input.inventory.skipped),
+    ];
+    lists
+        .into_iter()
+        .flat_map(|(level, list)| {
+            crate::sbom::sorted_problems(list)
+                .into_iter()
+                .map(move |e| Notification {
+                    level,
+                    message: Text {
+                        text: format!(
+                            "{} (layer {}, {}): {}",
+                            e.path, e.layer, e.cataloger, e.message
+                        ),
+                    },
+                })
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -291,7 +323,8 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             },
         },
         invocations: vec![Invocation {
-            execution_successful: true,
+            execution_successful: input.inventory.errors.is_empty(),
+            tool_execution_notifications: notifications(input),
             properties: InvocationProperties {
                 fail_on: input.fail_on,
                 passed: input.passed(),

@@ -96,6 +96,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
             )
         );
         hidden(&mut out, input.ignored_unfixed);
+        incomplete(&mut out, input);
     } else {
         let severities: Vec<String> = counts
             .by_severity
@@ -127,12 +128,14 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
             .collect();
         let _ = writeln!(out, "{}", statuses.join(", "));
         hidden(&mut out, input.ignored_unfixed);
+        incomplete(&mut out, input);
         out.push('\n');
         table(&mut out, &pal, input);
     }
 
     findings(&mut out, &pal, input);
     waived(&mut out, input);
+    out.push_str(&crate::sbom::problems(input.inventory, color));
 
     if let Some(fail_on) = input.fail_on {
         out.push('\n');
@@ -212,7 +215,7 @@ fn findings(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
                     .as_deref()
                     .map(short_digest)
                     .unwrap_or_default();
-                let _ = writeln!(out, "  layer: {} {digest}", layer + 1);
+                let _ = writeln!(out, "  layer: {layer} {digest}");
             }
             if let Some(fix) = &o.fix {
                 let _ = writeln!(out, "  fix: {}", safe(fix));
@@ -314,6 +317,20 @@ fn waived(out: &mut String, input: &VulnReportInput<'_>) {
             safe(&w.vuln.package.name),
             safe(&w.vuln.package.version),
             cut(&safe(&why), 120)
+        );
+    }
+}
+
+/// Says the inventory is incomplete when files were not read or parts of them skipped (listed
+/// at the end of the report).
+fn incomplete(out: &mut String, input: &VulnReportInput<'_>) {
+    let (errors, skipped) = (input.inventory.errors.len(), input.inventory.skipped.len());
+    if errors + skipped > 0 {
+        let _ = writeln!(
+            out,
+            "Incomplete inventory: {}, {} (listed below)",
+            count(errors, "file not read", "files not read"),
+            count(skipped, "part of a file skipped", "parts of files skipped")
         );
     }
 }

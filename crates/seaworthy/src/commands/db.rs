@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use seaworthy_core::text::shown;
 use seaworthy_vulndb::fetch::{FetchEvent, FetchOptions, Fetcher};
 use seaworthy_vulndb::import;
@@ -171,6 +171,11 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<String, Failure> {
 
 fn skipped_lines(out: &mut String, summary: &import::ImportSummary) {
     if summary.skipped > 0 {
+        // Exit 0 all the same: the rest was imported. Said on stderr too, where CI logs look.
+        crate::say!(
+            "seaworthy: warning: {} advisories could not be read and were skipped (see `seaworthy db status`)",
+            summary.skipped
+        );
         let _ = write!(
             out,
             "\n{} advisories could not be read and were skipped:",
@@ -186,21 +191,20 @@ fn skipped_lines(out: &mut String, summary: &import::ImportSummary) {
 
 pub fn run_import(args: &DbImportArgs) -> Result<String, Failure> {
     let db = db_path(&args.db)?;
-    // A database written by `db export`: checked, then copied into place atomically.
+    // A database written by `db export`: copied next to the database, validated (schema,
+    // integrity), then renamed into place; a hostile or broken file leaves the old one as it was.
     if let [single] = args.paths.as_slice()
         && single.is_file()
         && is_sqlite(single)
     {
-        Store::open(single).map_err(store_failure)?;
-        let dir = db.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))
-            .map_err(internal)?;
-        let temp = dir.join(format!(".import.{}.tmp", std::process::id()));
-        std::fs::copy(single, &temp)
-            .and_then(|_| std::fs::rename(&temp, &db))
-            .with_context(|| format!("cannot write {}", db.display()))
-            .map_err(internal)?;
+        seaworthy_vulndb::store::import_file(single, &db).map_err(|e| {
+            let input = e.is_input_error();
+            Failure {
+                error: anyhow::Error::new(e)
+                    .context("import failed; the previous database (if any) is unchanged"),
+                input,
+            }
+        })?;
         return Ok(format!(
             "Imported {} into {}\n",
             single.display(),
@@ -237,11 +241,10 @@ fn import_failure(e: import::ImportError) -> Failure {
 }
 
 fn is_sqlite(path: &Path) -> bool {
+    use seaworthy_core::files::{self, Links};
     use std::io::Read;
     let mut head = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok()
+    files::open(path, Links::Follow).is_ok_and(|(mut f, _)| f.read_exact(&mut head).is_ok())
         && &head == b"SQLite format 3\0"
 }
 
@@ -277,6 +280,13 @@ fn status_table(s: &DbStatus) -> String {
         "Advisories      {} ({} affected-package entries)",
         s.advisories, s.affected
     );
+    if s.skipped > 0 {
+        let _ = writeln!(
+            out,
+            "Skipped         {} advisories could not be read when it was built",
+            s.skipped
+        );
+    }
     let _ = writeln!(
         out,
         "\n{:<32} {:>10} {:>8}  {:<20}  location",

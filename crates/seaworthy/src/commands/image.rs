@@ -252,16 +252,7 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
     for e in outcome.result.range_errors.iter().take(5) {
         crate::say!("seaworthy: warning: advisory range not understood: {e}");
     }
-    for err in &outcome.inventory.errors {
-        crate::say!(
-            "seaworthy: error: {} (layer {}): {}: {}",
-            err.path,
-            err.layer + 1,
-            err.cataloger,
-            err.message
-        );
-    }
-    if !outcome.inventory.errors.is_empty() {
+    if crate::commands::sbom::report_unread(&outcome.inventory, args.image.strict) {
         return ExitCode::Usage;
     }
     // Writing VEX documents decisions; it does not gate.

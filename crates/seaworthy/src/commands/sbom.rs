@@ -151,18 +151,35 @@ pub fn execute(args: &cli::SbomArgs) -> ExitCode {
         crate::say!("seaworthy: {e}");
         return ExitCode::Usage;
     }
-    for err in &outcome.inventory.errors {
+    if report_unread(&outcome.inventory, args.image.strict) {
+        ExitCode::Usage
+    } else {
+        ExitCode::Pass
+    }
+}
+
+/// Says on stderr which files of the image were not read (errors) and which parts of files
+/// were skipped (warnings); true when that makes the run an input error (exit 2): any error,
+/// or anything skipped under `--strict`.
+pub fn report_unread(inventory: &seaworthy_inventory::Inventory, strict: bool) -> bool {
+    for err in &inventory.errors {
         crate::say!(
             "seaworthy: error: {} (layer {}): {}: {}",
             err.path,
-            err.layer + 1,
+            err.layer,
             err.cataloger,
             err.message
         );
     }
-    if outcome.inventory.errors.is_empty() {
-        ExitCode::Pass
-    } else {
-        ExitCode::Usage
+    let level = if strict { "error" } else { "warning" };
+    for s in &inventory.skipped {
+        crate::say!(
+            "seaworthy: {level}: {} (layer {}): {}: skipped {}",
+            s.path,
+            s.layer,
+            s.cataloger,
+            s.message
+        );
     }
+    !inventory.errors.is_empty() || (strict && !inventory.skipped.is_empty())
 }

@@ -3,7 +3,7 @@
 //! chain of overflow pages. Every page is visited once in file order (rpm's records have no
 //! meaningful order), and every chain is bounded by the page count.
 
-use super::{Order, u16_at, u32_at};
+use super::{Blobs, Order, u16_at, u32_at};
 
 const HASH_MAGIC: u32 = 0x0006_1561;
 const BTREE_MAGIC: u32 = 0x0005_3162;
@@ -24,28 +24,37 @@ const H_OFFPAGE: u8 = 3;
 /// rpm's record 0 holds the next header instance number, not a header.
 const INSTANCE_COUNTER_KEY: [u8; 4] = [0; 4];
 
-/// The values (rpm header blobs) of a hash database. Damaged items are skipped while others
-/// can be read; an `Err` when nothing could be, naming the first problem.
+/// The values (rpm header blobs) of a hash database (see [`bdb_blobs`]).
 pub fn read_bdb(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    bdb_blobs(data).map(|b| b.blobs)
+}
+
+/// The values (rpm header blobs) of a hash database. Pages with damaged items are noted and
+/// their sound items kept while others can be read; an `Err` when nothing could be, naming
+/// the first problem.
+pub fn bdb_blobs(data: &[u8]) -> Result<Blobs, String> {
     let db = Db::open(data)?;
     let mut out = Output {
         values: Vec::new(),
         bytes_left: data.len(),
         visited: vec![false; db.pages],
     };
-    let mut first_problem = None;
+    let mut skipped = Vec::new();
     for pgno in 1..db.pages {
         let Some(page) = db.page(pgno) else { break };
         if !matches!(page.get(OFF_TYPE), Some(&P_HASH | &P_HASH_UNSORTED)) {
             continue;
         }
         if let Err(e) = db.hash_page(page, &mut out) {
-            first_problem.get_or_insert(format!("page {pgno}: {e}"));
+            skipped.push(format!("page {pgno}: {e}"));
         }
     }
-    match first_problem {
-        Some(e) if out.values.is_empty() => Err(e),
-        _ => Ok(out.values),
+    match skipped.first() {
+        Some(e) if out.values.is_empty() => Err(e.clone()),
+        _ => Ok(Blobs {
+            blobs: out.values,
+            skipped,
+        }),
     }
 }
 

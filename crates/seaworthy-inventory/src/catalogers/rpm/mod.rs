@@ -7,10 +7,10 @@ mod header;
 mod ndb;
 mod sqlite;
 
-pub use bdb::read_bdb;
+pub use bdb::{bdb_blobs, read_bdb};
 pub use header::{RpmHeader, parse_header_blob};
-pub use ndb::read_ndb;
-pub use sqlite::read_sqlite;
+pub use ndb::{ndb_blobs, read_ndb};
+pub use sqlite::{read_sqlite, sqlite_blobs};
 
 use seaworthy_oci::FileRef;
 
@@ -28,6 +28,13 @@ const DATABASES: &[(&str, Backend)] = &[
     ("var/lib/rpm/Packages.db", Backend::Ndb),
     ("usr/lib/sysimage/rpm/Packages.db", Backend::Ndb),
 ];
+
+/// The header blobs a database yields, and what in it could not be read (skipped, noted).
+#[derive(Debug, Default)]
+pub struct Blobs {
+    pub blobs: Vec<Vec<u8>>,
+    pub skipped: Vec<String>,
+}
 
 /// Imported signing keys appear as packages of this name; they are not software.
 const GPG_PUBKEY: &str = "gpg-pubkey";
@@ -62,29 +69,33 @@ impl Cataloger for Rpm {
     }
 
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
-        let blobs = match backend(file.path) {
-            Some(Backend::Sqlite) => read_sqlite(file.data)?,
-            Some(Backend::Bdb) => read_bdb(file.data)?,
-            Some(Backend::Ndb) => read_ndb(file.data)?,
+        let Blobs { blobs, skipped } = match backend(file.path) {
+            Some(Backend::Sqlite) => sqlite_blobs(file.data)?,
+            Some(Backend::Bdb) => bdb_blobs(file.data)?,
+            Some(Backend::Ndb) => ndb_blobs(file.data)?,
             None => return Ok(Vec::new()),
         };
         env.check_count(blobs.len())?;
         let mut packages = Vec::new();
-        let mut first_problem = None;
+        let mut problems = skipped;
         for (n, blob) in blobs.iter().enumerate() {
             match parse_header_blob(blob) {
                 Ok(h) if h.name == GPG_PUBKEY => {}
                 Ok(h) => packages.push(to_package(h, env)),
-                Err(e) => {
-                    first_problem.get_or_insert(format!("record {n}: {e}"));
-                }
+                Err(e) => problems.push(format!("record {n}: {e}")),
             }
         }
-        // A damaged record does not hide the others; a database of only damaged ones is an error.
-        match first_problem {
-            Some(e) if packages.is_empty() => Err(e),
-            _ => Ok(packages),
+        // A damaged record does not hide the others, and is reported; a database of only
+        // damaged ones is an error.
+        if packages.is_empty()
+            && let Some(first) = problems.first()
+        {
+            return Err(first.clone());
         }
+        for problem in problems {
+            env.skip(problem);
+        }
+        Ok(packages)
     }
 }
 

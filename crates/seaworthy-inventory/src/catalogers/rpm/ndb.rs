@@ -4,7 +4,7 @@
 //! block count) points to a blob in 16-byte blocks: `BlbS`, package index, generation,
 //! length, the header image, padding, then a tail (checksum, length, `BlbE`).
 
-use super::{Order, u32_at};
+use super::{Blobs, Order, u32_at};
 
 const DB_MAGIC: &[u8; 4] = b"RpmP";
 const SLOT_MAGIC: &[u8; 4] = b"Slot";
@@ -17,9 +17,15 @@ const HEADER_SIZE: usize = 32;
 const BLOB_HEAD_SIZE: usize = 16;
 const BLOB_TAIL_SIZE: usize = 12;
 
-/// The header blobs of the used slots, ordered by package index. Damaged blobs are skipped
-/// while others can be read; an `Err` when nothing could be, naming the first problem.
+/// The header blobs of the used slots, ordered by package index (see [`ndb_blobs`]).
 pub fn read_ndb(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    ndb_blobs(data).map(|b| b.blobs)
+}
+
+/// The header blobs of the used slots, ordered by package index. Damaged slots and blobs are
+/// skipped, each noted, while others can be read; an `Err` when nothing could be, naming the
+/// first problem.
+pub fn ndb_blobs(data: &[u8]) -> Result<Blobs, String> {
     if data.get(..4) != Some(DB_MAGIC) {
         return Err("ndb: no RpmP magic".into());
     }
@@ -36,12 +42,12 @@ pub fn read_ndb(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let slots = data.get(HEADER_SIZE..slots_end).unwrap_or_default();
     let mut found: Vec<(u32, &[u8])> = Vec::new();
     let mut found_bytes = 0usize;
-    let mut first_problem = None;
+    let mut skipped = Vec::new();
     for (n, slot) in slots.chunks_exact(SLOT_SIZE).enumerate() {
         let field = |off: usize| u32_at(slot, off, Order::Little).unwrap_or_default();
         let (pkgidx, blkoff, blkcnt) = (field(4), field(8), field(12));
         if slot.get(..4) != Some(SLOT_MAGIC) {
-            first_problem.get_or_insert(format!("ndb: slot {n} has no Slot magic"));
+            skipped.push(format!("ndb: slot {n} has no Slot magic"));
             continue;
         }
         if pkgidx == 0 {
@@ -50,24 +56,27 @@ pub fn read_ndb(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         match blob(data, pkgidx, blkoff as usize, blkcnt as usize) {
             // Sound slots point to disjoint blobs; overlapping ones would multiply the output.
             Ok(b) if found_bytes.saturating_add(b.len()) > data.len() => {
-                first_problem.get_or_insert(format!("ndb: slot {n} overlaps other blobs"));
+                skipped.push(format!("ndb: slot {n} overlaps other blobs"));
             }
             Ok(b) => {
                 found_bytes = found_bytes.saturating_add(b.len());
                 found.push((pkgidx, b));
             }
             Err(e) => {
-                first_problem.get_or_insert(format!("ndb: package {pkgidx}: {e}"));
+                skipped.push(format!("ndb: package {pkgidx}: {e}"));
             }
         }
     }
     if found.is_empty()
-        && let Some(e) = first_problem
+        && let Some(e) = skipped.first()
     {
-        return Err(e);
+        return Err(e.clone());
     }
     found.sort_by_key(|(idx, _)| *idx);
-    Ok(found.into_iter().map(|(_, b)| b.to_vec()).collect())
+    Ok(Blobs {
+        blobs: found.into_iter().map(|(_, b)| b.to_vec()).collect(),
+        skipped,
+    })
 }
 
 /// The header image a slot points to, checked against its head and tail.

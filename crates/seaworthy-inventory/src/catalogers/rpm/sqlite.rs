@@ -7,14 +7,22 @@ use std::io::Read;
 
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
 
+use super::Blobs;
+
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// Header bytes 18 and 19: file format write/read versions, 2 for WAL.
 const FORMAT_VERSIONS: std::ops::Range<usize> = 18..20;
 /// sqlite's deserialize takes a C int size; rpm databases are far smaller.
 const MAX_SIZE: usize = 1 << 30;
 
-/// The header blobs of the `Packages` table, in `hnum` order.
+/// The header blobs of the `Packages` table, in `hnum` order (see [`sqlite_blobs`]).
 pub fn read_sqlite(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    sqlite_blobs(data).map(|b| b.blobs)
+}
+
+/// The header blobs of the `Packages` table, in `hnum` order. A row whose blob cannot be read
+/// is noted and skipped; corruption that stops the table walk is noted and what was read kept.
+pub fn sqlite_blobs(data: &[u8]) -> Result<Blobs, String> {
     if data.get(..MAGIC.len()) != Some(MAGIC) {
         return Err("sqlite: no SQLite format 3 magic".into());
     }
@@ -42,10 +50,24 @@ pub fn read_sqlite(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let mut stmt = conn
         .prepare("SELECT blob FROM Packages ORDER BY hnum")
         .map_err(err)?;
-    let rows = stmt
-        .query_map([], |row| row.get::<_, Vec<u8>>(0))
-        .map_err(err)?;
-    rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    let mut rows = stmt.query([]).map_err(err)?;
+    let mut out = Blobs::default();
+    for n in 0.. {
+        match rows.next() {
+            Ok(Some(row)) => match row.get::<_, Vec<u8>>(0) {
+                Ok(blob) => out.blobs.push(blob),
+                Err(e) => out.skipped.push(format!("sqlite: row {n}: {e}")),
+            },
+            Ok(None) => break,
+            Err(e) if out.blobs.is_empty() && out.skipped.is_empty() => return Err(err(e)),
+            Err(e) => {
+                out.skipped
+                    .push(format!("sqlite: the table walk stopped after row {n}: {e}"));
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `Packages` must be a plain table: a view, or a generated `blob` column, in a hostile file

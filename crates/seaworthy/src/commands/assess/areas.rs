@@ -162,12 +162,21 @@ pub fn images(
                 &reference,
                 format!(
                     "{} (layer {}): {}: {}",
-                    e.path,
-                    e.layer + 1,
-                    e.cataloger,
-                    e.message
+                    e.path, e.layer, e.cataloger, e.message
                 ),
             );
+        }
+        // Parts of files skipped: notes in every format, input errors under `--strict`.
+        for s in &outcome.inventory.skipped {
+            let message = format!(
+                "{} (layer {}): {}: skipped {}",
+                s.path, s.layer, s.cataloger, s.message
+            );
+            if job.args.image.strict {
+                run.error(&reference, message);
+            } else {
+                run.report.notes.push(format!("{reference}: {message}"));
+            }
         }
         let layers = image::layer_refs(&outcome.image.info);
         if let Some(id) = &outcome.image.info.config_digest {

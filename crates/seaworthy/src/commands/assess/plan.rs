@@ -321,6 +321,7 @@ fn image_job(
                     "SEAWORTHY_MAX_PACKAGES_PER_FILE",
                     defaults.max_packages_per_file,
                 ),
+                strict: args.strict,
             },
             db: args.db.clone(),
             format: VulnFormat::Json,
