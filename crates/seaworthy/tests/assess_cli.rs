@@ -1,6 +1,6 @@
 //! `seaworthy assess` and `seaworthy init` without a daemon: a repository of Dockerfiles and a
 //! compose file, per-area rule selection and severity overrides, report mode, `--output`
-//! parsing, `--skip`, baselines of any seaworthy report, and bad input (exit 2).
+//! parsing, `--skip`, baselines (assessments only), and bad input (exit 2).
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 
 use std::path::Path;
@@ -291,4 +291,52 @@ fn bad_input_is_exit_2_with_the_reason() {
     let out = run(&["assess", "--baseline", "junk.json"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("junk.json"), "{}", stderr(&out));
+}
+
+/// Issue 19 item 4: a baseline that is not an assessment report (`{}`, a list, another command's
+/// report, another schema major version) is exit 2 naming the file, never an empty baseline.
+#[test]
+fn a_baseline_that_is_not_an_assessment_is_refused() {
+    let dir = repo();
+    std::fs::write(
+        dir.path().join("seaworthy.toml"),
+        "[dockerfile]\npaths = [\"Dockerfile\"]\n",
+    )
+    .unwrap();
+    let lint = run(&["dockerfile", "-f", "json", "-o", "lint.json"], dir.path());
+    assert_eq!(lint.status.code(), Some(0), "{}", stderr(&lint));
+    let good = run(&["assess", "-f", "json", "-o", "good.json"], dir.path());
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    let mut future: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("good.json")).unwrap()).unwrap();
+    future["schema_version"] = "2.0.0".into();
+    std::fs::write(dir.path().join("future.json"), future.to_string()).unwrap();
+    std::fs::write(dir.path().join("empty.json"), "{}").unwrap();
+    std::fs::write(dir.path().join("list.json"), "[1,2]").unwrap();
+    std::fs::write(
+        dir.path().join("kind.json"),
+        r#"{"kind":"SECRET-KIND","schema_version":"1.0.0","areas":[]}"#,
+    )
+    .unwrap();
+    for (file, why) in [
+        ("empty.json", "not an assessment report"),
+        ("list.json", "not an assessment report"),
+        ("lint.json", "not an assessment report"),
+        ("kind.json", "not an assessment report"),
+        ("future.json", "schema_version"),
+    ] {
+        let out = run(&["assess", "--baseline", file], dir.path());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(
+            err.contains(&format!("baseline {file}:")) && err.contains(why),
+            "{file}: {err}"
+        );
+        assert!(
+            !err.contains("SECRET-KIND"),
+            "the contents are not quoted: {err}"
+        );
+    }
+    let out = run(&["assess", "--baseline", "good.json"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

@@ -1,12 +1,15 @@
-//! `--baseline`: a previous assess report (or any seaworthy JSON report with fingerprints) says
-//! which items are new, unchanged or resolved.
+//! `--baseline`: a previous `assess --format json` report says which items are new, unchanged or
+//! resolved. Any other document (another command's report, `{}`, a list) is refused: read as a
+//! baseline it would hold no fingerprints and mark every item new.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Result;
 use seaworthy_policy::baseline::{Baseline, Change as Seen, MAX_LEN};
-use seaworthy_report::assess::{AreaKind, Assessment, BaselineSummary, Change, ResolvedItem};
+use seaworthy_report::assess::{
+    ASSESS_SCHEMA_VERSION, AreaKind, Assessment, BaselineSummary, Change, ResolvedItem,
+};
 
 pub struct Previous {
     path: String,
@@ -20,6 +23,7 @@ pub fn load(path: &Path) -> Result<Previous> {
     let bytes =
         seaworthy_core::files::read(path, MAX_LEN as u64, seaworthy_core::files::Links::Follow)
             .map_err(|e| anyhow::anyhow!("baseline {e}"))?;
+    check_document(&shown, &bytes)?;
     let baseline = Baseline::from_report(&shown, &bytes)?;
     let mut known = HashMap::new();
     // A previous assessment names each item; other reports only give fingerprints.
@@ -45,6 +49,41 @@ pub fn load(path: &Path) -> Result<Previous> {
         baseline,
         known,
     })
+}
+
+/// The document is an assessment (`"kind": "assessment"`) of a schema major version this
+/// build reads. Names the file and what is wrong, never the values found.
+fn check_document(shown: &str, bytes: &[u8]) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        kind: Option<serde_json::Value>,
+        schema_version: Option<serde_json::Value>,
+    }
+    let fix = "write one with `seaworthy assess --format json`";
+    let header: Header = match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(v @ serde_json::Value::Object(_)) => serde_json::from_value(v)?,
+        Ok(_) => anyhow::bail!(
+            "baseline {shown}: not an assessment report (the document is not a JSON object); {fix}"
+        ),
+        Err(e) => anyhow::bail!("baseline {shown}: not a JSON report: {e}"),
+    };
+    if header.kind.as_ref().and_then(|k| k.as_str()) != Some("assessment") {
+        anyhow::bail!(
+            "baseline {shown}: not an assessment report (`kind` is not \"assessment\"; reports of \
+             other commands are not baselines); {fix}"
+        );
+    }
+    let major = |v: &str| v.split('.').next().map(str::to_string);
+    let wanted = major(ASSESS_SCHEMA_VERSION);
+    let found = header.schema_version.as_ref().and_then(|v| v.as_str());
+    if found.is_none_or(|v| major(v) != wanted || v.split('.').count() != 3) {
+        anyhow::bail!(
+            "baseline {shown}: `schema_version` is missing or not {}.x.y, which this seaworthy \
+             reads; {fix}",
+            wanted.unwrap_or_default()
+        );
+    }
+    Ok(())
 }
 
 impl Previous {
