@@ -578,8 +578,13 @@ pub struct AssessArgs {
         default_value = "table"
     )]
     pub format: AssessFormat,
-    /// Where to write: FILE (the --format report) or FORMAT=FILE, repeatable, so one run writes
-    /// every format: `-o sarif=out.sarif -o junit=junit.xml -o html=report.html`.
+    /// Whether --format (or SEAWORTHY_FORMAT) was given; without it, a plain `-o FILE` takes
+    /// its format from the file's extension.
+    #[arg(skip)]
+    pub format_given: bool,
+    /// Where to write: FILE (the --format report, or the format its extension names) or
+    /// FORMAT=FILE, repeatable, so one run writes every format:
+    /// `-o sarif=out.sarif -o junit=junit.xml -o html=report.html`.
     #[arg(long, short = 'o', value_name = "[FORMAT=]FILE")]
     pub output: Vec<String>,
     /// A previous `assess --format json` report: every item is new, unchanged or resolved.

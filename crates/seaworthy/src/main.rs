@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod config;
 mod exit;
+mod formats;
 mod inputs;
 mod output;
 mod policy;
@@ -11,7 +12,7 @@ mod progress;
 
 use std::process;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use cli::{Cli, Command};
 use exit::ExitCode;
@@ -20,8 +21,17 @@ use exit::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let cli = match parsed {
+        Ok((mut cli, matches)) => {
+            if let Err(e) = formats::settle_all(&mut cli, &matches) {
+                output::say(&format!("seaworthy: error: {e}"));
+                process::exit(ExitCode::Usage as i32);
+            }
+            cli
+        }
         // Help and version go out as clap writes them; a usage error may quote an argument
         // (`docker run` lines are input), so it is told from the arguments escaped.
         Err(e) if e.use_stderr() => {

@@ -227,11 +227,15 @@ pub fn outputs(
                 out.push((format, Some(std::path::PathBuf::from(file))));
             }
             _ => {
-                if main_written {
+                let path = std::path::PathBuf::from(spec);
+                let mut format = args.format;
+                crate::formats::settle("assess", &mut format, args.format_given, Some(&path))
+                    .map_err(anyhow::Error::msg)?;
+                if main_written && args.format_given {
                     anyhow::bail!("--output {spec}: the --format report is written twice");
                 }
                 main_written = true;
-                out.push((args.format, Some(std::path::PathBuf::from(spec))));
+                out.push((format, Some(path)));
             }
         }
     }

@@ -1,0 +1,126 @@
+//! Report formats through the binary: the format a `--output` file name implies, the formats
+//! each command writes, and the `SEAWORTHY_*` variables of every option.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
+
+fn run_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("SEAWORTHY_") || k == "NO_COLOR" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("HOME", dir)
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env("CI", "true")
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    run_env(args, dir, &[])
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_default()
+}
+
+/// A repository with one Dockerfile (medium findings) named by seaworthy.toml.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM ubuntu:latest\nRUN apt-get update && apt-get install -y curl\nEXPOSE 22\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("seaworthy.toml"),
+        "[dockerfile]\npaths = [\"Dockerfile\"]\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn output_file_names_its_format_or_the_run_is_refused() {
+    let dir = repo();
+    let p = dir.path();
+    // Inferred from the extension.
+    for (file, check) in [
+        ("out.sarif", "\"runs\""),
+        ("out.json", "\"findings\""),
+        ("out.junit.xml", "<testsuites"),
+        ("report.txt", "SW-DF-"),
+    ] {
+        let out = run(&["dockerfile", "Dockerfile", "-o", file], p);
+        assert!(code(&out) <= 1, "{file}: {}", stderr(&out));
+        let text = read(p, file);
+        assert!(text.contains(check), "{file}: {text}");
+    }
+    let sarif: serde_json::Value = serde_json::from_str(&read(p, "out.sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    // A format the command does not write: exit 2, nothing written.
+    let out = run(&["dockerfile", "Dockerfile", "-o", "out.html"], p);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("html"), "{}", stderr(&out));
+    assert!(!p.join("out.html").exists());
+    // --format and a file named for another format: exit 2, nothing written.
+    let out = run(
+        &["dockerfile", "Dockerfile", "-f", "json", "-o", "x.sarif"],
+        p,
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(!p.join("x.sarif").exists());
+    let out = run_env(
+        &["dockerfile", "Dockerfile", "-o", "y.sarif"],
+        p,
+        &[("SEAWORTHY_FORMAT", "table")],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    // A JSON format may go to a plain .json file.
+    let out = run(
+        &["dockerfile", "Dockerfile", "-f", "sarif", "-o", "s.json"],
+        p,
+    );
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    assert!(read(p, "s.json").contains("\"runs\""));
+    // sbom, image, vex and host check the name before any work.
+    for args in [
+        &["sbom", "missing.tar", "-o", "x.sarif"][..],
+        &["image", "missing.tar", "-o", "x.spdx.json"],
+        &["vex", "missing.tar", "-o", "x.sarif"],
+        &["host", "-o", "x.cdx.json"],
+    ] {
+        let out = run(args, p);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--output"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // assess: a plain FILE takes the format of its name.
+    let out = run(&["assess", "-o", "a.sarif", "-o", "a.html"], p);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    assert!(read(p, "a.sarif").contains("\"runs\""));
+    assert!(read(p, "a.html").contains("<html"));
+    assert!(out.stdout.is_empty());
+    let out = run(&["assess", "-f", "json", "-o", "b.sarif"], p);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(!p.join("b.sarif").exists());
+}
