@@ -340,3 +340,48 @@ fn a_baseline_that_is_not_an_assessment_is_refused() {
     let out = run(&["assess", "--baseline", "good.json"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+fn areas(report: &Value) -> Vec<String> {
+    report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["area"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Issue 19 item 5: without seaworthy.toml, `assess --image REF` (what the CI templates run)
+/// assesses the image and the working directory's Dockerfiles and compose file; a directory
+/// without Dockerfiles is then no error.
+#[test]
+fn image_without_a_config_adds_to_the_default_inputs() {
+    let dir = repo();
+    // The image cannot be read here (no database, no archive): its area is an error, exit 2,
+    // and the report still holds every area.
+    let out = run(
+        &["assess", "--image", "oci-dir:missing", "-f", "json"],
+        dir.path(),
+    );
+    let report = json(&out);
+    assert_eq!(
+        areas(&report),
+        ["dockerfile", "image", "container"],
+        "{}",
+        stderr(&out)
+    );
+    assert!(!items(&report, "dockerfile").is_empty());
+    assert!(!items(&report, "container").is_empty());
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(
+        &["assess", "--image", "oci-dir:missing", "-f", "json"],
+        empty.path(),
+    );
+    let report = json(&out);
+    assert_eq!(areas(&report), ["image"], "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("no Dockerfile found"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -104,16 +104,21 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
     };
 
     let container_names = !file.container.names.is_empty() || !file.container.filters.is_empty();
+    // No seaworthy.toml (or one that names no input): the working directory's Dockerfiles and
+    // compose file, plus the `--image` references. `--image` adds to these defaults; it does
+    // not replace them (the CI templates run `assess --image REF` to assess every area).
     let nothing_named = file.dockerfile.paths.is_empty()
         && file.image.targets.is_empty()
-        && args.images.is_empty()
         && file.container.compose.is_empty()
         && !file.container.running
         && !container_names
         && !file.host.enabled;
+    // With an image to assess, a working directory without Dockerfiles is no error.
+    let default_dockerfiles =
+        nothing_named && (args.images.is_empty() || !crate::inputs::collect(&[]).0.is_empty());
 
     let d = &file.dockerfile;
-    let dockerfile = if skip(AreaArg::Dockerfile) || (d.paths.is_empty() && !nothing_named) {
+    let dockerfile = if skip(AreaArg::Dockerfile) || (d.paths.is_empty() && !default_dockerfiles) {
         None
     } else {
         let fail_on = threshold(d.fail_on);
