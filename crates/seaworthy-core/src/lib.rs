@@ -2,6 +2,7 @@
 //! the report model. No I/O lives here, except [`files`]: the one way to read a file a user names
 //! (or one inside a directory a user names) safely.
 
+pub mod causes;
 mod check;
 pub mod files;
 mod finding;

@@ -95,7 +95,12 @@ fn endpoint_from(
 pub async fn connect(endpoint: &Endpoint) -> Result<Docker, EngineError> {
     let unreachable = |e: bollard::errors::Error| EngineError::Unreachable {
         endpoint: endpoint.host.clone(),
-        message: e.to_string(),
+        message: match &e {
+            bollard::errors::Error::SocketNotFoundError(path) => {
+                format!("socket {path} does not exist (is dockerd running? check DOCKER_HOST)")
+            }
+            other => seaworthy_core::causes::unreachable_daemon(other),
+        },
     };
     let docker = if endpoint.tls {
         // Reads DOCKER_CERT_PATH (default ~/.docker) for ca.pem, cert.pem, key.pem.

@@ -14,6 +14,7 @@ pub mod progress;
 pub mod reference;
 pub mod scan;
 pub mod signature;
+pub mod sniff;
 pub mod sources;
 pub mod store;
 

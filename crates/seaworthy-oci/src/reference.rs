@@ -57,8 +57,25 @@ impl Reference {
                 tag: None,
             };
         }
+        if looks_like_a_path(input) {
+            // A file that does not exist: "no such file", not an image-name error.
+            return Reference::DockerArchive {
+                path: path.to_path_buf(),
+                tag: None,
+            };
+        }
         Reference::Name(input.to_string())
     }
+}
+
+/// Spelled as a path (`/…`, `./…`, `../…`, `~/…`) or an archive's file name (`x.tar`): never
+/// an image name, even when nothing is there.
+fn looks_like_a_path(input: &str) -> bool {
+    const ARCHIVES: [&str; 5] = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".oci"];
+    ["/", "./", "../", "~/"]
+        .iter()
+        .any(|p| input.starts_with(p))
+        || ARCHIVES.iter().any(|ext| input.ends_with(ext))
 }
 
 /// `path:tag` when `path` does not itself exist and the tag has no `/`.
@@ -99,5 +116,15 @@ mod tests {
             Reference::parse("nosuchthing:latest"),
             Reference::Name("nosuchthing:latest".into())
         );
+        for path in ["/nonexistent/app.tar", "./app", "app.tar.gz", "~/img"] {
+            assert_eq!(
+                Reference::parse(path),
+                Reference::DockerArchive {
+                    path: path.into(),
+                    tag: None
+                },
+                "{path} is a path that does not exist"
+            );
+        }
     }
 }

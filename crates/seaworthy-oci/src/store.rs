@@ -50,7 +50,10 @@ pub trait BlobStore: Sync {
 pub(crate) fn file_error(e: FileError) -> ImageError {
     let what = e.path.display().to_string();
     if e.is_not_found() {
-        ImageError::not_found(what)
+        ImageError::NotFound {
+            what,
+            message: Some("no such file or directory".into()),
+        }
     } else if e.is_input_error() {
         ImageError::bad(what, e.message())
     } else {
@@ -110,6 +113,12 @@ impl TarStore {
         let what = path.display().to_string();
         // The archive is named by the user: a link to it is followed, a FIFO or device refused.
         let (file, _) = files::open(path, Links::Follow).map_err(file_error)?;
+        // A file that is not a tar archive is named for what it is, not by a parser's error.
+        if let Some(what_it_is) =
+            crate::sniff::not_a_tar(&head(&file).map_err(|e| ImageError::io(&what, e))?)
+        {
+            return Err(ImageError::bad(&what, what_it_is));
+        }
         let file = Arc::new(file);
         let mut archive = tar::Archive::new(PositionedReader::new(file.clone(), 0, u64::MAX));
         let mut members = HashMap::new();
@@ -167,6 +176,23 @@ impl TarStore {
         }
         None
     }
+}
+
+/// The first [`crate::sniff::HEAD_LEN`] bytes of `file` (fewer if it is shorter).
+fn head(file: &File) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt as _;
+    let mut buf = vec![0; crate::sniff::HEAD_LEN];
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read_at(&mut buf[filled..], filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(buf)
 }
 
 /// Resolves `a/../b` style member links; `None` if they climb out of the archive.

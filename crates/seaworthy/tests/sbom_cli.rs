@@ -162,3 +162,87 @@ fn hostile_and_missing_images_exit_2_naming_the_problem() {
     let out = sbom(&["oci-dir:/x", "--platform", "linux"]);
     assert_eq!(code(&out), 2, "bad --platform is a usage error");
 }
+
+/// Files that are not images are named for what they are, with what to do, and nothing of
+/// them is quoted; a path that does not exist is "no such file", not an image-name error
+/// (issue 19 item 11).
+#[test]
+fn files_that_are_not_images_are_named_for_what_they_are() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "sbom.cdx.json",
+            br#"{"$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json", "bomFormat": "CycloneDX"}"#,
+            "is a CycloneDX SBOM, not an image",
+        ),
+        (
+            "Dockerfile",
+            b"# syntax=docker/dockerfile:1\nFROM debian:12\nRUN apt-get install -y curl\n",
+            "looks like a Dockerfile, not an image: lint it with `seaworthy dockerfile`",
+        ),
+        ("hostname", b"buildhost-7\n", "is a text file, not an image archive"),
+        ("image.tar.gz", &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0], "is gzip-compressed"),
+        ("empty.tar", b"", "is empty"),
+    ];
+    for (name, data, says) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, data).expect("write");
+        let out = sbom(&[path.to_str().expect("utf-8")]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 2, "{name}: {stderr}");
+        assert!(stderr.contains(says), "{name}: {stderr}");
+        for quoted in ["$schema", "apt-get", "buildhost", "failed to read"] {
+            assert!(!stderr.contains(quoted), "{name} quoted: {stderr}");
+        }
+    }
+    for missing in ["/nonexistent/app.tar", "./nonexistent.tar"] {
+        let out = sbom(&[missing]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 2, "{stderr}");
+        assert!(
+            stderr.contains("no such file or directory") && !stderr.contains("image name"),
+            "{stderr}"
+        );
+    }
+}
+
+/// An unreachable daemon and an image the daemon lacks are each said once, with the cause and
+/// what to check, not the client's layers of wrapping (issue 19 item 12).
+#[test]
+fn daemon_errors_are_said_once() {
+    let out = Command::new(BIN)
+        .args(["sbom", "docker:seaworthy-no-such-image:1"])
+        .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+        .output()
+        .expect("run seaworthy");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code(&out), 3, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("127.0.0.1:1").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("Connection refused") && stderr.contains("check DOCKER_HOST"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("hyper") && !stderr.contains("client error"),
+        "{stderr}"
+    );
+
+    if !Path::new("/var/run/docker.sock").exists() {
+        assert!(
+            std::env::var_os("SEAWORTHY_REQUIRE_DOCKER").is_none(),
+            "SEAWORTHY_REQUIRE_DOCKER is set but there is no Docker daemon"
+        );
+        return;
+    }
+    let out = sbom(&["docker:seaworthy-no-such-image:1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code(&out), 2, "{stderr}");
+    assert_eq!(
+        stderr.matches("seaworthy-no-such-image").count(),
+        1,
+        "the name said once: {stderr}"
+    );
+    assert!(stderr.contains("has no such image"), "{stderr}");
+}

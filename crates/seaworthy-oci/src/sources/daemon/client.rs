@@ -65,12 +65,12 @@ pub(super) fn block_on<F: Future>(fut: F) -> Result<F::Output, ImageError> {
 /// (or the connection's) fault and names the socket.
 pub(super) fn map_error(name: &str, err: DockerError) -> ImageError {
     match err {
+        // The daemon's own message repeats the name ("No such image: x"): said once, here.
         DockerError::DockerResponseServerError {
-            status_code: 404,
-            message,
+            status_code: 404, ..
         } => ImageError::NotFound {
             what: format!("docker:{name}"),
-            message: (!message.is_empty()).then_some(message),
+            message: Some(format!("the Docker daemon at {} has no such image", host())),
         },
         DockerError::DockerResponseServerError {
             status_code: 400,
@@ -83,7 +83,10 @@ pub(super) fn map_error(name: &str, err: DockerError) -> ImageError {
             format!("Docker daemon at {}", host()),
             io::Error::other(format!("status {status_code} for {name}: {message}")),
         ),
-        DockerError::IOError { err } => ImageError::io(format!("Docker daemon at {}", host()), err),
+        DockerError::IOError { err } => ImageError::io(
+            format!("Docker daemon at {}", host()),
+            io::Error::new(err.kind(), seaworthy_core::causes::unreachable_daemon(&err)),
+        ),
         DockerError::SocketNotFoundError(path) => ImageError::io(
             format!("Docker daemon at {}", host()),
             io::Error::new(
@@ -93,7 +96,7 @@ pub(super) fn map_error(name: &str, err: DockerError) -> ImageError {
         ),
         other => ImageError::io(
             format!("Docker daemon at {}", host()),
-            io::Error::other(other.to_string()),
+            io::Error::other(seaworthy_core::causes::unreachable_daemon(&other)),
         ),
     }
 }

@@ -447,19 +447,16 @@ fn first_line(s: &str) -> String {
 
 /// A reqwest error with its causes ("error sending request" alone says little).
 pub(crate) fn describe(e: &reqwest::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = std::error::Error::source(e);
-    let mut depth = 0;
-    while let Some(s) = source {
-        if depth >= 8 {
-            break;
-        }
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-        depth += 1;
+    let what = seaworthy_core::causes::outer_and_innermost(e);
+    if e.is_timeout() {
+        format!("timed out ({what})")
+    } else if e.is_connect() && what.contains("lookup") {
+        format!("DNS lookup failed ({what}); check the name and this machine's network")
+    } else if e.is_connect() {
+        format!("cannot connect ({what})")
+    } else {
+        what
     }
-    out
 }
 
 /// Network failures stay I/O errors (exit 3), not input errors.
