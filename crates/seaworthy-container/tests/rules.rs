@@ -167,3 +167,26 @@ fn no_orphan_snapshots() {
         }
     }
 }
+
+/// The AppArmor rule fires on `--privileged` too; its help then says to drop `--privileged`,
+/// not to remove an `apparmor=unconfined` that was never given (issue 19 item 10).
+#[test]
+fn apparmor_help_names_the_setting_that_fired() {
+    let rule = REGISTRY
+        .iter()
+        .find(|r| r.meta().id == "SW-CTR-5.2")
+        .expect("SW-CTR-5.2");
+    let privileged = result_of("docker run --privileged alpine", rule);
+    assert!(
+        privileged.remediation.contains("Remove `--privileged`")
+            && !privileged.remediation.contains("apparmor=unconfined"),
+        "{}",
+        privileged.remediation
+    );
+    let unconfined = result_of("docker run --security-opt apparmor=unconfined alpine", rule);
+    assert!(
+        unconfined.remediation.contains("apparmor=unconfined"),
+        "{}",
+        unconfined.remediation
+    );
+}

@@ -92,10 +92,20 @@ impl Suppression {
 }
 
 impl Finding {
-    /// Deterministic order: path, position, rule id, message.
-    pub fn sort_key(&self) -> (&str, &Location, &str, &str) {
+    /// Deterministic order: path; then, for container settings (running containers, compose
+    /// files, `docker run` lines), worst first; then position, rule id, message. Dockerfile
+    /// and image findings keep their position order, as linters print them.
+    pub fn sort_key(&self) -> (&str, std::cmp::Reverse<Severity>, &Location, &str, &str) {
+        let worst_first = matches!(self.location, Location::Container { .. })
+            || self.rule_id.starts_with("SW-CTR-");
+        let rank = if worst_first {
+            self.severity
+        } else {
+            Severity::Info
+        };
         (
             self.location.path(),
+            std::cmp::Reverse(rank),
             &self.location,
             &self.rule_id,
             &self.message,
@@ -104,5 +114,75 @@ impl Finding {
 
     pub fn is_active(&self) -> bool {
         self.suppressed.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule_id: &str, severity: Severity, location: Location) -> Finding {
+        Finding {
+            rule_id: rule_id.into(),
+            severity,
+            title: String::new(),
+            message: String::new(),
+            location,
+            evidence: None,
+            remediation: String::new(),
+            references: Vec::new(),
+            suppressed: None,
+            origin: None,
+        }
+    }
+
+    fn ids(mut findings: Vec<Finding>) -> Vec<String> {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.into_iter().map(|f| f.rule_id).collect()
+    }
+
+    /// A container's findings come worst first (not by field name); a Dockerfile's keep their
+    /// line order, as linters print them (issue 19 item 10).
+    #[test]
+    fn container_findings_worst_first_dockerfile_findings_by_line() {
+        let field = |f: &str| Location::Container {
+            container: "web".into(),
+            image: None,
+            field: Some(f.into()),
+        };
+        assert_eq!(
+            ids(vec![
+                finding("SW-CTR-5.12", Severity::Low, field("HostConfig.CpuShares")),
+                finding(
+                    "SW-CTR-5.5",
+                    Severity::Critical,
+                    field("HostConfig.Privileged")
+                ),
+                finding("SW-CTR-5.11", Severity::Medium, field("HostConfig.Memory")),
+            ]),
+            ["SW-CTR-5.5", "SW-CTR-5.11", "SW-CTR-5.12"]
+        );
+        let line = |n: u32| Location::File {
+            path: "Dockerfile".into(),
+            span: crate::Span {
+                start: crate::Position {
+                    line: n,
+                    column: 1,
+                    offset: 0,
+                },
+                end: crate::Position {
+                    line: n,
+                    column: 2,
+                    offset: 1,
+                },
+            },
+        };
+        assert_eq!(
+            ids(vec![
+                finding("SW-DF-002", Severity::Critical, line(9)),
+                finding("SW-DF-001", Severity::Low, line(2)),
+            ]),
+            ["SW-DF-001", "SW-DF-002"]
+        );
     }
 }

@@ -67,7 +67,12 @@ impl Check for AppArmor {
         }
         if let Some(p) = spec.privileged.as_ref().filter(|p| p.value) {
             return Verdict::warn("a privileged container runs without AppArmor confinement")
-                .field(&p.at, "true");
+                .field(&p.at, "true")
+                .remediation(
+                    "Remove `--privileged` (compose `privileged: true`), which also lifts \
+                     AppArmor confinement; grant only the capabilities and devices the \
+                     container needs (`--cap-add`, `--device`).",
+                );
         }
         match &spec.apparmor_profile {
             Some(p) if p.value.is_empty() || p.value == "unconfined" => {

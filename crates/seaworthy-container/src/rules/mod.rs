@@ -85,6 +85,9 @@ pub struct Verdict {
     pub severity: Option<Severity>,
     /// The settings behind the verdict and their values as written; the first is the location.
     pub fields: Vec<(Field, String)>,
+    /// Overrides the rule's remediation when the verdict came from another setting than the
+    /// one the rule's text is about (AppArmor lost through `--privileged`).
+    pub remediation: Option<&'static str>,
 }
 
 impl Verdict {
@@ -94,7 +97,12 @@ impl Verdict {
             message: message.into(),
             severity: None,
             fields: Vec::new(),
+            remediation: None,
         }
+    }
+    pub fn remediation(mut self, text: &'static str) -> Self {
+        self.remediation = Some(text);
+        self
     }
     pub fn pass(message: impl Into<String>) -> Self {
         Self::new(Status::Pass, message)
@@ -196,7 +204,7 @@ pub fn run_rule(rule: &dyn ContainerRule, spec: &ContainerSpec, ctx: &Context) -
         severity: verdict.severity.unwrap_or(meta.severity),
         message: verdict.message,
         evidence,
-        remediation: meta.remediation.to_string(),
+        remediation: verdict.remediation.unwrap_or(meta.remediation).to_string(),
         location: location(spec, at),
     }
 }

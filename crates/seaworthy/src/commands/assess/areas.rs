@@ -144,9 +144,10 @@ pub fn images(
             run.report.items.push(item);
         }
         for m in &outcome.result.matches {
+            // Image paths are kept without their leading `/` (shown as `IMAGE /PATH`).
             let location = Location::Image {
                 image: reference.clone(),
-                path: Some(m.package.path.clone()),
+                path: Some(m.package.path.trim_start_matches('/').to_string()),
             };
             let mut item = vuln_item(m, location);
             item.from_base = from_base(item.finding.origin.as_ref());

@@ -47,7 +47,8 @@ pub fn vuln_item(m: &VulnMatch, location: Location) -> Item {
         severity: m.severity,
         title: m
             .title
-            .clone()
+            .as_deref()
+            .and_then(one_line_title)
             .unwrap_or_else(|| format!("{} in {}", m.id, p.name)),
         message: format!("{} {} is vulnerable to {}{fix}", p.name, p.version, m.id),
         location,
@@ -58,6 +59,21 @@ pub fn vuln_item(m: &VulnMatch, location: Location) -> Item {
         origin,
     };
     as_vulnerability(finding, m)
+}
+
+/// Longest title kept from an advisory; the rest of it is in the advisory itself.
+const TITLE_MAX_CHARS: usize = 120;
+
+/// An advisory's title as one line: its first line, at most [`TITLE_MAX_CHARS`] characters
+/// (cut at a word, with `…`). Some feeds put a whole paragraph where a title goes.
+pub(crate) fn one_line_title(title: &str) -> Option<String> {
+    let line = title.lines().map(str::trim).find(|l| !l.is_empty())?;
+    if line.chars().count() <= TITLE_MAX_CHARS {
+        return Some(line.to_string());
+    }
+    let cut: String = line.chars().take(TITLE_MAX_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    Some(format!("{}…", cut.trim_end_matches([',', ';', ':', '.'])))
 }
 
 /// A finding about `m` (as the container area words it) as a vulnerability item.
@@ -161,6 +177,20 @@ mod tests {
             image_repository("docker-archive:out/app.tar"),
             "docker-archive:out/app.tar"
         );
+    }
+
+    #[test]
+    fn advisory_paragraphs_become_one_line_titles() {
+        assert_eq!(
+            one_line_title("\n  Short title\nmore").as_deref(),
+            Some("Short title")
+        );
+        let paragraph = "Django 3.2 before 3.2.13 and 4.0 before 4.0.4 allows SQL injection                          in QuerySet.annotate(), aggregate(), and extra() methods on                          PostgreSQL, via crafted dictionary expansion in column aliases.";
+        let title = one_line_title(paragraph).unwrap();
+        assert!(title.chars().count() <= TITLE_MAX_CHARS + 1, "{title}");
+        assert!(title.ends_with("on…") || title.ends_with('…'), "{title}");
+        assert!(!title.contains('\n'));
+        assert_eq!(one_line_title(" \n "), None);
     }
 
     #[test]
