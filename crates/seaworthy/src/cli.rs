@@ -17,6 +17,9 @@ use seaworthy_core::Severity;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// No progress, notes or warnings on standard error: only errors (and why a policy failed).
+    #[arg(long, short = 'q', global = true, env = "SEAWORTHY_QUIET")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,7 +68,7 @@ pub enum Command {
     /// into DIR, or seaworthy.1 alone to stdout.
     Man {
         /// Directory to write every page into (e.g. /usr/local/share/man/man1).
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", env = "SEAWORTHY_MAN_DIR")]
         dir: Option<PathBuf>,
     },
 }
@@ -101,7 +104,7 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
     pub output: Option<PathBuf>,
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_COLOR", default_value = "auto")]
     pub color: ColorChoice,
 }
 
@@ -119,13 +122,19 @@ pub struct DockerfileArgs {
     #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG")]
     pub config: Option<PathBuf>,
     /// Build argument used to resolve ARG values (repeatable), e.g. --build-arg BASE=alpine:3.20.
-    #[arg(long = "build-arg", value_name = "K=V", value_parser = parse_key_value)]
+    #[arg(
+        long = "build-arg",
+        value_name = "K=V",
+        env = "SEAWORTHY_BUILD_ARGS",
+        value_delimiter = ',',
+        value_parser = parse_key_value
+    )]
     pub build_args: Vec<(String, String)>,
     /// The stage that ships (like `docker build --target`) [default: the last stage].
-    #[arg(long)]
+    #[arg(long, env = "SEAWORTHY_TARGET")]
     pub target: Option<String>,
     /// Ignore .hadolint.yaml even when one is found.
-    #[arg(long)]
+    #[arg(long, env = "SEAWORTHY_NO_HADOLINT_CONFIG")]
     pub no_hadolint_config: bool,
 }
 
@@ -248,10 +257,10 @@ pub struct SbomArgs {
     #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
     pub output: Option<PathBuf>,
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_COLOR", default_value = "auto")]
     pub color: ColorChoice,
     /// Progress bar on standard error: auto (only on a terminal), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_PROGRESS", default_value = "auto")]
     pub progress: ColorChoice,
 }
 
@@ -262,7 +271,13 @@ fn parse_platform(s: &str) -> Result<seaworthy_oci::Platform, String> {
 #[derive(Debug, Clone, Args)]
 pub struct RulesArgs {
     /// table, json, or markdown (the rules reference, docs/rules.md).
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        env = "SEAWORTHY_RULES_FORMAT",
+        default_value = "table"
+    )]
     pub format: RulesFormat,
 }
 
@@ -339,7 +354,7 @@ pub struct HostArgs {
     #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
     pub output: Option<PathBuf>,
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_COLOR", default_value = "auto")]
     pub color: ColorChoice,
     /// Gate: fail (exit 1) on warnings at or above this severity [default: report only].
     #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
@@ -386,10 +401,16 @@ pub struct ImageScanArgs {
     #[arg(long, env = "SEAWORTHY_DOCKERFILE")]
     pub dockerfile: Option<PathBuf>,
     /// Build arguments the image was built with (to expand ARGs in the Dockerfile), K=V.
-    #[arg(long = "build-arg", value_name = "K=V", requires = "dockerfile")]
+    #[arg(
+        long = "build-arg",
+        value_name = "K=V",
+        env = "SEAWORTHY_BUILD_ARGS",
+        value_delimiter = ',',
+        requires = "dockerfile"
+    )]
     pub build_args: Vec<String>,
     /// The build target stage (default: the last stage).
-    #[arg(long, requires = "dockerfile")]
+    #[arg(long, env = "SEAWORTHY_TARGET", requires = "dockerfile")]
     pub target: Option<String>,
     /// Leave out findings whose layer came from the base image (needs --dockerfile); the report
     /// says how many.
@@ -397,17 +418,27 @@ pub struct ImageScanArgs {
     pub ignore_base: bool,
     /// Public key (PEM: ECDSA P-256, Ed25519 or RSA) that must have signed the image
     /// (cosign-style `sha256-<digest>.sig` signature); repeatable.
-    #[arg(long = "key", value_name = "PEM")]
+    #[arg(
+        long = "key",
+        value_name = "PEM",
+        env = "SEAWORTHY_KEY",
+        value_delimiter = ','
+    )]
     pub keys: Vec<PathBuf>,
     /// OpenVEX documents: `not_affected`/`fixed` statements take matches out of the gate
     /// (also `vex = [...]` in seaworthy.toml).
-    #[arg(long = "vex", value_name = "FILE")]
+    #[arg(
+        long = "vex",
+        value_name = "FILE",
+        env = "SEAWORTHY_VEX",
+        value_delimiter = ','
+    )]
     pub vex: Vec<PathBuf>,
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_COLOR", default_value = "auto")]
     pub color: ColorChoice,
     /// Progress bar on standard error: auto (only on a terminal), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_PROGRESS", default_value = "auto")]
     pub progress: ColorChoice,
 }
 
@@ -457,7 +488,7 @@ pub struct DbUpdateArgs {
     #[arg(long, env = "SEAWORTHY_RUSTSEC_URL")]
     pub rustsec_url: Option<String>,
     /// Progress bars on standard error: auto (only on a terminal), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_PROGRESS", default_value = "auto")]
     pub progress: ColorChoice,
 }
 
@@ -488,7 +519,13 @@ pub enum TableOrJson {
 pub struct DbStatusArgs {
     #[command(flatten)]
     pub db: DbPathArgs,
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        env = "SEAWORTHY_DB_FORMAT",
+        default_value = "table"
+    )]
     pub format: TableOrJson,
 }
 
@@ -498,10 +535,16 @@ pub struct DbSearchArgs {
     pub db: DbPathArgs,
     /// CVE-…, GHSA-…, DSA-…, RUSTSEC-…, or a package name.
     pub query: String,
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        env = "SEAWORTHY_DB_FORMAT",
+        default_value = "table"
+    )]
     pub format: TableOrJson,
     /// Most advisories shown.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, env = "SEAWORTHY_SEARCH_LIMIT", default_value_t = 50)]
     pub limit: usize,
 }
 
@@ -585,7 +628,13 @@ pub struct AssessArgs {
     /// Where to write: FILE (the --format report, or the format its extension names) or
     /// FORMAT=FILE, repeatable, so one run writes every format:
     /// `-o sarif=out.sarif -o junit=junit.xml -o html=report.html`.
-    #[arg(long, short = 'o', value_name = "[FORMAT=]FILE")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "[FORMAT=]FILE",
+        env = "SEAWORTHY_OUTPUT",
+        value_delimiter = ','
+    )]
     pub output: Vec<String>,
     /// A previous `assess --format json` report: every item is new, unchanged or resolved.
     #[arg(long, env = "SEAWORTHY_BASELINE")]
@@ -606,13 +655,18 @@ pub struct AssessArgs {
     )]
     pub images: Vec<String>,
     /// OpenVEX documents (also `vex = [...]` in seaworthy.toml).
-    #[arg(long = "vex", value_name = "FILE")]
+    #[arg(
+        long = "vex",
+        value_name = "FILE",
+        env = "SEAWORTHY_VEX",
+        value_delimiter = ','
+    )]
     pub vex: Vec<PathBuf>,
     /// Threshold of every area, over the configuration.
     #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
     /// Leave these areas out (comma-separated).
-    #[arg(long, value_enum, value_delimiter = ',')]
+    #[arg(long, value_enum, env = "SEAWORTHY_SKIP", value_delimiter = ',')]
     pub skip: Vec<AreaArg>,
     /// An image with a part of a file skipped (a damaged database record, a package without a
     /// version, a nested archive past a bound) is an input error (exit 2), not a note.
@@ -621,20 +675,69 @@ pub struct AssessArgs {
     #[command(flatten)]
     pub db: DbPathArgs,
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_COLOR", default_value = "auto")]
     pub color: ColorChoice,
     /// Progress on standard error: auto (bars on a terminal outside CI, else one line per
     /// step), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, env = "SEAWORTHY_PROGRESS", default_value = "auto")]
     pub progress: ColorChoice,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// Overwrite an existing seaworthy.toml.
-    #[arg(long)]
+    #[arg(long, env = "SEAWORTHY_INIT_FORCE")]
     pub force: bool,
     /// Print the file instead of writing it.
-    #[arg(long)]
+    #[arg(long, env = "SEAWORTHY_INIT_STDOUT")]
     pub stdout: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every option of every command has a `SEAWORTHY_*` variable (README's promise).
+    #[test]
+    fn every_option_has_a_variable() {
+        fn walk(
+            cmd: &clap::Command,
+            path: &str,
+            missing: &mut Vec<String>,
+            vars: &mut Vec<String>,
+        ) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_positional() || id == "help" || id == "version" {
+                    continue;
+                }
+                match arg.get_env() {
+                    Some(v) => vars.push(v.to_string_lossy().into_owned()),
+                    None => missing.push(format!("{path} --{id}")),
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing, vars);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let (mut missing, mut vars) = (Vec::new(), Vec::new());
+        walk(&cmd, "seaworthy", &mut missing, &mut vars);
+        assert!(
+            missing.is_empty(),
+            "options without a variable: {missing:?}"
+        );
+        assert!(vars.iter().all(|v| v.starts_with("SEAWORTHY_")), "{vars:?}");
+        for v in [
+            "SEAWORTHY_SKIP",
+            "SEAWORTHY_COLOR",
+            "SEAWORTHY_PROGRESS",
+            "SEAWORTHY_QUIET",
+        ] {
+            assert!(vars.iter().any(|x| x == v), "{v} missing");
+        }
+    }
 }

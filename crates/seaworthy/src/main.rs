@@ -30,6 +30,7 @@ fn main() {
                 output::say(&format!("seaworthy: error: {e}"));
                 process::exit(ExitCode::Usage as i32);
             }
+            output::set_quiet(cli.quiet);
             cli
         }
         // Help and version go out as clap writes them; a usage error may quote an argument

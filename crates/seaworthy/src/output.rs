@@ -62,6 +62,29 @@ macro_rules! say {
     };
 }
 
+/// [`say!`] for a line that is not an error: a note, a warning, progress, what was done. Quiet
+/// (`-q`, `SEAWORTHY_QUIET`) leaves these out; errors and why a policy failed always go out.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if !$crate::output::quiet() {
+            $crate::output::say(&::std::format!($($arg)*))
+        }
+    };
+}
+
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-q`: no progress, notes or warnings from here on.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `-q` was given.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// See [`say!`].
 pub fn say(line: &str) {
     let mut stderr = std::io::stderr().lock();

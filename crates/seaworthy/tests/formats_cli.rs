@@ -124,3 +124,65 @@ fn output_file_names_its_format_or_the_run_is_refused() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(!p.join("b.sarif").exists());
 }
+
+#[test]
+fn skip_color_and_progress_variables_take_effect() {
+    let dir = repo();
+    let p = dir.path();
+    let out = run_env(&["assess"], p, &[("SEAWORTHY_SKIP", "dockerfile")]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing to assess"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_env(
+        &["dockerfile", "Dockerfile"],
+        p,
+        &[("SEAWORTHY_COLOR", "always")],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    // In CI, progress is one line per area step; SEAWORTHY_PROGRESS=never silences it.
+    let out = run(&["assess"], p);
+    assert!(
+        stderr(&out).contains("dockerfile: started"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_env(&["assess"], p, &[("SEAWORTHY_PROGRESS", "never")]);
+    assert!(!stderr(&out).contains("started"), "{}", stderr(&out));
+}
+
+#[test]
+fn quiet_keeps_errors_only() {
+    let dir = repo();
+    let p = dir.path();
+    // In CI the areas' steps are lines on stderr; quiet leaves them out, the report unchanged.
+    let loud = run(&["assess", "-f", "json"], p);
+    assert!(stderr(&loud).contains("started"), "{}", stderr(&loud));
+    for args in [
+        &["-q", "assess", "-f", "json"][..],
+        &["assess", "--quiet", "-f", "json"],
+    ] {
+        let out = run(args, p);
+        assert_eq!(code(&out), code(&loud), "{}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+        let (a, b): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_slice(&out.stdout).unwrap(),
+            serde_json::from_slice(&loud.stdout).unwrap(),
+        );
+        assert_eq!(a["summary"], b["summary"]);
+    }
+    let out = run_env(&["assess", "-f", "json"], p, &[("SEAWORTHY_QUIET", "true")]);
+    assert_eq!(stderr(&out), "");
+    // What was done is a note too.
+    let out = run(&["man", "--dir", "man1"], p);
+    assert!(!stderr(&out).is_empty());
+    let out = run(&["man", "-q", "--dir", "man1"], p);
+    assert_eq!(code(&out), 0);
+    assert_eq!(stderr(&out), "");
+    // Errors still go out.
+    let out = run(&["dockerfile", "-q", "missing/Dockerfile"], p);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("error"), "{}", stderr(&out));
+}

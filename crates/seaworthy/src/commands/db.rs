@@ -134,10 +134,10 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<String, Failure> {
                 } else {
                     "downloaded"
                 };
-                crate::say!("seaworthy: {what} {url}");
+                crate::note!("seaworthy: {what} {url}");
             }
             FetchEvent::Retrying { url, reason, .. } => {
-                crate::say!("seaworthy: retrying {url}: {reason}");
+                crate::note!("seaworthy: retrying {url}: {reason}");
             }
             _ => {}
         },
@@ -172,7 +172,7 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<String, Failure> {
 fn skipped_lines(out: &mut String, summary: &import::ImportSummary) {
     if summary.skipped > 0 {
         // Exit 0 all the same: the rest was imported. Said on stderr too, where CI logs look.
-        crate::say!(
+        crate::note!(
             "seaworthy: warning: {} advisories could not be read and were skipped (see `seaworthy db status`)",
             summary.skipped
         );
@@ -214,7 +214,7 @@ pub fn run_import(args: &DbImportArgs) -> Result<String, Failure> {
     let feeds = import::discover(&args.paths).map_err(import_failure)?;
     let built = created_now();
     let summary = import::build(&db, &feeds, &built, &|feed, parsed| {
-        crate::say!(
+        crate::note!(
             "seaworthy: read {} ({} advisories)",
             feed.location,
             parsed.advisories.len()

@@ -37,7 +37,7 @@ pub fn man(dir: Option<&Path>) -> ExitCode {
     }
     match clap_mangen::generate_to(cmd, dir) {
         Ok(()) => {
-            crate::say!("seaworthy: man pages written to {}", dir.display());
+            crate::note!("seaworthy: man pages written to {}", dir.display());
             ExitCode::Pass
         }
         Err(e) => {

@@ -54,7 +54,7 @@ pub fn map(
         .collect();
     let provenance = provenance::map_history(&df, &model, &steps);
     if let Some(m) = provenance.mismatch() {
-        crate::say!(
+        crate::note!(
             "seaworthy: warning: {} line {} ({}) does not match the image history; older steps are not traced",
             path.display(),
             m.line,

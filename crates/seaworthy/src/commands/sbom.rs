@@ -54,8 +54,12 @@ pub fn load_options<'a>(
     opts
 }
 
-/// Bars only on a terminal outside CI (`CI` set to anything but `false`/empty means CI).
+/// Bars only on a terminal outside CI (`CI` set to anything but `false`/empty means CI), never
+/// with `-q`.
 pub fn show_progress(choice: ColorChoice) -> bool {
+    if crate::output::quiet() {
+        return false;
+    }
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -171,15 +175,15 @@ pub fn report_unread(inventory: &seaworthy_inventory::Inventory, strict: bool) -
             err.message
         );
     }
-    let level = if strict { "error" } else { "warning" };
     for s in &inventory.skipped {
-        crate::say!(
-            "seaworthy: {level}: {} (layer {}): {}: skipped {}",
-            s.path,
-            s.layer,
-            s.cataloger,
-            s.message
-        );
+        let (path, layer, cataloger, message) = (&s.path, s.layer, &s.cataloger, &s.message);
+        if strict {
+            crate::say!("seaworthy: error: {path} (layer {layer}): {cataloger}: skipped {message}");
+        } else {
+            crate::note!(
+                "seaworthy: warning: {path} (layer {layer}): {cataloger}: skipped {message}"
+            );
+        }
     }
     !inventory.errors.is_empty() || (strict && !inventory.skipped.is_empty())
 }

@@ -22,7 +22,7 @@ pub struct AreaProgress {
 
 impl AreaProgress {
     pub fn new(choice: ColorChoice, kinds: &[AreaKind]) -> Self {
-        let mode = if choice == ColorChoice::Never {
+        let mode = if choice == ColorChoice::Never || crate::output::quiet() {
             Mode::Silent
         } else if show_progress(choice) {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
