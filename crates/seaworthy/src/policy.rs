@@ -1,13 +1,14 @@
 //! Waivers (`[[waiver]]` in seaworthy.toml, `.trivyignore` in the working directory) and OpenVEX
 //! documents (`vex = [...]`, `--vex`), applied to a run's findings and vulnerability matches.
-//! A waived item is still reported, with its reason; an expired waiver that matches fails the run.
+//! A waived item is still reported, with its reason. An expired waiver that matches fails the run
+//! when the item it covered would gate without it; otherwise it is an expired-waiver warning.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use jiff::civil::Date;
-use seaworthy_core::{Finding, Location, Suppression};
+use seaworthy_core::{Finding, Location, Severity, Suppression};
 use seaworthy_policy::{Decision, Target, Waiver, WaiverSet, WaiverSource, trivyignore, vex};
 use seaworthy_report::assess::WaiverNote;
 use seaworthy_report::vulns::WaivedMatch;
@@ -21,9 +22,29 @@ pub struct Policy {
     waivers: WaiverSet,
     vex: Vec<vex::Document>,
     today: Date,
-    /// Expired waivers that matched something in this run, by where they are written.
+    /// Expired waivers that matched an item that gates, by where they are written.
     expired_hits: BTreeMap<String, String>,
     expired_notes: BTreeMap<String, WaiverNote>,
+    /// Expired waivers that matched only items that do not gate: warnings.
+    lapsed_hits: BTreeMap<String, String>,
+    lapsed_notes: BTreeMap<String, WaiverNote>,
+}
+
+/// An expired waiver that matched an item; whether it fails the run depends on that item.
+pub struct ExpiredMatch {
+    at: String,
+    gating: String,
+    warning: String,
+    note: WaiverNote,
+}
+
+/// What the waivers did to a run's findings.
+#[derive(Debug, Default)]
+pub struct Waived {
+    /// Expired waivers over items that gate: each fails the run.
+    pub failing: Vec<String>,
+    /// Expired waivers over items below the threshold: warnings.
+    pub warnings: Vec<String>,
 }
 
 impl Policy {
@@ -71,29 +92,66 @@ impl Policy {
                 .date(),
             expired_hits: BTreeMap::new(),
             expired_notes: BTreeMap::new(),
+            lapsed_hits: BTreeMap::new(),
+            lapsed_notes: BTreeMap::new(),
         })
     }
 
     /// Marks active findings a waiver covers as waived. Findings may be waived by rule id or by
-    /// a peer id they cross-reference (`DL3008`, `CIS 4.1` as `4.1`).
-    pub fn apply_to_findings(&mut self, findings: &mut [Finding]) {
+    /// a peer id they cross-reference (`DL3008`, `CIS 4.1` as `4.1`). An expired waiver fails
+    /// the run only over a finding at or above `fail_on`.
+    pub fn apply_to_findings(&mut self, findings: &mut [Finding], fail_on: Option<Severity>) {
         for f in findings.iter_mut().filter(|f| f.is_active()) {
-            f.suppressed = self.decide(&target_of(f), false);
+            let gates = fail_on.is_some_and(|t| f.severity >= t);
+            f.suppressed = self.decide(&target_of(f), false, gates);
         }
     }
 
-    /// The waiver that covers `target` (or, with `vex`, a VEX statement clearing it); an
-    /// expired waiver that matches is recorded and fails the run.
-    pub fn decide(&mut self, target: &Target<'_>, vex: bool) -> Option<Suppression> {
-        match self.waivers.decide(target, self.today) {
-            Decision::Waived(w) => return Some(waived_by(w)),
-            Decision::Expired(w) => {
-                let at = w.source.to_string();
-                self.expired_hits.insert(at.clone(), expired_message(w));
-                self.expired_notes.insert(at, note(w));
-            }
-            Decision::Active => {}
+    /// The waiver that covers `target` (or, with `vex`, a VEX statement clearing it). An
+    /// expired waiver that matches is recorded: it fails the run when `gates` (the item would
+    /// gate without it), else it is a warning.
+    pub fn decide(&mut self, target: &Target<'_>, vex: bool, gates: bool) -> Option<Suppression> {
+        let (suppression, expired) = self.decide_only(target, vex);
+        if let Some(e) = expired {
+            self.record_expired(e, gates);
         }
+        suppression
+    }
+
+    /// As [`Policy::decide`], leaving an expired waiver that matched to the caller, who records
+    /// it with [`Policy::record_expired`] once it knows whether the item gates.
+    pub fn decide_only(
+        &mut self,
+        target: &Target<'_>,
+        vex: bool,
+    ) -> (Option<Suppression>, Option<ExpiredMatch>) {
+        let expired = match self.waivers.decide(target, self.today) {
+            Decision::Waived(w) => return (Some(waived_by(w)), None),
+            Decision::Expired(w) => Some(ExpiredMatch {
+                at: w.source.to_string(),
+                gating: expired_message(w),
+                warning: lapsed_message(w),
+                note: note(w),
+            }),
+            Decision::Active => None,
+        };
+        (self.decide_vex(target, vex), expired)
+    }
+
+    /// An expired waiver that matched: it fails the run when the item gates, else it warns.
+    pub fn record_expired(&mut self, e: ExpiredMatch, gates: bool) {
+        if gates {
+            self.lapsed_hits.remove(&e.at);
+            self.lapsed_notes.remove(&e.at);
+            self.expired_hits.insert(e.at.clone(), e.gating);
+            self.expired_notes.insert(e.at, e.note);
+        } else if !self.expired_hits.contains_key(&e.at) {
+            self.lapsed_hits.insert(e.at.clone(), e.warning);
+            self.lapsed_notes.insert(e.at, e.note);
+        }
+    }
+
+    fn decide_vex(&self, target: &Target<'_>, vex: bool) -> Option<Suppression> {
         if !vex {
             return None;
         }
@@ -110,19 +168,28 @@ impl Policy {
         })
     }
 
-    /// Expired waivers that matched, and waivers that matched nothing (stale configuration).
-    pub fn waiver_notes(&self) -> (Vec<WaiverNote>, Vec<WaiverNote>) {
+    /// Expired waivers that matched an item that gates, expired waivers that matched only
+    /// items below the threshold, and waivers that matched nothing (stale configuration).
+    pub fn waiver_notes(&self) -> (Vec<WaiverNote>, Vec<WaiverNote>, Vec<WaiverNote>) {
         let expired = self.expired_notes.values().cloned().collect();
+        let lapsed = self.lapsed_notes.values().cloned().collect();
         let unused = self.waivers.unused().map(note).collect();
-        (expired, unused)
+        (expired, lapsed, unused)
     }
 
-    /// Moves matches a waiver or VEX statement covers out of `matches`.
-    pub fn split_matches(&mut self, matches: &mut Vec<VulnMatch>, image: &str) -> Vec<WaivedMatch> {
+    /// Moves matches a waiver or VEX statement covers out of `matches`; an expired waiver fails
+    /// the run only over a match at or above `fail_on`.
+    pub fn split_matches(
+        &mut self,
+        matches: &mut Vec<VulnMatch>,
+        image: &str,
+        fail_on: Option<Severity>,
+    ) -> Vec<WaivedMatch> {
         let mut waived = Vec::new();
         let mut kept = Vec::with_capacity(matches.len());
         for m in matches.drain(..) {
-            match self.decide_match(&m, image) {
+            let gates = fail_on.is_some_and(|t| m.severity >= t);
+            match self.decide_match(&m, image, gates) {
                 Some(by) => waived.push(WaivedMatch {
                     vuln: m,
                     waived: by,
@@ -134,7 +201,7 @@ impl Policy {
         waived
     }
 
-    fn decide_match(&mut self, m: &VulnMatch, image: &str) -> Option<Suppression> {
+    fn decide_match(&mut self, m: &VulnMatch, image: &str, gates: bool) -> Option<Suppression> {
         let mut ids = vec![m.id.as_str()];
         ids.extend(m.aliases.iter().map(String::as_str));
         let target = Target {
@@ -145,22 +212,34 @@ impl Policy {
             purl: Some(m.package.purl.as_str()).filter(|p| !p.is_empty()),
             container: None,
         };
-        self.decide(&target, true)
+        self.decide(&target, true, gates)
     }
 
-    /// One line per expired waiver that matched: each fails the run.
+    /// One line per expired waiver that matched an item that gates: each fails the run.
     pub fn expired(&self) -> Vec<String> {
         self.expired_hits.values().cloned().collect()
     }
+
+    /// One line per expired waiver that matched only items below the threshold: warnings.
+    pub fn expired_warnings(&self) -> Vec<String> {
+        self.lapsed_hits.values().cloned().collect()
+    }
 }
 
-/// Loads the policy of `config` (or the one found upward) and waives `findings`; returns the
-/// expired waivers that matched.
-pub fn waive_findings(config: Option<&Path>, findings: &mut [Finding]) -> Result<Vec<String>> {
+/// Loads the policy of `config` (or the one found upward) and waives `findings`; an expired
+/// waiver fails the run only over a finding at or above `fail_on`.
+pub fn waive_findings(
+    config: Option<&Path>,
+    findings: &mut [Finding],
+    fail_on: Option<Severity>,
+) -> Result<Waived> {
     let (file, path) = config::load_file(config)?;
     let mut policy = Policy::load(&file, path.as_deref(), &[])?;
-    policy.apply_to_findings(findings);
-    Ok(policy.expired())
+    policy.apply_to_findings(findings, fail_on);
+    Ok(Waived {
+        failing: policy.expired(),
+        warnings: policy.expired_warnings(),
+    })
 }
 
 /// A finding's ids (rule id, then the peer ids it cross-references) and where it is.
@@ -210,6 +289,15 @@ fn expired_message(w: &Waiver) -> String {
     let when = w.expires.map(|d| d.to_string()).unwrap_or_default();
     format!(
         "waiver for {} at {} expired on {when} ({}); renew it with a new date or fix the finding",
+        w.id, w.source, w.reason
+    )
+}
+
+fn lapsed_message(w: &Waiver) -> String {
+    let when = w.expires.map(|d| d.to_string()).unwrap_or_default();
+    format!(
+        "waiver for {} at {} expired on {when} ({}); what it covers is below the threshold, so \
+         it does not fail the run: renew it or remove it",
         w.id, w.source, w.reason
     )
 }

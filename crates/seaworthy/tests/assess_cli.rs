@@ -385,3 +385,45 @@ fn image_without_a_config_adds_to_the_default_inputs() {
         stderr(&out)
     );
 }
+
+/// Issue 19 item 3: an expired waiver fails the run only when the item it covered would gate
+/// without it; otherwise it is an expired-waiver warning with its file:line.
+#[test]
+fn an_expired_waiver_fails_only_over_an_item_that_gates() {
+    let dir = repo();
+    std::fs::write(
+        dir.path().join("seaworthy.toml"),
+        "[dockerfile]\npaths = [\"Dockerfile\"]\n\n[[waiver]]\nid = \"SW-DF-050\"\n\
+         reason = \"ssh for the debug image\"\nexpires = 2021-06-30\n",
+    )
+    .unwrap();
+    // EXPOSE 22 is medium: below the default threshold (high).
+    let out = run(&["assess", "-f", "json"], dir.path());
+    let report = json(&out);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(report["passed"], true);
+    assert!(report["waivers"]["expired"].as_array().unwrap().is_empty());
+    assert_eq!(
+        report["waivers"]["expired_warnings"][0]["source"],
+        "seaworthy.toml:4"
+    );
+    assert!(
+        err.contains("warning: waiver for SW-DF-050 at seaworthy.toml:4 expired on 2021-06-30"),
+        "{err}"
+    );
+    // Gated at medium, the item gates: the expired waiver fails the run.
+    let out = run(&["assess", "-f", "json", "--fail-on", "medium"], dir.path());
+    let report = json(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        report["waivers"]["expired"][0]["source"],
+        "seaworthy.toml:4"
+    );
+    assert!(report["waivers"].get("expired_warnings").is_none());
+    assert!(
+        stderr(&out).contains("policy failed: waiver for SW-DF-050 at seaworthy.toml:4"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -475,8 +475,8 @@ fn waivers_by_rule_or_hadolint_id_with_expiry() {
         "waived through its hadolint id: {waived:?}"
     );
 
-    // The same waiver, expired: the finding counts again and the run fails even below the
-    // threshold, saying which waiver.
+    // The same waiver, expired: the finding counts again. Below the threshold the expired
+    // waiver is a warning naming itself (issue 19 item 3)...
     write(
         dir.path(),
         "seaworthy.toml",
@@ -487,11 +487,28 @@ fn waivers_by_rule_or_hadolint_id_with_expiry() {
         &["dockerfile", "-f", "json", "--fail-on", "critical"],
         None,
     );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 0, "{err}");
+    assert_eq!(json(&o)["passed"], true);
+    assert!(
+        err.contains("warning: waiver for SW-DF-011 at seaworthy.toml:1 expired on 2021-06-30")
+            && err.contains("does not fail the run")
+            && !err.contains("policy failed"),
+        "{err}"
+    );
+    // ... and where the finding gates without it, it fails the run, saying which waiver.
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", "--fail-on", "info"],
+        None,
+    );
     assert_eq!(code(&o), 1);
     assert_eq!(json(&o)["passed"], false);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("seaworthy.toml:1 expired on 2021-06-30"),
+        err.contains(
+            "policy failed: waiver for SW-DF-011 at seaworthy.toml:1 expired on 2021-06-30"
+        ),
         "{err}"
     );
 }

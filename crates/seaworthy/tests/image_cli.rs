@@ -372,7 +372,8 @@ fn waivers_vex_and_trivyignore_take_matches_out_of_the_gate() {
     assert!(doc["matches"].as_array().unwrap().is_empty(), "{doc:#}");
     assert_eq!(doc["summary"]["waived"], 2);
 
-    // An expired waiver no longer waives and fails the run, naming itself.
+    // An expired waiver no longer waives and, over a finding that gates (SW-IMG-001 is high),
+    // fails the run, naming itself.
     std::fs::write(
         home.path().join("seaworthy.toml"),
         "[[waiver]]\nid = \"SW-IMG-001\"\nreason = \"the entrypoint drops privileges\"\nexpires = 2020-01-31\n",
@@ -387,7 +388,7 @@ fn waivers_vex_and_trivyignore_take_matches_out_of_the_gate() {
             "-f",
             "json",
             "--fail-on",
-            "critical",
+            "high",
         ],
         home.path(),
     );
@@ -440,10 +441,34 @@ fn waivers_vex_and_trivyignore_take_matches_out_of_the_gate() {
         "the expired entry does not waive"
     );
     assert_eq!(doc["waived"][0]["waived"]["reason"], "no fix upstream yet");
+    // Issue 19 item 3: the match it covered is below the threshold, so the expired entry is a
+    // warning with its file:line, not a failure.
+    assert_eq!(
+        code(&out),
+        0,
+        "the expired .trivyignore entry over a match below the threshold: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("warning: waiver for CVE-2022-42969 at .trivyignore:3 expired"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(doc["summary"]["passed"], true);
+    let out = run(
+        &["image", &img, "--db", &db, "-f", "json", "--fail-on", "info"],
+        home.path(),
+    );
     assert_eq!(
         code(&out),
         1,
-        "the expired .trivyignore entry fails the run"
+        "the expired .trivyignore entry over a match that gates fails the run: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("policy failed: waiver for CVE-2022-42969 at .trivyignore:3"),
+        "{}",
+        stderr(&out)
     );
 
     // A waiver without a reason is a configuration error (exit 2), named with its line.

@@ -321,8 +321,12 @@ pub struct WaiverNote {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaiverSummary {
-    /// Expired waivers that matched an item: each fails the run.
+    /// Expired waivers that matched an item that gates: each fails the run.
     pub expired: Vec<WaiverNote>,
+    /// Expired waivers that matched only items that do not gate (below the threshold, in a
+    /// report area, not new with `--fail-on-new`): warnings, they do not fail the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_warnings: Vec<WaiverNote>,
     /// Waivers that matched nothing (stale configuration).
     pub unused: Vec<WaiverNote>,
 }

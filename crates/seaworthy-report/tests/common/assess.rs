@@ -393,6 +393,7 @@ pub fn assessment() -> Assessment {
                 reason: "base image pinned by the platform team's mirror".to_string(),
                 expires: Some("2026-10-31".to_string()),
             }],
+            expired_warnings: Vec::new(),
             unused: vec![WaiverNote {
                 id: "CVE-2019-*".to_string(),
                 source: ".trivyignore:4".to_string(),

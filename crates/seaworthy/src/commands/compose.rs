@@ -28,13 +28,16 @@ pub fn run(args: &ComposeArgs) -> anyhow::Result<Outcome> {
         errors,
         sources,
     } = check_all(args)?;
-    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
+    let waived =
+        crate::policy::waive_findings(args.config.as_deref(), &mut findings, Some(fail_on))?;
+    let expired_waivers = waived.failing;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, inputs, findings, errors);
     report.passed &= expired_waivers.is_empty();
     Ok(Outcome {
         report,
         sources,
         expired_waivers,
+        expired_warnings: waived.warnings,
     })
 }
 

@@ -65,7 +65,9 @@ pub fn run(args: &ContainerArgs) -> Result<Outcome, Failure> {
         mut warnings,
         ..
     } = observe_all(args)?;
-    let expired = crate::policy::waive_findings(args.db.config.as_deref(), &mut findings)?;
+    let waived =
+        crate::policy::waive_findings(args.db.config.as_deref(), &mut findings, Some(fail_on))?;
+    let expired = waived.failing;
     let mut report = Report::new(
         env!("CARGO_PKG_VERSION"),
         fail_on,
@@ -75,6 +77,7 @@ pub fn run(args: &ContainerArgs) -> Result<Outcome, Failure> {
     );
     report.passed &= expired.is_empty();
     warnings.extend(expired.into_iter().map(|e| format!("policy failed: {e}")));
+    warnings.extend(waived.warnings);
     Ok(Outcome { report, warnings })
 }
 

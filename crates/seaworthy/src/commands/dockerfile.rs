@@ -18,8 +18,10 @@ use seaworthy_report::{RenderOptions, render};
 pub struct Outcome {
     pub report: Report,
     pub sources: HashMap<String, String>,
-    /// Expired waivers that matched a finding: each fails the run.
+    /// Expired waivers that matched a finding that gates: each fails the run.
     pub expired_waivers: Vec<String>,
+    /// Expired waivers that matched only findings below the threshold: warnings.
+    pub expired_warnings: Vec<String>,
 }
 
 /// Findings before waivers, with what was read.
@@ -39,13 +41,16 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
         errors,
         sources,
     } = lint(args)?;
-    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
+    let waived =
+        crate::policy::waive_findings(args.config.as_deref(), &mut findings, Some(fail_on))?;
+    let expired_waivers = waived.failing;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, inputs, findings, errors);
     report.passed &= expired_waivers.is_empty();
     Ok(Outcome {
         report,
         sources,
         expired_waivers,
+        expired_warnings: waived.warnings,
     })
 }
 
@@ -156,6 +161,9 @@ pub fn report(outcome: anyhow::Result<Outcome>, output: &OutputArgs) -> ExitCode
     }
     for e in &outcome.expired_waivers {
         crate::say!("seaworthy: policy failed: {e}");
+    }
+    for e in &outcome.expired_warnings {
+        crate::say!("seaworthy: warning: {e}");
     }
     if !report.errors.is_empty() {
         ExitCode::Usage

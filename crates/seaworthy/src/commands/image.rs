@@ -32,8 +32,10 @@ pub struct Outcome {
     pub base_layers: usize,
     /// Matches a waiver or VEX statement took out of the gate.
     pub waived: Vec<seaworthy_report::vulns::WaivedMatch>,
-    /// Expired waivers that matched: each fails the run.
+    /// Expired waivers that matched an item that gates: each fails the run.
     pub expired_waivers: Vec<String>,
+    /// Expired waivers that matched only items below the threshold: warnings.
+    pub expired_warnings: Vec<String>,
 }
 
 fn image_failure(e: ImageError) -> Failure {
@@ -48,9 +50,11 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
     let (file, config_path) = config::load_file(args.db.config.as_deref())?;
     let mut policy = crate::policy::Policy::load(&file, config_path.as_deref(), &args.vex)?;
     let mut outcome = scan(args, &file)?;
-    policy.apply_to_findings(&mut outcome.findings);
-    outcome.waived = policy.split_matches(&mut outcome.result.matches, &args.image.image);
+    let fail_on = Some(outcome.fail_on);
+    policy.apply_to_findings(&mut outcome.findings, fail_on);
+    outcome.waived = policy.split_matches(&mut outcome.result.matches, &args.image.image, fail_on);
     outcome.expired_waivers = policy.expired();
+    outcome.expired_warnings = policy.expired_warnings();
     Ok(outcome)
 }
 
@@ -136,6 +140,7 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         base_layers,
         waived: Vec::new(),
         expired_waivers: Vec::new(),
+        expired_warnings: Vec::new(),
     })
 }
 
@@ -245,6 +250,9 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
     }
     for e in &outcome.expired_waivers {
         crate::say!("seaworthy: policy failed: {e}");
+    }
+    for e in &outcome.expired_warnings {
+        crate::say!("seaworthy: warning: {e}");
     }
     for (reason, count) in &outcome.result.not_matched {
         crate::say!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");

@@ -110,7 +110,8 @@ pub fn starter(root: &Path) -> String {
          level = 1\n\n",
     );
     t.push_str(
-        "# Accepted risks: a reason and an expiry are required; an expired waiver fails the run.\n\
+        "# Accepted risks: a reason and an expiry are required. An expired waiver fails\n\
+         # the run when what it covered would gate without it; otherwise it is a warning.\n\
          # [[waiver]]\n\
          # id = \"CVE-2023-45853\"          # rule or advisory id, globs allowed\n\
          # package = \"zlib1g\"             # optional scope: path, image, package, container\n\

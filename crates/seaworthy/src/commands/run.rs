@@ -35,7 +35,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
             }],
         ),
     };
-    let expired_waivers = crate::policy::waive_findings(args.config.as_deref(), &mut findings)?;
+    let waived =
+        crate::policy::waive_findings(args.config.as_deref(), &mut findings, Some(fail_on))?;
+    let expired_waivers = waived.failing;
     let mut report = Report::new(
         env!("CARGO_PKG_VERSION"),
         fail_on,
@@ -48,6 +50,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         report,
         sources: HashMap::new(),
         expired_waivers,
+        expired_warnings: waived.warnings,
     })
 }
 

@@ -22,7 +22,7 @@ use crate::cli::AssessArgs;
 use crate::cli::{self, OutputArgs, OutputFormat};
 use crate::exit::ExitCode;
 use crate::output::{emit, use_color};
-use crate::policy::{Policy, target_of};
+use crate::policy::{ExpiredMatch, Policy, target_of};
 use areas::AreaRun;
 use plan::AreaPolicy;
 
@@ -92,8 +92,9 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
         internal |= run.internal;
         let mut report = run.report;
         select(p, &mut report);
+        let mut expired = Vec::with_capacity(report.items.len());
         for item in &mut report.items {
-            waive(&mut policy, item);
+            expired.push(waive(&mut policy, item));
             if let Some(prev) = previous.as_mut() {
                 item.change = Some(prev.classify(&item.fingerprint));
             }
@@ -108,9 +109,15 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
                 item.gating = false;
             }
         }
+        // An expired waiver fails the run only when the item it covered gates without it.
+        for (item, e) in report.items.iter().zip(expired) {
+            if let Some(e) = e {
+                policy.record_expired(e, item.gating);
+            }
+        }
         reports.push(report);
     }
-    let (expired, unused) = policy.waiver_notes();
+    let (expired, expired_warnings, unused) = policy.waiver_notes();
     let mut assessment = Assessment {
         schema_version: ASSESS_SCHEMA_VERSION.to_string(),
         kind: "assessment".to_string(),
@@ -124,7 +131,11 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
         baseline: previous
             .as_ref()
             .map(|p| p.summary(args.fail_on_new, &kinds)),
-        waivers: WaiverSummary { expired, unused },
+        waivers: WaiverSummary {
+            expired,
+            expired_warnings,
+            unused,
+        },
         areas: reports,
     };
     assessment.finish();
@@ -148,10 +159,11 @@ fn select(p: &AreaPolicy, report: &mut AreaReport) {
     });
 }
 
-/// Waivers for every item; VEX statements for vulnerabilities.
-fn waive(policy: &mut Policy, item: &mut Item) {
+/// Waivers for every item; VEX statements for vulnerabilities. Returns the expired waiver that
+/// matched, to be recorded once the item's gating is known.
+fn waive(policy: &mut Policy, item: &mut Item) -> Option<ExpiredMatch> {
     if item.is_waived() {
-        return;
+        return None;
     }
     let mut target = target_of(&item.finding);
     if let Some(v) = &item.vulnerability {
@@ -159,8 +171,9 @@ fn waive(policy: &mut Policy, item: &mut Item) {
         target.purl = Some(v.purl.as_str()).filter(|p| !p.is_empty());
     }
     let vex = item.kind == ItemKind::Vulnerability;
-    let decision = policy.decide(&target, vex);
+    let (decision, expired) = policy.decide_only(&target, vex);
     item.finding.suppressed = decision;
+    expired
 }
 
 /// Active items per image layer, every layer listed (a clean layer shows as zero).
@@ -299,6 +312,16 @@ pub fn execute(args: &cli::AssessArgs) -> ExitCode {
         crate::say!(
             "seaworthy: policy failed: waiver for {} at {} expired on {} ({}); renew it with a new \
              date or fix the finding",
+            w.id,
+            w.source,
+            w.expires.as_deref().unwrap_or("?"),
+            w.reason
+        );
+    }
+    for w in &a.waivers.expired_warnings {
+        crate::say!(
+            "seaworthy: warning: waiver for {} at {} expired on {} ({}); what it covers does not \
+             gate, so it does not fail the run: renew it or remove it",
             w.id,
             w.source,
             w.expires.as_deref().unwrap_or("?"),
