@@ -407,4 +407,45 @@ fn host_packages_are_matched_and_listed() {
         "{}",
         String::from_utf8_lossy(&gated.stderr)
     );
+
+    // In assess, a host package's vulnerability is located on the host the checks name and at
+    // the package database, not at the daemon's socket (issue 19 item 10).
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("seaworthy.toml"),
+        format!(
+            "[host]\nenabled = true\ndaemon = false\nroot = {:?}\n",
+            root.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["assess", "--format", "json", "--db"])
+        .arg(&db)
+        .current_dir(&project)
+        .env("DOCKER_HOST", "unix:///nonexistent.sock")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    let host = report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["area"] == "host")
+        .unwrap_or_else(|| panic!("no host area: {report:#}"));
+    let zlib = host["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["rule_id"] == "CVE-2026-27171")
+        .unwrap_or_else(|| panic!("no zlib1g item: {host:#}"));
+    let location = &zlib["location"];
+    assert_eq!(location["host"], "localhost", "{location}");
+    assert_eq!(
+        location["object"], "/var/lib/dpkg/status zlib1g",
+        "{location}"
+    );
 }

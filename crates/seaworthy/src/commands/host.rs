@@ -38,6 +38,8 @@ const PACKAGE_FILES: &[&str] = &["var/lib/dpkg/status", "lib/apk/db/installed"];
 
 pub struct Outcome {
     pub target: String,
+    /// The host as the checks' findings name it (`localhost`).
+    pub host: String,
     pub results: Vec<CheckResult>,
     pub notes: Vec<String>,
     pub checks_time: Duration,
@@ -90,6 +92,7 @@ pub fn run(args: &HostArgs) -> Result<Outcome, anyhow::Error> {
     }
     Ok(Outcome {
         target: endpoint.map_or_else(|| "localhost".to_string(), |e| e.host),
+        host: facts.host.clone(),
         results,
         notes,
         checks_time,
@@ -218,7 +221,7 @@ pub fn execute(args: &cli::HostArgs) -> ExitCode {
         area: seaworthy_core::Area::Host,
         target: &outcome.target,
         results: &outcome.results,
-        fail_on: args.fail_on,
+        fail_on: args.fail_on.and_then(crate::cli::FailOn::threshold),
         tool_version: env!("CARGO_PKG_VERSION"),
         notes: &outcome.notes,
         rules: &rules,

@@ -289,9 +289,10 @@ pub fn host(policy: &AreaPolicy, args: &HostArgs) -> AreaRun {
                 .collect();
             run.report.items = items;
             for m in &o.vulnerabilities {
+                // Where the package is installed, on the host the checks name.
                 let location = Location::Host {
-                    host: o.target.clone(),
-                    object: format!("package:{}:{}", m.package.ecosystem, m.package.name),
+                    host: o.host.clone(),
+                    object: format!("{} {}", m.package.path, m.package.name),
                 };
                 run.report.items.push(vuln_item(m, location));
             }
