@@ -20,38 +20,52 @@ use crate::text::{push_safe, terminal_safe};
 pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in report.findings.iter().filter(|f| f.is_active()) {
-        finding(&mut out, report, f);
+        finding(
+            &mut out,
+            kind_of(f.severity, gates(f.severity, report.fail_on)),
+            f,
+        );
     }
     for e in &report.errors {
-        let mut props = Vec::new();
-        if !is_pseudo_path(&e.path) {
-            props.push(("file", e.path.clone()));
-            if let Some(l) = e.line {
-                props.push(("line", l.to_string()));
-                if let Some(c) = e.column {
-                    props.push(("col", c.to_string()));
-                }
-            }
-        }
-        props.push(("title", "seaworthy: input error".to_string()));
-        let message = if is_pseudo_path(&e.path) {
-            terminal_safe(&e.display())
-        } else {
-            terminal_safe(&e.message)
-        };
-        command(&mut out, "error", &props, &message);
+        input_error(&mut out, e);
     }
     out
 }
 
-fn finding(out: &mut String, report: &Report, f: &Finding) {
-    let kind = if gates(f.severity, report.fail_on) {
+/// `error` for what gates, `warning` for the rest down to medium, `notice` below.
+pub(crate) fn kind_of(severity: Severity, gating: bool) -> &'static str {
+    if gating {
         "error"
-    } else if f.severity >= Severity::Medium {
+    } else if severity >= Severity::Medium {
         "warning"
     } else {
         "notice"
+    }
+}
+
+/// An input that could not be read, as an `error` annotation.
+pub(crate) fn input_error(out: &mut String, e: &seaworthy_core::InputError) {
+    let mut props = Vec::new();
+    if !is_pseudo_path(&e.path) {
+        props.push(("file", e.path.clone()));
+        if let Some(l) = e.line {
+            props.push(("line", l.to_string()));
+            if let Some(c) = e.column {
+                props.push(("col", c.to_string()));
+            }
+        }
+    }
+    props.push(("title", "seaworthy: input error".to_string()));
+    let message = if is_pseudo_path(&e.path) {
+        terminal_safe(&e.display())
+    } else {
+        terminal_safe(&e.message)
     };
+    command(out, "error", &props, &message);
+}
+
+/// One finding as an annotation of `kind`.
+pub(crate) fn finding(out: &mut String, kind: &str, f: &Finding) {
     let mut props = Vec::new();
     let dockerfile = f.origin.as_ref().and_then(|o| o.dockerfile.as_ref());
     let (path, span) = match (&f.location, dockerfile) {

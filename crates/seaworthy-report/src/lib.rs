@@ -8,6 +8,7 @@ pub mod checks;
 mod github;
 mod json;
 mod junit;
+mod markdown;
 mod sarif;
 pub mod sbom;
 mod table;
@@ -28,10 +29,11 @@ pub enum Format {
     Sarif,
     Junit,
     Github,
+    Markdown,
 }
 
 impl Format {
-    pub const NAMES: &[&str] = &["table", "json", "sarif", "junit", "github"];
+    pub const NAMES: &[&str] = &["table", "json", "sarif", "junit", "github", "markdown"];
 }
 
 impl FromStr for Format {
@@ -44,6 +46,7 @@ impl FromStr for Format {
             "sarif" => Format::Sarif,
             "junit" => Format::Junit,
             "github" => Format::Github,
+            "markdown" | "md" => Format::Markdown,
             _ => {
                 return Err(format!(
                     "unknown format `{s}` (expected one of: {})",
@@ -86,6 +89,7 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions<'_>) -> Stri
         Format::Sarif => sarif::render(report, opts),
         Format::Junit => junit::render(report, opts),
         Format::Github => github::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }
 

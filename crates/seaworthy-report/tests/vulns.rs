@@ -478,6 +478,18 @@ fn json_snapshot() {
 }
 
 #[test]
+fn junit_snapshot() {
+    insta::assert_snapshot!(Scan::new().render(VulnFormat::Junit, false));
+}
+
+#[test]
+fn github_snapshot() {
+    let log = Scan::new().render(VulnFormat::Github, false);
+    assert!(log.lines().all(|l| l.starts_with("::")), "{log}");
+    insta::assert_snapshot!(log);
+}
+
+#[test]
 fn table_summary_and_rows() {
     let table = Scan::new().render(VulnFormat::Table, false);
     assert!(table.contains("Image     registry.example.com/shop/api:1.4.2\n"));

@@ -1,6 +1,7 @@
 //! `seaworthy assess`: one report of every area, rendered in every format.
 
-mod escape;
+pub(crate) mod escape;
+mod github;
 mod html;
 mod json;
 mod junit;
@@ -9,6 +10,7 @@ mod model;
 mod sarif;
 mod table;
 
+pub use github::render_github;
 pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;

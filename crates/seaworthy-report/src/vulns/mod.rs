@@ -7,7 +7,9 @@
 //! `created`.
 
 mod cyclonedx;
+mod findings;
 mod json;
+mod junit;
 mod openvex;
 mod sarif;
 mod table;
@@ -31,10 +33,22 @@ pub enum VulnFormat {
     Cyclonedx,
     /// The waived matches as an OpenVEX document.
     Openvex,
+    /// JUnit XML: a test case per match and per image finding.
+    Junit,
+    /// GitHub Actions workflow commands: an annotation per match and per image finding.
+    Github,
 }
 
 impl VulnFormat {
-    pub const NAMES: &[&str] = &["table", "json", "sarif", "cyclonedx", "openvex"];
+    pub const NAMES: &[&str] = &[
+        "table",
+        "json",
+        "sarif",
+        "cyclonedx",
+        "openvex",
+        "junit",
+        "github",
+    ];
 }
 
 impl FromStr for VulnFormat {
@@ -47,6 +61,8 @@ impl FromStr for VulnFormat {
             "sarif" => VulnFormat::Sarif,
             "cyclonedx" | "cyclonedx-json" => VulnFormat::Cyclonedx,
             "openvex" | "vex" => VulnFormat::Openvex,
+            "junit" => VulnFormat::Junit,
+            "github" => VulnFormat::Github,
             _ => {
                 return Err(format!(
                     "unknown format `{s}` (expected one of: {})",
@@ -135,6 +151,11 @@ pub fn render_vulns(input: &VulnReportInput<'_>, format: VulnFormat, color: bool
         VulnFormat::Sarif => sarif::render(input),
         VulnFormat::Cyclonedx => cyclonedx::render(input),
         VulnFormat::Openvex => openvex::render(input),
+        VulnFormat::Junit => junit::render(input),
+        VulnFormat::Github => {
+            // An image without annotations writes nothing at all (not even a newline).
+            return findings::github(input);
+        }
     };
     if !out.ends_with('\n') {
         out.push('\n');
