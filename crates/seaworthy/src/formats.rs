@@ -170,3 +170,52 @@ mod tests {
         assert_eq!(f("report"), None);
     }
 }
+
+/// For a usage error about a value that came from a `SEAWORTHY_*` variable rather than the
+/// command line, the variable's name (`SEAWORTHY_FORMAT=junit seaworthy image …`): clap's
+/// message names only the flag, which the user never typed.
+pub fn variable_behind(e: &clap::Error, argv: &[String]) -> Option<String> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue};
+    let value = match e.get(ContextKind::InvalidValue)? {
+        ContextValue::String(v) => v.clone(),
+        _ => return None,
+    };
+    let shown = match e.get(ContextKind::InvalidArg)? {
+        ContextValue::String(a) => a.clone(),
+        _ => return None,
+    };
+    let long = shown
+        .split_whitespace()
+        .next()?
+        .strip_prefix("--")?
+        .to_string();
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut stack = vec![&cmd];
+    while let Some(c) = stack.pop() {
+        stack.extend(c.get_subcommands());
+        for arg in c.get_arguments() {
+            if arg.get_long() != Some(long.as_str()) {
+                continue;
+            }
+            let Some(var) = arg.get_env().map(|v| v.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            let Ok(set) = std::env::var(&var) else {
+                continue;
+            };
+            let typed = argv.iter().any(|a| {
+                a == &format!("--{long}")
+                    || a.starts_with(&format!("--{long}="))
+                    || arg
+                        .get_short()
+                        .is_some_and(|s| a.starts_with(&format!("-{s}")) && !a.starts_with("--"))
+            });
+            if !typed && (set == value || set.split(',').any(|p| p.trim() == value)) {
+                return Some(var);
+            }
+        }
+    }
+    None
+}

@@ -39,6 +39,16 @@ fn main() {
             for line in usage_error(&e).lines() {
                 output::say(line);
             }
+            let argv: Vec<String> = std::env::args_os()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            if let Some(var) = formats::variable_behind(&e, &argv) {
+                output::say(&format!(
+                    "seaworthy: the value comes from the environment variable {var}; unset it \
+                     or pass the option on the command line"
+                ));
+            }
             process::exit(ExitCode::Usage as i32);
         }
         Err(e) => {

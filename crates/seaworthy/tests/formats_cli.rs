@@ -186,3 +186,28 @@ fn quiet_keeps_errors_only() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("error"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_format_from_the_environment_is_named_in_its_error() {
+    let dir = repo();
+    let p = dir.path();
+    let out = run_env(
+        &["image", "missing.tar"],
+        p,
+        &[("SEAWORTHY_FORMAT", "html")],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("SEAWORTHY_FORMAT"),
+        "{}",
+        stderr(&out)
+    );
+    // Typed on the command line, the flag is the culprit.
+    let out = run(&["image", "missing.tar", "-f", "html"], p);
+    assert_eq!(code(&out), 2);
+    assert!(
+        !stderr(&out).contains("SEAWORTHY_FORMAT"),
+        "{}",
+        stderr(&out)
+    );
+}
