@@ -3,7 +3,11 @@ use serde::{Deserialize, Serialize};
 use crate::{Finding, Severity};
 
 /// Bumped on any incompatible change of the JSON report; documented in `docs/report-format.md` and `docs/report-schema.json`.
-pub const REPORT_SCHEMA_VERSION: &str = "1.1.0";
+pub const REPORT_SCHEMA_VERSION: &str = "1.2.0";
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
 
 /// An input that could not be assessed (unreadable, not a Dockerfile, syntax error).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +51,9 @@ pub struct Report {
     pub version: String,
     /// The severity at or above which an active finding fails the run.
     pub fail_on: Severity,
+    /// `--fail-on none` or the area's `mode = "report"`: nothing gates, the run passes.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub report_only: bool,
     pub passed: bool,
     pub summary: Summary,
     /// Every input assessed, sorted.
@@ -94,6 +101,7 @@ impl Report {
             tool: "seaworthy".to_string(),
             version: version.to_string(),
             fail_on,
+            report_only: false,
             passed,
             summary,
             inputs,
@@ -102,10 +110,17 @@ impl Report {
         }
     }
 
+    /// Report only (`--fail-on none`, `mode = "report"`): nothing gates and the run passes.
+    pub fn into_report_only(mut self) -> Self {
+        self.report_only = true;
+        self.passed = true;
+        self
+    }
+
     /// Findings that count towards the verdict.
     pub fn gating(&self) -> impl Iterator<Item = &Finding> {
         self.findings
             .iter()
-            .filter(|f| f.is_active() && f.severity >= self.fail_on)
+            .filter(|f| !self.report_only && f.is_active() && f.severity >= self.fail_on)
     }
 }

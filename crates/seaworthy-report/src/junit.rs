@@ -35,7 +35,12 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
     let mut junit = quick_junit::Report::new(report.tool.as_str());
     for (area, cases) in &groups {
         let mut suite = TestSuite::new(area.as_str());
-        suite.add_property(Property::new("fail-on", report.fail_on.as_str()));
+        let fail_on = if report.report_only {
+            "none"
+        } else {
+            report.fail_on.as_str()
+        };
+        suite.add_property(Property::new("fail-on", fail_on));
         suite.add_property(Property::new("version", report.version.as_str()));
         for ((path, rule_id), findings) in cases {
             suite.add_test_case(rule_case(report, opts, path, rule_id, findings));
@@ -91,7 +96,7 @@ fn rule_case(
     let gating: Vec<&Finding> = findings
         .iter()
         .copied()
-        .filter(|f| f.is_active() && gates(f.severity, report.fail_on))
+        .filter(|f| !report.report_only && f.is_active() && gates(f.severity, report.fail_on))
         .collect();
     let mut lines = String::new();
     for f in findings {

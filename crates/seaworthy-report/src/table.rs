@@ -377,6 +377,8 @@ fn summary(out: &mut String, pal: &Palette, report: &Report) {
     );
     let verdict = if !report.errors.is_empty() {
         pal.paint(pal.fail, "ERROR (some inputs could not be assessed)")
+    } else if report.report_only {
+        pal.paint(pal.pass, "PASSED (report only)")
     } else if report.passed {
         pal.paint(pal.pass, "PASSED")
     } else {

@@ -115,9 +115,10 @@ pub struct DockerfileArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Fail (exit 1) on findings at or above this severity [default: high].
-    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
-    pub fail_on: Option<Severity>,
+    /// Fail (exit 1) on findings at or above this severity, or `none` to report only
+    /// [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
     /// Configuration file [default: seaworthy.toml found upward from the working directory].
     #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG")]
     pub config: Option<PathBuf>,
@@ -146,9 +147,10 @@ pub struct ComposeArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Fail (exit 1) on findings at or above this severity [default: high].
-    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
-    pub fail_on: Option<Severity>,
+    /// Fail (exit 1) on findings at or above this severity, or `none` to report only
+    /// [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
     /// Configuration file [default: seaworthy.toml found upward from the working directory].
     #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG")]
     pub config: Option<PathBuf>,
@@ -158,9 +160,10 @@ pub struct ComposeArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Fail (exit 1) on findings at or above this severity [default: high].
-    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
-    pub fail_on: Option<Severity>,
+    /// Fail (exit 1) on findings at or above this severity, or `none` to report only
+    /// [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
     /// Configuration file [default: seaworthy.toml found upward from the working directory].
     #[arg(long, short = 'c', env = "SEAWORTHY_CONFIG")]
     pub config: Option<PathBuf>,
@@ -288,6 +291,48 @@ pub enum RulesFormat {
     Markdown,
 }
 
+/// `--fail-on`: a severity, or `none` (report only: nothing fails the run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    None,
+    At(Severity),
+}
+
+impl FailOn {
+    /// The threshold; none when reporting only.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::None => None,
+            FailOn::At(s) => Some(s),
+        }
+    }
+
+    /// A command's threshold: `--fail-on` (or `SEAWORTHY_FAIL_ON`) first, then report only when
+    /// the area's `mode = "report"`, then the configured `fail-on`, then high.
+    pub fn resolve(
+        flag: Option<FailOn>,
+        report_mode: bool,
+        configured: Option<Severity>,
+    ) -> Option<Severity> {
+        match flag {
+            Some(f) => f.threshold(),
+            None if report_mode => None,
+            None => Some(configured.unwrap_or(Severity::High)),
+        }
+    }
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(FailOn::None);
+    }
+    parse_severity(s).map(FailOn::At).map_err(|_| {
+        format!(
+            "unknown threshold `{s}` (expected one of: critical, high, medium, low, info, none)"
+        )
+    })
+}
+
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse::<Severity>().map_err(|e| e.to_string())
 }
@@ -356,9 +401,10 @@ pub struct HostArgs {
     /// Colors: auto (only on a terminal, never with NO_COLOR), always, never.
     #[arg(long, value_enum, env = "SEAWORTHY_COLOR", default_value = "auto")]
     pub color: ColorChoice,
-    /// Gate: fail (exit 1) on warnings at or above this severity [default: report only].
-    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
-    pub fail_on: Option<Severity>,
+    /// Gate: fail (exit 1) on warnings at or above this severity, or `none` [default: report
+    /// only].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
     /// Skip the host OS package inventory and vulnerability match.
     #[arg(long, env = "SEAWORTHY_NO_PACKAGES")]
     pub no_packages: bool,
@@ -387,9 +433,10 @@ pub struct ImageScanArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', env = "SEAWORTHY_OUTPUT")]
     pub output: Option<PathBuf>,
-    /// Fail (exit 1) on vulnerabilities at or above this severity [default: high].
-    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
-    pub fail_on: Option<Severity>,
+    /// Fail (exit 1) on vulnerabilities at or above this severity, or `none` to report only
+    /// [default: high, or none with `[image] mode = "report"`].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
     /// Report only these severities (comma-separated), e.g. --severity high,critical.
     #[arg(long, env = "SEAWORTHY_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
     pub severity: Vec<Severity>,
@@ -569,9 +616,10 @@ pub struct ContainerArgs {
     pub filters: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Fail (exit 1) on findings at or above this severity [default: high].
-    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
-    pub fail_on: Option<Severity>,
+    /// Fail (exit 1) on findings at or above this severity, or `none` to report only
+    /// [default: high].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
     #[command(flatten)]
     pub db: DbPathArgs,
     /// Skip the vulnerability scan of the containers' images (no database needed).
@@ -662,9 +710,9 @@ pub struct AssessArgs {
         value_delimiter = ','
     )]
     pub vex: Vec<PathBuf>,
-    /// Threshold of every area, over the configuration.
-    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_severity)]
-    pub fail_on: Option<Severity>,
+    /// Threshold of every area, over the configuration; `none` puts every area in report mode.
+    #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
     /// Leave these areas out (comma-separated).
     #[arg(long, value_enum, env = "SEAWORTHY_SKIP", value_delimiter = ',')]
     pub skip: Vec<AreaArg>,

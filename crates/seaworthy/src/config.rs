@@ -77,7 +77,7 @@ pub struct ImageSection {
     /// `seaworthy assess`: findings from the base image's layers do not gate.
     #[serde(default)]
     pub ignore_base: bool,
-    /// `seaworthy assess`: `gate` (fails the run) or `report` (shown only).
+    /// `gate` (fails the run) or `report` (shown only), in `assess` and `seaworthy image`.
     pub mode: Option<seaworthy_report::assess::Mode>,
     /// `seaworthy assess`: when given, only these rule or advisory ids (globs) are reported.
     #[serde(default)]
@@ -193,7 +193,7 @@ pub struct DockerfileSection {
     pub paths: Vec<PathBuf>,
     #[serde(default)]
     pub disable: Vec<String>,
-    /// `seaworthy assess`: `gate` (fails the run) or `report` (shown only).
+    /// `gate` (fails the run) or `report` (shown only), in `assess` and `seaworthy dockerfile`.
     pub mode: Option<seaworthy_report::assess::Mode>,
     /// `seaworthy assess`: when given, only these rule or advisory ids (globs) are reported.
     #[serde(default)]
@@ -232,6 +232,8 @@ struct HadolintConfig {
 #[derive(Debug, Default)]
 pub struct Settings {
     pub fail_on: Option<Severity>,
+    /// `[dockerfile] mode`: `report` makes `seaworthy dockerfile` report only.
+    pub dockerfile_mode: Option<seaworthy_report::assess::Mode>,
     pub dockerfile: DockerfileConfig,
     pub build_args: HashMap<String, String>,
     pub target: Option<String>,
@@ -317,6 +319,7 @@ pub fn load(explicit: Option<&Path>, use_hadolint: bool) -> Result<Settings> {
 
 fn apply_file(path: &Path, file: FileConfig, s: &mut Settings) -> Result<()> {
     s.fail_on = file.dockerfile.fail_on.or(file.fail_on).or(s.fail_on);
+    s.dockerfile_mode = file.dockerfile.mode;
     if !file.dockerfile.trusted_registries.is_empty() {
         s.dockerfile.trusted_registries = file.dockerfile.trusted_registries;
         s.dockerfile.trusted_source = Some(path.display().to_string());

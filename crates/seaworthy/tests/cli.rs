@@ -512,3 +512,138 @@ fn waivers_by_rule_or_hadolint_id_with_expiry() {
         "{err}"
     );
 }
+
+/// Issue 19 item 1: `--fail-on none` (and `SEAWORTHY_FAIL_ON=none`) reports only on every
+/// command, and `seaworthy dockerfile` honours `[dockerfile] mode = "report"`.
+#[test]
+fn fail_on_none_and_report_mode_report_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM ubuntu:latest\nENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+    );
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n",
+    );
+    let o = run_in(dir.path(), &["dockerfile", "-f", "json"], None);
+    assert_eq!(code(&o), 1, "the secret gates at the default threshold");
+
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", "--fail-on", "none"],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let report = json(&o);
+    assert_eq!(report["passed"], true);
+    assert_eq!(report["report_only"], true);
+    assert!(
+        !rule_ids(&report).is_empty(),
+        "the findings are still reported"
+    );
+    let o = run_in(dir.path(), &["dockerfile", "--fail-on", "none"], None);
+    assert!(
+        stdout(&o).contains("PASSED (report only)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "junit", "--fail-on", "none"],
+        None,
+    );
+    assert_eq!(code(&o), 0);
+    assert!(!stdout(&o).contains("<failure"), "{}", stdout(&o));
+
+    // The variable, on every command that gates.
+    let with_env = |args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("SEAWORTHY_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.args(args)
+            .current_dir(dir.path())
+            .env("SEAWORTHY_FAIL_ON", "none")
+            .env("HOME", dir.path())
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("run")
+    };
+    for args in [
+        &["dockerfile"][..],
+        &["compose"],
+        &["run", "--", "docker", "run", "--privileged", "nginx"],
+        &["assess"],
+    ] {
+        let o = with_env(args);
+        assert_eq!(
+            code(&o),
+            0,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    for args in [
+        &["compose", "--fail-on", "none"][..],
+        &[
+            "run",
+            "--fail-on",
+            "none",
+            "--",
+            "docker",
+            "run",
+            "--privileged",
+            "nginx",
+        ],
+        &["assess", "--fail-on", "none"],
+    ] {
+        let o = run_in(dir.path(), args, None);
+        assert_eq!(
+            code(&o),
+            0,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = run_in(
+        dir.path(),
+        &["assess", "-f", "json", "--fail-on", "none"],
+        None,
+    );
+    let report = json(&o);
+    for area in report["areas"].as_array().expect("areas") {
+        assert_eq!(area["mode"], "report", "{area:#}");
+    }
+    // Parsed the same on the commands that need a daemon or a database.
+    for cmd in ["image", "container", "host"] {
+        let bad: &[&str] = if cmd == "image" {
+            &[cmd, "--fail-on", "nope", "x"]
+        } else {
+            &[cmd, "--fail-on", "nope"]
+        };
+        let o = run_in(dir.path(), bad, None);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("none"), "{cmd}: {err}");
+        let o = run_in(dir.path(), &[cmd, "--fail-on", "none", "--help"], None);
+        assert_eq!(code(&o), 0, "{cmd}");
+    }
+
+    // `[dockerfile] mode = "report"`: the standalone command reports only, unless the command
+    // line asks for a threshold.
+    write(
+        dir.path(),
+        "seaworthy.toml",
+        "[dockerfile]\nmode = \"report\"\n",
+    );
+    let o = run_in(dir.path(), &["dockerfile", "-f", "json"], None);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["report_only"], true);
+    let o = run_in(dir.path(), &["dockerfile", "--fail-on", "high"], None);
+    assert_eq!(code(&o), 1);
+}

@@ -456,7 +456,16 @@ fn waivers_vex_and_trivyignore_take_matches_out_of_the_gate() {
     );
     assert_eq!(doc["summary"]["passed"], true);
     let out = run(
-        &["image", &img, "--db", &db, "-f", "json", "--fail-on", "info"],
+        &[
+            "image",
+            &img,
+            "--db",
+            &db,
+            "-f",
+            "json",
+            "--fail-on",
+            "info",
+        ],
         home.path(),
     );
     assert_eq!(
@@ -485,4 +494,38 @@ fn waivers_vex_and_trivyignore_take_matches_out_of_the_gate() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Issue 19 item 1: `--fail-on none` reports only, and the standalone command honours
+/// `[image] mode = "report"` (the command line still wins).
+#[test]
+fn fail_on_none_and_image_mode_report_only() {
+    let home = tempfile::tempdir().unwrap();
+    let db = import(home.path());
+    let img = image(home.path());
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["image", img.as_str(), "--db", db.as_str(), "-f", "json"];
+        args.extend_from_slice(extra);
+        run(&args, home.path())
+    };
+    let out = scan(&["--fail-on", "info"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let out = scan(&["--fail-on", "none"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !doc["matches"].as_array().unwrap().is_empty(),
+        "still reported"
+    );
+    assert_eq!(doc["summary"]["passed"], true);
+
+    std::fs::write(
+        home.path().join("seaworthy.toml"),
+        "fail-on = \"info\"\n\n[image]\nmode = \"report\"\n",
+    )
+    .unwrap();
+    let out = scan(&[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = scan(&["--fail-on", "info"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
 }

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use seaworthy_container::{Context, check, compose};
-use seaworthy_core::{Finding, InputError, Report, Severity};
+use seaworthy_core::{Finding, InputError};
 
-use crate::cli::ComposeArgs;
-use crate::commands::dockerfile::{Linted, Outcome};
+use crate::cli::{ComposeArgs, FailOn};
+use crate::commands::dockerfile::{Linted, Outcome, findings_report};
 use crate::config;
 use crate::exit::ExitCode;
 
@@ -28,10 +28,9 @@ pub fn run(args: &ComposeArgs) -> anyhow::Result<Outcome> {
         errors,
         sources,
     } = check_all(args)?;
-    let waived =
-        crate::policy::waive_findings(args.config.as_deref(), &mut findings, Some(fail_on))?;
+    let waived = crate::policy::waive_findings(args.config.as_deref(), &mut findings, fail_on)?;
     let expired_waivers = waived.failing;
-    let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, inputs, findings, errors);
+    let mut report = findings_report(fail_on, inputs, findings, errors);
     report.passed &= expired_waivers.is_empty();
     Ok(Outcome {
         report,
@@ -44,7 +43,7 @@ pub fn run(args: &ComposeArgs) -> anyhow::Result<Outcome> {
 /// Checks every service of every file; waivers are the caller's.
 pub fn check_all(args: &ComposeArgs) -> anyhow::Result<Linted> {
     let settings = config::load(args.config.as_deref(), false)?;
-    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::High);
+    let fail_on = FailOn::resolve(args.fail_on, false, settings.fail_on);
     let mut errors = Vec::new();
     let files: Vec<PathBuf> = if args.files.is_empty() {
         match DEFAULT_FILES

@@ -49,7 +49,8 @@ fn engine_failure(e: ObserveError) -> Failure {
 
 /// Findings before waivers.
 pub struct Observations {
-    pub fail_on: Severity,
+    /// None: report only (`--fail-on none`).
+    pub fail_on: Option<Severity>,
     pub inputs: Vec<String>,
     pub findings: Vec<Finding>,
     /// The match behind each vulnerability finding, by its index in `findings`.
@@ -65,16 +66,10 @@ pub fn run(args: &ContainerArgs) -> Result<Outcome, Failure> {
         mut warnings,
         ..
     } = observe_all(args)?;
-    let waived =
-        crate::policy::waive_findings(args.db.config.as_deref(), &mut findings, Some(fail_on))?;
+    let waived = crate::policy::waive_findings(args.db.config.as_deref(), &mut findings, fail_on)?;
     let expired = waived.failing;
-    let mut report = Report::new(
-        env!("CARGO_PKG_VERSION"),
-        fail_on,
-        inputs,
-        findings,
-        Vec::new(),
-    );
+    let mut report =
+        crate::commands::dockerfile::findings_report(fail_on, inputs, findings, Vec::new());
     report.passed &= expired.is_empty();
     warnings.extend(expired.into_iter().map(|e| format!("policy failed: {e}")));
     warnings.extend(waived.warnings);
@@ -93,7 +88,7 @@ pub fn observe_with(
     prescanned: Prescanned<'_>,
 ) -> Result<Observations, Failure> {
     let (file, _) = config::load_file(args.db.config.as_deref())?;
-    let fail_on = args.fail_on.or(file.fail_on).unwrap_or(Severity::High);
+    let fail_on = crate::cli::FailOn::resolve(args.fail_on, false, file.fail_on);
     // Open the database before touching the daemon: without one there is nothing to match.
     let store = if args.no_vulns {
         None

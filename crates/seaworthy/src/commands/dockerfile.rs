@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use seaworthy_core::{Finding, InputError, Report, Severity};
 use seaworthy_dockerfile::{LintOptions, lint_bytes};
 
-use crate::cli::DockerfileArgs;
 use crate::cli::OutputArgs;
+use crate::cli::{DockerfileArgs, FailOn};
 use crate::config;
 use crate::exit::ExitCode;
 use crate::inputs::{self, Input};
@@ -26,7 +26,8 @@ pub struct Outcome {
 
 /// Findings before waivers, with what was read.
 pub struct Linted {
-    pub fail_on: Severity,
+    /// None: report only (`--fail-on none`, `mode = "report"`).
+    pub fail_on: Option<Severity>,
     pub inputs: Vec<String>,
     pub findings: Vec<Finding>,
     pub errors: Vec<InputError>,
@@ -41,10 +42,9 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
         errors,
         sources,
     } = lint(args)?;
-    let waived =
-        crate::policy::waive_findings(args.config.as_deref(), &mut findings, Some(fail_on))?;
+    let waived = crate::policy::waive_findings(args.config.as_deref(), &mut findings, fail_on)?;
     let expired_waivers = waived.failing;
-    let mut report = Report::new(env!("CARGO_PKG_VERSION"), fail_on, inputs, findings, errors);
+    let mut report = findings_report(fail_on, inputs, findings, errors);
     report.passed &= expired_waivers.is_empty();
     Ok(Outcome {
         report,
@@ -52,6 +52,21 @@ pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
         expired_waivers,
         expired_warnings: waived.warnings,
     })
+}
+
+/// The findings report of a run; without a threshold it reports only (the threshold shown is
+/// then the default, high).
+pub fn findings_report(
+    fail_on: Option<Severity>,
+    inputs: Vec<String>,
+    findings: Vec<Finding>,
+    errors: Vec<InputError>,
+) -> Report {
+    let version = env!("CARGO_PKG_VERSION");
+    match fail_on {
+        Some(t) => Report::new(version, t, inputs, findings, errors),
+        None => Report::new(version, Severity::High, inputs, findings, errors).into_report_only(),
+    }
 }
 
 /// Lints every input in parallel; waivers are the caller's.
@@ -64,7 +79,11 @@ pub fn lint(args: &DockerfileArgs) -> anyhow::Result<Linted> {
         target: args.target.clone().or(settings.target.clone()),
         config: settings.dockerfile,
     };
-    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::High);
+    let fail_on = FailOn::resolve(
+        args.fail_on,
+        settings.dockerfile_mode == Some(seaworthy_report::assess::Mode::Report),
+        settings.fail_on,
+    );
 
     let (inputs, missing) = inputs::collect(&args.paths);
     let results: Vec<(String, LintResult)> = inputs

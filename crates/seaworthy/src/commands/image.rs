@@ -25,7 +25,8 @@ pub struct Outcome {
     /// Image configuration, secret and trust findings.
     pub findings: Vec<seaworthy_core::Finding>,
     pub db: seaworthy_vulndb::DbSummary,
-    pub fail_on: Severity,
+    /// None: report only (`--fail-on none`, `[image] mode = "report"`).
+    pub fail_on: Option<Severity>,
     /// Findings and matches left out by `--ignore-base`.
     pub ignored_base: usize,
     /// With `--dockerfile`: how many of the lowest layers the base image made.
@@ -50,7 +51,7 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
     let (file, config_path) = config::load_file(args.db.config.as_deref())?;
     let mut policy = crate::policy::Policy::load(&file, config_path.as_deref(), &args.vex)?;
     let mut outcome = scan(args, &file)?;
-    let fail_on = Some(outcome.fail_on);
+    let fail_on = outcome.fail_on;
     policy.apply_to_findings(&mut outcome.findings, fail_on);
     outcome.waived = policy.split_matches(&mut outcome.result.matches, &args.image.image, fail_on);
     outcome.expired_waivers = policy.expired();
@@ -124,11 +125,11 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         built: status.built,
         sources: status.sources.iter().map(|s| s.name.clone()).collect(),
     };
-    let fail_on = args
-        .fail_on
-        .or(file.image.fail_on)
-        .or(file.fail_on)
-        .unwrap_or(Severity::High);
+    let fail_on = crate::cli::FailOn::resolve(
+        args.fail_on,
+        file.image.mode == Some(seaworthy_report::assess::Mode::Report),
+        file.image.fail_on.or(file.fail_on),
+    );
     Ok(Outcome {
         image,
         inventory,
@@ -223,7 +224,7 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
         expired_waivers: &outcome.expired_waivers,
         findings: &outcome.findings,
         ignored_base: outcome.ignored_base,
-        fail_on: Some(outcome.fail_on),
+        fail_on: outcome.fail_on,
         tool_version: env!("CARGO_PKG_VERSION"),
         created: &created,
     };

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use seaworthy_container::{Context, check, run as docker_run};
-use seaworthy_core::{InputError, Report, Severity};
+use seaworthy_core::InputError;
 
-use crate::cli::RunArgs;
-use crate::commands::dockerfile::Outcome;
+use crate::cli::{FailOn, RunArgs};
+use crate::commands::dockerfile::{Outcome, findings_report};
 use crate::config;
 use crate::exit::ExitCode;
 
@@ -16,7 +16,7 @@ pub const INPUT: &str = "docker run";
 
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let settings = config::load(args.config.as_deref(), false)?;
-    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::High);
+    let fail_on = FailOn::resolve(args.fail_on, false, settings.fail_on);
     let (mut findings, errors) = match docker_run::parse(&args.command) {
         Ok(spec) => (
             check(&spec, &Context::default())
@@ -35,16 +35,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
             }],
         ),
     };
-    let waived =
-        crate::policy::waive_findings(args.config.as_deref(), &mut findings, Some(fail_on))?;
+    let waived = crate::policy::waive_findings(args.config.as_deref(), &mut findings, fail_on)?;
     let expired_waivers = waived.failing;
-    let mut report = Report::new(
-        env!("CARGO_PKG_VERSION"),
-        fail_on,
-        vec![INPUT.to_string()],
-        findings,
-        errors,
-    );
+    let mut report = findings_report(fail_on, vec![INPUT.to_string()], findings, errors);
     report.passed &= expired_waivers.is_empty();
     Ok(Outcome {
         report,

@@ -9,7 +9,7 @@ use seaworthy_policy::selection::Selection;
 use seaworthy_report::assess::{AreaKind, Mode};
 
 use crate::cli::{
-    AreaArg, AssessArgs, ColorChoice, ComposeArgs, ContainerArgs, DockerfileArgs, HostArgs,
+    AreaArg, AssessArgs, ColorChoice, ComposeArgs, ContainerArgs, DockerfileArgs, FailOn, HostArgs,
     HostFormat, ImageArgs, ImageScanArgs, OutputArgs, OutputFormat, VulnFormat,
 };
 use crate::config::{self, FileConfig, ImageTarget};
@@ -88,14 +88,21 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
     let skip = |a: AreaArg| args.skip.contains(&a);
     let threshold = |own: Option<Severity>| {
         args.fail_on
+            .and_then(FailOn::threshold)
             .or(own)
             .or(file.fail_on)
             .unwrap_or(Severity::High)
     };
+    // `--fail-on none`: every area reports, none gates.
+    let report_only = args.fail_on == Some(FailOn::None);
     let policy = |kind, mode: Option<Mode>, default, fail_on, enable, disable, severity| {
         Ok::<_, anyhow::Error>(AreaPolicy {
             kind,
-            mode: mode.unwrap_or(default),
+            mode: if report_only {
+                Mode::Report
+            } else {
+                mode.unwrap_or(default)
+            },
             fail_on,
             selection: Selection::new(enable, disable, severity).map_err(|e| {
                 anyhow::anyhow!("{}: [{}] {e}", config_name(&config), kind.as_str())
@@ -126,7 +133,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             // Nothing named at all: the Dockerfiles of the working directory.
             paths: d.paths.iter().map(|p| at(p)).collect(),
             output: quiet_output(),
-            fail_on: Some(fail_on),
+            fail_on: Some(FailOn::At(fail_on)),
             config: config.clone(),
             build_args: Vec::new(),
             target: None,
@@ -198,7 +205,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
         let compose = (!compose_files.is_empty()).then(|| ComposeArgs {
             files: compose_files,
             output: quiet_output(),
-            fail_on: Some(fail_on),
+            fail_on: Some(FailOn::At(fail_on)),
             config: config.clone(),
         });
         let filters = c
@@ -220,7 +227,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             all: false,
             filters,
             output: quiet_output(),
-            fail_on: Some(fail_on),
+            fail_on: Some(FailOn::At(fail_on)),
             db: args.db.clone(),
             no_vulns: !c.vulnerabilities,
             ignore_unfixed: i.ignore_unfixed,
@@ -248,7 +255,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             format: HostFormat::Json,
             output: None,
             color: ColorChoice::Never,
-            fail_on: Some(fail_on),
+            fail_on: Some(FailOn::At(fail_on)),
             no_packages: !h.packages,
             no_daemon: !h.daemon,
             db: args.db.clone(),
@@ -331,7 +338,7 @@ fn image_job(
             db: args.db.clone(),
             format: VulnFormat::Json,
             output: None,
-            fail_on: Some(fail_on),
+            fail_on: Some(FailOn::At(fail_on)),
             severity: Vec::new(),
             ignore_unfixed: false,
             dockerfile,
