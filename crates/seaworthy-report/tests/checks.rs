@@ -233,5 +233,25 @@ fn junit_fails_only_when_gating() {
 #[test]
 fn formats_parse() {
     assert_eq!("SARIF".parse::<CheckFormat>(), Ok(CheckFormat::Sarif));
-    assert!("github".parse::<CheckFormat>().is_err());
+    assert_eq!("github".parse::<CheckFormat>(), Ok(CheckFormat::Github));
+    assert!("html".parse::<CheckFormat>().is_err());
+}
+
+#[test]
+fn github_annotates_warnings_and_errors_only_when_gating() {
+    let report_only = render(&results(), CheckFormat::Github, None, false);
+    assert!(!report_only.is_empty());
+    assert!(
+        report_only.lines().all(|l| l.starts_with("::")),
+        "{report_only}"
+    );
+    assert!(!report_only.contains("::error"), "{report_only}");
+    let gating = render(
+        &results(),
+        CheckFormat::Github,
+        Some(Severity::Medium),
+        false,
+    );
+    assert!(gating.contains("::error"), "{gating}");
+    insta::assert_snapshot!(gating);
 }

@@ -4,6 +4,7 @@
 //!
 //! Every format is a pure function of [`CheckReport`]; results are put in CIS order here.
 
+mod github;
 mod json;
 mod junit;
 mod sarif;
@@ -23,10 +24,12 @@ pub enum CheckFormat {
     Json,
     Sarif,
     Junit,
+    /// GitHub Actions workflow commands: an annotation per warning and vulnerability.
+    Github,
 }
 
 impl CheckFormat {
-    pub const NAMES: &[&str] = &["table", "json", "sarif", "junit"];
+    pub const NAMES: &[&str] = &["table", "json", "sarif", "junit", "github"];
 }
 
 impl FromStr for CheckFormat {
@@ -38,6 +41,7 @@ impl FromStr for CheckFormat {
             "json" => CheckFormat::Json,
             "sarif" => CheckFormat::Sarif,
             "junit" => CheckFormat::Junit,
+            "github" => CheckFormat::Github,
             _ => {
                 return Err(format!(
                     "unknown format `{s}` (expected one of: {})",
@@ -119,9 +123,11 @@ pub(crate) struct Summary {
     pub not_applicable: usize,
 }
 
-/// Renders the whole output of `format`, ending with a newline.
+/// Renders the whole output of `format`, ending with a newline (GitHub: nothing at all when
+/// there is nothing to annotate).
 pub fn render_checks(report: &CheckReport<'_>, format: CheckFormat, color: bool) -> String {
     match format {
+        CheckFormat::Github => github::render(report),
         CheckFormat::Table => table::render(report, color),
         CheckFormat::Json => json::render(report),
         CheckFormat::Sarif => sarif::render(report),

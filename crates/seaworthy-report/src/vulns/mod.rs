@@ -22,6 +22,8 @@ use seaworthy_inventory::Inventory;
 use seaworthy_oci::ImageInfo;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
 
+pub(crate) use findings::vuln_finding;
+
 use crate::gates;
 
 /// Output formats of `seaworthy image --format`.
