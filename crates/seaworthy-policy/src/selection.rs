@@ -21,7 +21,9 @@ pub struct SelectionError {
 }
 
 fn matcher(pattern: &str) -> Result<GlobMatcher, SelectionError> {
-    GlobBuilder::new(pattern.trim())
+    // Trivy's `DS0002` and `AVD-DS-0002` are the `DS-0002` the rules cite.
+    let pattern_text = seaworthy_core::Peer::Trivy.canonical_id(pattern);
+    GlobBuilder::new(&pattern_text)
         .case_insensitive(true)
         .build()
         .map(|g| g.compile_matcher())
@@ -93,6 +95,12 @@ mod tests {
         assert_eq!(s.severity(&["CVE-2023-1"]), None);
         let all = Selection::default();
         assert!(all.keeps(&["anything"]));
+        // Trivy's ids in any of its spellings (issue 19 item 16).
+        for spelling in ["AVD-DS-0002", "DS0002", "ds-0002"] {
+            let s = Selection::new(&[], &strings(&[spelling]), []).unwrap();
+            assert!(!s.keeps(&["SW-DF-010", "DS-0002"]), "{spelling}");
+            assert!(s.keeps(&["SW-DF-011", "DS-0020"]), "{spelling}");
+        }
     }
 
     #[test]

@@ -198,7 +198,12 @@ impl Waiver {
                 .transpose()
         };
         let matchers = Matchers {
-            id: glob("id", raw.id.trim(), true)?,
+            // Trivy's `DS0002` and `AVD-DS-0002` are the `DS-0002` the rules cite.
+            id: glob(
+                "id",
+                &seaworthy_core::Peer::Trivy.canonical_id(raw.id.trim()),
+                true,
+            )?,
             path: optional("path", &raw.path)?,
             image: optional("image", &raw.image)?,
             package: optional("package", &raw.package)?,

@@ -56,6 +56,23 @@ impl Peer {
             Peer::BuildKit => "buildkit-check",
         }
     }
+
+    /// A peer's id as its own tools spell it in more than one way, in the form the rules
+    /// cite: Trivy's `DS0002` and `AVD-DS-0002` are `DS-0002`. Others are kept as given.
+    pub fn canonical_id(self, id: &str) -> String {
+        let id = id.trim();
+        match self {
+            Peer::Trivy => {
+                let upper = id.to_ascii_uppercase();
+                let bare = upper.strip_prefix("AVD-").unwrap_or(&upper);
+                match bare.strip_prefix("DS") {
+                    Some(n) if n.starts_with(|c: char| c.is_ascii_digit()) => format!("DS-{n}"),
+                    _ => bare.to_string(),
+                }
+            }
+            _ => id.to_string(),
+        }
+    }
 }
 
 /// One cross-reference: the same check under a peer's id (e.g. hadolint `DL3008`).

@@ -49,7 +49,7 @@ impl<R: ?Sized + Rule> Registry<R> {
 
     /// The rules that stand for `id` of `peer` (e.g. hadolint `DL3014`), in order.
     pub fn by_peer(&self, peer: Peer, id: &str) -> impl Iterator<Item = &'static R> + use<R> {
-        let id = id.to_string();
+        let id = peer.canonical_id(id);
         self.iter().filter(move |r| {
             r.meta()
                 .cross_ref(peer)

@@ -141,6 +141,21 @@ fn registries_find_by_id_name_and_alias() {
     assert_eq!(GOOD.find("dl1").map(|r| r.meta().id), Some("SW-DF-001"));
     assert!(GOOD.get("DL1").is_none(), "get ignores aliases");
     assert!(GOOD.find("DS-1").is_none(), "Trivy is no alias here");
+    assert_eq!(
+        BAD.by_peer(Peer::Trivy, "AVD-DS-1").count(),
+        2,
+        "Trivy spellings"
+    );
+    for spelling in [
+        "DS-0002",
+        "DS0002",
+        "ds0002",
+        "AVD-DS-0002",
+        " avd-ds-0002 ",
+    ] {
+        assert_eq!(Peer::Trivy.canonical_id(spelling), "DS-0002", "{spelling}");
+    }
+    assert_eq!(Peer::Hadolint.canonical_id("DL3008"), "DL3008");
     assert_eq!(BAD.by_peer(Peer::Hadolint, "DL1").count(), 3);
     assert_eq!(HOST.find("1.1").map(|r| r.meta().id), Some("SW-HOST-1.1"));
     assert_eq!(HOST.metas().len(), 1);

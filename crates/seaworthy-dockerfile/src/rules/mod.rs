@@ -107,7 +107,7 @@ impl<T: Rule<Extra = ()> + Check> DockerfileRule for T {}
 
 /// Every Dockerfile rule, ordered by id; hadolint codes find rules too.
 pub static REGISTRY: Registry<dyn DockerfileRule> =
-    Registry::new(Area::Dockerfile, RULES, &[Peer::Hadolint]);
+    Registry::new(Area::Dockerfile, RULES, &[Peer::Hadolint, Peer::Trivy]);
 
 static RULES: &[&dyn DockerfileRule] = &[
     &untrusted_registry::UntrustedRegistry,

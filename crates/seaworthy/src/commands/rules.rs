@@ -183,5 +183,15 @@ mod tests {
         assert!(by_alias("DL3014").is_ok_and(|l| l.starts_with("SW-DF-011 ")));
         assert!(by_alias("5.5").is_ok_and(|l| l.starts_with("SW-CTR-5.5 ")));
         assert!(by_alias("2.2").is_ok_and(|l| l.starts_with("SW-HOST-2.2 ")));
+        // Trivy's ids in each of its spellings (issue 19 item 16).
+        let first = by_alias("DS-0001").unwrap_or_else(|e| panic!("{e}"));
+        assert!(first.starts_with("SW-DF-"), "{first}");
+        for spelling in ["DS0001", "AVD-DS-0001", "ds-0001"] {
+            assert_eq!(
+                by_alias(spelling).as_deref(),
+                Ok(first.as_str()),
+                "{spelling}"
+            );
+        }
     }
 }
