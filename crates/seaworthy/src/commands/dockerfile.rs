@@ -182,7 +182,7 @@ pub fn report(outcome: anyhow::Result<Outcome>, output: &OutputArgs) -> ExitCode
         crate::say!("seaworthy: policy failed: {e}");
     }
     for e in &outcome.expired_warnings {
-        crate::say!("seaworthy: warning: {e}");
+        crate::note!("seaworthy: warning: {e}");
     }
     if !report.errors.is_empty() {
         ExitCode::Usage

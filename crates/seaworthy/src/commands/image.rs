@@ -253,13 +253,13 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
         crate::say!("seaworthy: policy failed: {e}");
     }
     for e in &outcome.expired_warnings {
-        crate::say!("seaworthy: warning: {e}");
+        crate::note!("seaworthy: warning: {e}");
     }
     for (reason, count) in &outcome.result.not_matched {
-        crate::say!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");
+        crate::note!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");
     }
     for e in outcome.result.range_errors.iter().take(5) {
-        crate::say!("seaworthy: warning: advisory range not understood: {e}");
+        crate::note!("seaworthy: warning: advisory range not understood: {e}");
     }
     if crate::commands::sbom::report_unread(&outcome.inventory, args.image.strict) {
         return ExitCode::Usage;

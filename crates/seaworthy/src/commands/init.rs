@@ -145,7 +145,7 @@ fn shown(root: &Path, p: &Path) -> String {
 pub fn execute(args: &InitArgs) -> ExitCode {
     match run(args) {
         Ok(message) => {
-            crate::say!("seaworthy: {message}");
+            crate::note!("seaworthy: {message}");
             ExitCode::Pass
         }
         Err(e) => {
