@@ -80,6 +80,8 @@ pub enum OutputFormat {
     Sarif,
     Junit,
     Github,
+    /// GitHub-flavoured Markdown (a pull-request comment or job summary).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -356,6 +358,10 @@ pub enum VulnFormat {
     Cyclonedx,
     /// The waived vulnerabilities as an OpenVEX document (what `seaworthy vex` writes).
     Openvex,
+    /// JUnit XML: a test case per vulnerability and per image finding.
+    Junit,
+    /// GitHub Actions workflow commands: an annotation per vulnerability and image finding.
+    Github,
 }
 
 /// Which vulnerability database to use.
@@ -375,6 +381,8 @@ pub enum HostFormat {
     Json,
     Sarif,
     Junit,
+    /// GitHub Actions workflow commands: an annotation per warning and vulnerability.
+    Github,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -421,7 +429,8 @@ pub struct ImageScanArgs {
     pub image: ImageArgs,
     #[command(flatten)]
     pub db: DbPathArgs,
-    /// Report format: table, json, sarif, or cyclonedx (SBOM with a vulnerabilities section).
+    /// Report format: table, json, sarif, cyclonedx (SBOM with a vulnerabilities section),
+    /// openvex, junit or github.
     #[arg(
         long,
         short = 'f',

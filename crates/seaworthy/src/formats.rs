@@ -219,3 +219,79 @@ pub fn variable_behind(e: &clap::Error, argv: &[String]) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+#[allow(clippy::expect_used)] // tests may panic
+mod readme {
+    use clap::CommandFactory;
+
+    use crate::cli::Cli;
+
+    const FORMATS: [&str; 10] = [
+        "table",
+        "json",
+        "sarif",
+        "junit",
+        "github",
+        "markdown",
+        "html",
+        "cyclonedx",
+        "spdx",
+        "openvex",
+    ];
+
+    /// The formats `--format` of `path` (`["db", "status"]`) accepts.
+    fn accepted(cmd: &clap::Command, path: &[&str]) -> Vec<String> {
+        let mut c = cmd;
+        for name in path {
+            c = c
+                .find_subcommand(name)
+                .unwrap_or_else(|| panic!("no command {path:?}"));
+        }
+        let arg = c
+            .get_arguments()
+            .find(|a| a.get_id() == "format")
+            .unwrap_or_else(|| panic!("{path:?} has no --format"));
+        arg.get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect()
+    }
+
+    /// README's command × format table says what each command's `--format` accepts.
+    #[test]
+    fn readme_format_table_matches_the_cli() {
+        let readme = include_str!("../../../README.md");
+        let header = format!("| command | {} |", FORMATS.join(" | "));
+        let start = readme.find(&header).expect("README has the format table");
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut rows = 0;
+        for line in readme[start..].lines().skip(2) {
+            if !line.starts_with("| `") {
+                break;
+            }
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            let listed: Vec<String> = FORMATS
+                .iter()
+                .zip(&cells[1..])
+                .filter(|(_, c)| **c == "✓")
+                .map(|(f, _)| f.to_string())
+                .collect();
+            for name in cells[0].split(", ") {
+                let path: Vec<&str> = name.trim_matches('`').split(' ').collect();
+                let mut accepted = accepted(&cmd, &path);
+                // `vex` is `image --format openvex`: it writes nothing else.
+                if path == ["vex"] {
+                    accepted = vec!["openvex".to_string()];
+                }
+                accepted.sort();
+                let mut want = listed.clone();
+                want.sort();
+                assert_eq!(accepted, want, "README row for {name}");
+                rows += 1;
+            }
+        }
+        assert!(rows >= 11, "{rows} rows");
+    }
+}

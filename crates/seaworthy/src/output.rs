@@ -14,6 +14,7 @@ pub fn format_of(f: OutputFormat) -> Format {
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Junit => Format::Junit,
         OutputFormat::Github => Format::Github,
+        OutputFormat::Markdown => Format::Markdown,
     }
 }
 

@@ -2,7 +2,10 @@
 //! each command writes, and the `SEAWORTHY_*` variables of every option.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 
-use std::path::Path;
+#[path = "../../seaworthy-oci/tests/support/image_util.rs"]
+mod image_util;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
@@ -187,6 +190,97 @@ fn quiet_keeps_errors_only() {
     assert!(stderr(&out).contains("error"), "{}", stderr(&out));
 }
 
+fn vulndb_testdata(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../seaworthy-vulndb/testdata")
+        .join(rel)
+}
+
+/// An OCI layout (bookworm's dpkg status, and `py` 1.11.0 in a second layer) and a database of
+/// real advisories for both: the image runs as root (SW-IMG-001, high) and has two medium
+/// vulnerabilities.
+fn image_and_db(dir: &Path) -> (String, String) {
+    use image_util::{Blob, Layer, oci_layout};
+    let base = Layer::new()
+        .file(
+            "etc/os-release",
+            &std::fs::read(vulndb_testdata("bookworm/os-release")).unwrap(),
+        )
+        .file(
+            "var/lib/dpkg/status",
+            &std::fs::read(vulndb_testdata("bookworm/status")).unwrap(),
+        );
+    let app = Layer::new().file(
+        "usr/lib/python3/dist-packages/py-1.11.0.dist-info/METADATA",
+        b"Metadata-Version: 2.1\nName: py\nVersion: 1.11.0\n",
+    );
+    let layout = dir.join("oci");
+    oci_layout(
+        &layout,
+        &[Blob::gzip(base.tar()), Blob::gzip(app.tar())],
+        "latest",
+    );
+    let db = dir.join("vuln.db");
+    let cve = vulndb_testdata("debian/excerpts/CVE.list");
+    let py = vulndb_testdata("osv/PYSEC-2022-42969.json");
+    let out = run(
+        &[
+            "db",
+            "import",
+            cve.to_str().unwrap(),
+            py.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    (
+        format!("oci-dir:{}", layout.display()),
+        db.to_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn image_writes_junit_and_github() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (img, db) = image_and_db(p);
+    let out = run(&["image", &img, "--db", &db, "-f", "junit"], p);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let xml = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(xml.contains("<testsuite name=\"image\""), "{xml}");
+    assert!(xml.contains("CVE-2022-42969 in py 1.11.0"), "{xml}");
+    assert!(xml.contains("CVE-2026-27171"), "{xml}");
+    // The root user gates (high), the medium vulnerabilities pass.
+    assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
+    assert!(xml.contains("SW-IMG-001"), "{xml}");
+
+    // The same from the variable, and into a file named for it.
+    let out = run_env(
+        &["image", &img, "--db", &db, "-o", "image.junit.xml"],
+        p,
+        &[("SEAWORTHY_FORMAT", "junit")],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(read(p, "image.junit.xml").contains("<testsuite name=\"image\""));
+
+    let out = run(&["image", &img, "--db", &db, "-f", "github"], p);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let log = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(log.lines().all(|l| l.starts_with("::")), "{log}");
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("::error ") && l.contains("SW-IMG-001")),
+        "{log}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("::warning ") && l.contains("CVE-2022-42969")),
+        "{log}"
+    );
+}
+
 #[test]
 fn a_format_from_the_environment_is_named_in_its_error() {
     let dir = repo();
@@ -210,4 +304,58 @@ fn a_format_from_the_environment_is_named_in_its_error() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn dockerfile_markdown() {
+    let dir = repo();
+    let p = dir.path();
+    std::fs::write(
+        p.join("Dockerfile.evil"),
+        "FROM ubuntu:latest\nEXPOSE 22\nLABEL x=\"<script>|@here\"\nUSER root\n",
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "dockerfile",
+            "Dockerfile",
+            "Dockerfile.evil",
+            "-f",
+            "markdown",
+        ],
+        p,
+    );
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(md.starts_with("## seaworthy: "), "{md}");
+    assert!(md.contains("| Severity | Rule |"), "{md}");
+    assert!(md.contains("SW-DF-"), "{md}");
+    assert!(!md.contains("<script>"), "{md}");
+    let out = run(&["dockerfile", "Dockerfile", "-o", "lint.md"], p);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    assert!(read(p, "lint.md").starts_with("## seaworthy: "));
+}
+
+#[test]
+fn host_writes_github() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("root/etc")).unwrap();
+    let root = p.join("root");
+    let args = [
+        "host",
+        "--root",
+        root.to_str().unwrap(),
+        "--no-daemon",
+        "--no-packages",
+        "--level",
+        "2",
+        "-f",
+        "github",
+    ];
+    let out = run(&args, p);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let log = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(log.lines().all(|l| l.starts_with("::")), "{log}");
+    assert!(!log.contains("::error"), "report only: {log}");
 }

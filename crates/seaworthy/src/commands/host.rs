@@ -232,6 +232,7 @@ pub fn execute(args: &cli::HostArgs) -> ExitCode {
         cli::HostFormat::Json => (CheckFormat::Json, OutputFormat::Json),
         cli::HostFormat::Sarif => (CheckFormat::Sarif, OutputFormat::Sarif),
         cli::HostFormat::Junit => (CheckFormat::Junit, OutputFormat::Junit),
+        cli::HostFormat::Github => (CheckFormat::Github, OutputFormat::Github),
     };
     let out = OutputArgs {
         format: out_format,

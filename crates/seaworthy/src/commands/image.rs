@@ -234,6 +234,8 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
         cli::VulnFormat::Sarif => VulnFormat::Sarif,
         cli::VulnFormat::Cyclonedx => VulnFormat::Cyclonedx,
         cli::VulnFormat::Openvex => VulnFormat::Openvex,
+        cli::VulnFormat::Junit => VulnFormat::Junit,
+        cli::VulnFormat::Github => VulnFormat::Github,
     };
     let out = OutputArgs {
         format: if args.format == cli::VulnFormat::Table {
