@@ -657,6 +657,8 @@ pub enum AssessFormat {
     Junit,
     Markdown,
     Html,
+    /// GitHub Actions workflow commands: an annotation per active item.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -307,7 +307,7 @@ fn a_format_from_the_environment_is_named_in_its_error() {
 }
 
 #[test]
-fn dockerfile_markdown() {
+fn dockerfile_markdown_and_assess_github() {
     let dir = repo();
     let p = dir.path();
     std::fs::write(
@@ -334,6 +334,13 @@ fn dockerfile_markdown() {
     let out = run(&["dockerfile", "Dockerfile", "-o", "lint.md"], p);
     assert!(code(&out) <= 1, "{}", stderr(&out));
     assert!(read(p, "lint.md").starts_with("## seaworthy: "));
+
+    let out = run(&["assess", "-f", "github"], p);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let log = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!log.is_empty());
+    assert!(log.lines().all(|l| l.starts_with("::")), "{log}");
+    assert!(log.contains("file=Dockerfile,line="), "{log}");
 }
 
 #[test]

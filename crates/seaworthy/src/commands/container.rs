@@ -325,7 +325,8 @@ fn vuln_finding(who: &Who<'_>, m: &VulnMatch, changed: &BTreeSet<&str>) -> Findi
         severity: m.severity,
         title: m
             .title
-            .clone()
+            .as_deref()
+            .and_then(crate::commands::assess::items::one_line_title)
             .unwrap_or_else(|| format!("{} in {}", m.id, p.name)),
         message: format!(
             "{} {}{runtime} in container {} is vulnerable to {}{fix}",
@@ -336,7 +337,12 @@ fn vuln_finding(who: &Who<'_>, m: &VulnMatch, changed: &BTreeSet<&str>) -> Findi
             image: Some(who.image.to_string()),
             field: Some(format!("packages:{}:{}", p.ecosystem, p.name)),
         },
-        evidence: Some(format!("{} {} ({})", p.name, p.version, p.path)),
+        // Packages installed at runtime have no file of their own in the image.
+        evidence: Some(if p.path.is_empty() {
+            format!("{} {}", p.name, p.version)
+        } else {
+            format!("{} {} ({})", p.name, p.version, p.path)
+        }),
         remediation,
         references: m.aliases.clone(),
         suppressed: None,
@@ -351,7 +357,11 @@ pub fn execute(args: &cli::ContainerArgs) -> ExitCode {
         Err(f) => return db::failure_code(&f),
     };
     for w in &outcome.warnings {
-        crate::say!("seaworthy: warning: {w}");
+        if w.starts_with("policy failed") {
+            crate::say!("seaworthy: {w}");
+        } else {
+            crate::note!("seaworthy: warning: {w}");
+        }
     }
     let rules = crate::commands::rules::all_rules();
     let no_source = |_: &str| None;

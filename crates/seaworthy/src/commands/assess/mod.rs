@@ -4,7 +4,7 @@
 
 mod areas;
 mod baseline;
-mod items;
+pub(crate) mod items;
 mod plan;
 mod progress;
 
@@ -230,7 +230,7 @@ pub fn outputs(
                 let format = crate::cli::AssessFormat::from_str(name, true).map_err(|_| {
                     anyhow::anyhow!(
                         "--output {spec}: unknown format `{name}` (table, json, sarif, junit, \
-                         markdown, html)"
+                         markdown, html, github)"
                     )
                 })?;
                 if file.is_empty() {
@@ -293,6 +293,7 @@ pub fn execute(args: &cli::AssessArgs) -> ExitCode {
             cli::AssessFormat::Junit => assess::render_junit(a),
             cli::AssessFormat::Markdown => assess::render_markdown(a),
             cli::AssessFormat::Html => assess::render_html(a),
+            cli::AssessFormat::Github => assess::render_github(a),
         };
         if let Err(e) = emit(&out, &text) {
             crate::say!("seaworthy: {e}");
@@ -319,7 +320,7 @@ pub fn execute(args: &cli::AssessArgs) -> ExitCode {
         );
     }
     for w in &a.waivers.expired_warnings {
-        crate::say!(
+        crate::note!(
             "seaworthy: warning: waiver for {} at {} expired on {} ({}); what it covers does not \
              gate, so it does not fail the run: renew it or remove it",
             w.id,
@@ -329,7 +330,7 @@ pub fn execute(args: &cli::AssessArgs) -> ExitCode {
         );
     }
     for w in &a.waivers.unused {
-        crate::say!(
+        crate::note!(
             "seaworthy: note: waiver for {} at {} matched nothing; remove it",
             w.id,
             w.source
