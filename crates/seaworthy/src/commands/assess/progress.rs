@@ -63,10 +63,10 @@ impl AreaProgress {
         let run = f();
         let r = &run.report;
         let line = format!(
-            "{} targets, {} items, {} errors in {} ms",
-            r.targets.len(),
-            r.items.len(),
-            r.errors.len(),
+            "{}, {}, {} in {} ms",
+            count(r.targets.len(), "target"),
+            count(r.items.len(), "item"),
+            count(r.errors.len(), "error"),
             started.elapsed().as_millis()
         );
         match (&self.mode, bar) {
@@ -81,5 +81,25 @@ impl AreaProgress {
         if let Mode::Bars(multi, _) = &self.mode {
             let _ = multi.clear();
         }
+    }
+}
+
+/// `1 target`, `2 targets`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// "1 targets" was printed after every area (issue 19 item 10).
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(super::count(1, "target"), "1 target");
+        assert_eq!(super::count(0, "error"), "0 errors");
+        assert_eq!(super::count(12, "item"), "12 items");
     }
 }
