@@ -9,6 +9,17 @@ use super::VulnReportInput;
 /// One finding per match, located at the image (and, when the image's Dockerfile is known, at
 /// the line that brought the package in).
 pub(crate) fn vuln_finding(image: &str, m: &VulnMatch) -> Finding {
+    let path = m.package.path.trim_start_matches('/');
+    let location = Location::Image {
+        image: image.to_string(),
+        path: (!path.is_empty()).then(|| path.to_string()),
+    };
+    match_finding(m, location)
+}
+
+/// A match as a finding at `location`: message, remediation, evidence, the layer that brought
+/// the package in, and the title `in PACKAGE VERSION` (formats show the id before it).
+pub fn match_finding(m: &VulnMatch, location: Location) -> Finding {
     let p = &m.package;
     let fix = match &m.fixed_version {
         Some(v) => format!(", fixed in {v}"),
@@ -30,17 +41,13 @@ pub(crate) fn vuln_finding(image: &str, m: &VulnMatch) -> Finding {
             ..Origin::default()
         })
     });
-    let path = p.path.trim_start_matches('/');
     Finding {
         rule_id: m.id.clone(),
         severity: m.severity,
         // Formats show the id before the title: `CVE-2024-5535 in libssl3 3.0.11-1`.
         title: format!("in {} {}", p.name, p.version),
         message: format!("{} {} is vulnerable to {}{fix}", p.name, p.version, m.id),
-        location: Location::Image {
-            image: image.to_string(),
-            path: (!path.is_empty()).then(|| path.to_string()),
-        },
+        location,
         evidence: Some(format!("{} {} ({})", p.name, p.version, p.path)),
         remediation,
         references: m.aliases.clone(),

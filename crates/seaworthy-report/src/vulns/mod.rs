@@ -8,6 +8,8 @@
 
 mod cyclonedx;
 mod findings;
+
+pub use findings::match_finding;
 mod json;
 mod junit;
 mod openvex;

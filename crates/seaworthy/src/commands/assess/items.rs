@@ -1,7 +1,7 @@
 //! Every area's results as assess items: findings and vulnerability matches, fingerprinted the
 //! same way whatever area they come from.
 
-use seaworthy_core::{Finding, Location, Origin};
+use seaworthy_core::{Finding, Location};
 use seaworthy_policy::baseline::fingerprint;
 use seaworthy_report::assess::{Item, ItemKind, VulnDetail};
 use seaworthy_vulndb::VulnMatch;
@@ -21,43 +21,12 @@ pub fn finding_item(finding: Finding) -> Item {
 
 /// A vulnerability of a package in `image` (its reference as given).
 pub fn vuln_item(m: &VulnMatch, location: Location) -> Item {
-    let p = &m.package;
-    let fix = match &m.fixed_version {
-        Some(v) => format!(", fixed in {v}"),
-        None => format!(" ({})", m.status.as_str()),
-    };
-    let remediation = match &m.fixed_version {
-        Some(v) => format!("Upgrade {} to {v} or later and rebuild", p.name),
-        None => format!(
-            "No fixed version of {} yet: remove the package if it is not needed, or waive it \
-             with a reason and an expiry",
-            p.name
-        ),
-    };
-    let origin = m.origin.clone().or_else(|| {
-        p.layer.as_ref().map(|l| Origin {
-            layer: u32::try_from(l.index).ok(),
-            layer_digest: Some(l.diff_id.clone()),
-            created_by: l.created_by.clone(),
-            ..Origin::default()
-        })
-    });
-    let finding = Finding {
-        rule_id: m.id.clone(),
-        severity: m.severity,
-        title: m
-            .title
-            .as_deref()
-            .and_then(one_line_title)
-            .unwrap_or_else(|| format!("{} in {}", m.id, p.name)),
-        message: format!("{} {} is vulnerable to {}{fix}", p.name, p.version, m.id),
-        location,
-        evidence: Some(format!("{} {} ({})", p.name, p.version, p.path)),
-        remediation,
-        references: m.aliases.clone(),
-        suppressed: None,
-        origin,
-    };
+    let mut finding = seaworthy_report::vulns::match_finding(m, location);
+    finding.title = m
+        .title
+        .as_deref()
+        .and_then(one_line_title)
+        .unwrap_or_else(|| format!("{} in {}", m.id, m.package.name));
     as_vulnerability(finding, m)
 }
 
