@@ -124,6 +124,15 @@ pub trait Cataloger: Sync {
         limits.max_parse_bytes
     }
 
+    /// A file this cataloger reads beside the ones it catalogs (dpkg: each package's
+    /// `usr/share/doc/<name>/copyright`), looked up through [`Env::fs`]: captured with the
+    /// image (through [`Cataloger::reduce`]) up to the returned size, whose limit it names,
+    /// and never catalogued by itself. One not read is a skipped part (a warning), not an
+    /// error: only a detail of some packages is missing.
+    fn side_file_limit(&self, _path: &str) -> Option<(u64, &'static str)> {
+        None
+    }
+
     /// The packages in one file. An `Err` names what is wrong with the file; the caller adds
     /// the path and goes on with the other files.
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String>;
@@ -183,7 +192,8 @@ impl CatalogerSet {
     /// Detects the OS, then runs every cataloger over the files it claims, in parallel. A file
     /// over its cataloger's parse limit, one yielding too many packages, and the files left
     /// once the image's package budget is spent are errors; so is every file the image read
-    /// could not capture (see [`FsView::skipped`]). The rest is inventoried.
+    /// could not capture (see [`FsView::skipped`]), except side files (see
+    /// [`Cataloger::side_file_limit`]), which are skipped parts. The rest is inventoried.
     pub fn catalog(&self, fs: &FsView) -> Inventory {
         let os = detect(fs);
         let limits = &self.limits;
@@ -283,18 +293,28 @@ impl CatalogerSet {
                 ),
             });
         }
-        for skipped in fs.skipped() {
+        for not_read in fs.skipped() {
+            let side = self
+                .catalogers
+                .iter()
+                .find(|c| c.side_file_limit(not_read.path).is_some());
             let cataloger = self
                 .catalogers
                 .iter()
-                .find(|c| c.wants_path(skipped.path))
+                .find(|c| c.wants_path(not_read.path))
+                .or(side)
                 .map_or("image", |c| c.name());
-            errors.push(CatalogError {
+            let error = CatalogError {
                 cataloger,
-                path: format!("/{}", skipped.path),
-                layer: skipped.layer,
-                message: skipped.reason.to_string(),
-            });
+                path: format!("/{}", not_read.path),
+                layer: not_read.layer,
+                message: not_read.reason.to_string(),
+            };
+            if side.is_some() {
+                skipped.push(error);
+            } else {
+                errors.push(error);
+            }
         }
         cap(&mut errors, "more files could not be catalogued");
         cap(&mut skipped, "more parts of files were skipped");
@@ -344,7 +364,11 @@ fn merge_duplicates(mut packages: Vec<Package>) -> Vec<Package> {
 
 impl ContentFilter for CatalogerSet {
     fn wants_path(&self, path: &str) -> bool {
-        OS_FILES.contains(&path) || self.catalogers.iter().any(|c| c.wants_path(path))
+        OS_FILES.contains(&path)
+            || self
+                .catalogers
+                .iter()
+                .any(|c| c.wants_path(path) || c.side_file_limit(path).is_some())
     }
 
     fn uses_magic(&self) -> bool {
@@ -363,18 +387,22 @@ impl ContentFilter for CatalogerSet {
         if OS_FILES.contains(&path) {
             return None;
         }
-        self.catalogers
-            .iter()
-            .find(|c| c.wants_path(path))
-            .map(|c| (c.parse_limit(&self.limits), "max_parse_bytes"))
-            .filter(|(max, _)| *max < self.limits.max_file_bytes)
+        let by_path = self.catalogers.iter().find(|c| c.wants_path(path));
+        match by_path {
+            Some(c) => Some((c.parse_limit(&self.limits), "max_parse_bytes")),
+            None => self.catalogers.iter().find_map(|c| c.side_file_limit(path)),
+        }
+        .filter(|(max, _)| *max < self.limits.max_file_bytes)
     }
 
     fn reduce(&self, path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
         if OS_FILES.contains(&path) {
             return Some(data);
         }
-        let by_path = self.catalogers.iter().find(|c| c.wants_path(path));
+        let by_path = self
+            .catalogers
+            .iter()
+            .find(|c| c.wants_path(path) || c.side_file_limit(path).is_some());
         let chosen = by_path.or_else(|| {
             let head = &data[..data.len().min(seaworthy_oci::capture::MAGIC_LEN)];
             self.catalogers

@@ -2,11 +2,12 @@
 //! output recorded in testdata/dpkg/*.oracle (command in testdata/dpkg/SOURCES.md).
 
 use std::collections::{BTreeSet, HashMap};
+use std::io::{Cursor, Read};
 
 use seaworthy_inventory::catalogers::{apk, dpkg};
 use seaworthy_inventory::{Cataloger, CatalogerSet, Env, Inventory, Package};
 use seaworthy_oci::layer::{Entry, LayerIndex};
-use seaworthy_oci::{EntryKind, FileRef, FsView};
+use seaworthy_oci::{CaptureBudget, EntryKind, FileRef, FsView, Limits, NoProgress};
 
 const STATUS: &str = "var/lib/dpkg/status";
 const APK_DB: &str = "lib/apk/db/installed";
@@ -374,5 +375,215 @@ Package: gone\nStatus: deinstall ok config-files\n"
                 "line 5: installed package openssl has no Version"
             ),
         ]
+    );
+}
+
+/// One entry of a layer tar written by [`tar_layer`].
+enum TarItem<'a> {
+    File(&'a str, Vec<u8>),
+    /// A file of `n` bytes, streamed (never held in memory).
+    Large(&'a str, u64),
+    Symlink(&'a str, &'a str),
+    Fifo(&'a str),
+}
+
+/// A ustar header: `kind` `0` file, `2` symlink to `link`, `6` FIFO.
+fn tar_header(path: &str, kind: u8, size: u64, link: &str) -> Vec<u8> {
+    let mut h = vec![0u8; 512];
+    let mut put = |at: usize, bytes: &[u8]| h[at..at + bytes.len()].copy_from_slice(bytes);
+    put(0, path.as_bytes());
+    put(100, b"0000644\0");
+    put(108, b"0000000\0");
+    put(116, b"0000000\0");
+    put(124, format!("{size:011o}\0").as_bytes());
+    put(136, b"00000000000\0");
+    put(148, b"        ");
+    put(156, &[kind]);
+    put(157, link.as_bytes());
+    put(257, b"ustar\x0000");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    h
+}
+
+/// The size field of a header [`tar_header`] wrote.
+fn header_size(header: &[u8]) -> u64 {
+    let field = String::from_utf8_lossy(&header[124..135]).into_owned();
+    u64::from_str_radix(&field, 8).unwrap_or_else(|e| panic!("{field}: {e}"))
+}
+
+/// A layer tar as a stream, so a huge file costs no memory.
+fn tar_layer(items: Vec<TarItem<'_>>) -> impl Read {
+    let mut stream: Box<dyn Read> = Box::new(std::io::empty());
+    for item in items {
+        let (header, body): (Vec<u8>, Box<dyn Read>) = match item {
+            TarItem::File(path, data) => (
+                tar_header(path, b'0', data.len() as u64, ""),
+                Box::new(Cursor::new(data)),
+            ),
+            TarItem::Large(path, n) => (
+                tar_header(path, b'0', n, ""),
+                Box::new(std::io::repeat(b'L').take(n)),
+            ),
+            TarItem::Symlink(path, target) => (
+                tar_header(path, b'2', 0, target),
+                Box::new(std::io::empty()),
+            ),
+            TarItem::Fifo(path) => (tar_header(path, b'6', 0, ""), Box::new(std::io::empty())),
+        };
+        let size = header_size(&header);
+        let padding = vec![0u8; usize::try_from(size.next_multiple_of(512) - size).unwrap_or(0)];
+        stream = Box::new(
+            stream
+                .chain(Cursor::new(header))
+                .chain(body)
+                .chain(Cursor::new(padding)),
+        );
+    }
+    stream.chain(Cursor::new(vec![0u8; 1024]))
+}
+
+/// The view of one layer read as an image is, the dpkg cataloger choosing what is captured.
+fn image_view(set: &CatalogerSet, items: Vec<TarItem<'_>>) -> FsView {
+    let limits = Limits::default();
+    let budget = CaptureBudget::of(&limits);
+    let index = seaworthy_oci::layer::index_layer(
+        tar_layer(items),
+        "layer 0",
+        set,
+        &limits,
+        &budget,
+        &NoProgress,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    FsView::from_layers(vec![index]).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn licenses<'a>(inv: &'a Inventory, name: &str) -> Vec<&'a str> {
+    find(inv, name)
+        .licenses
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
+const BASH_LICENSES: [&str; 11] = [
+    "BSD-4-clause-UC",
+    "GFDL-1.3",
+    "GFDL-NIV-1.3",
+    "GPL-2",
+    "GPL-2+",
+    "GPL-3",
+    "GPL-3+",
+    "GPL-3+ with Bison exception",
+    "Latex2e",
+    "MIT-like",
+    "permissive",
+];
+
+/// Licenses come from `usr/share/doc/<name>/copyright`: DEP-5 `License:` fields and the
+/// `/usr/share/common-licenses/` files free-form ones name; doc directories linked to another
+/// package's (as Debian links libgcc-s1's to gcc-12-base) are followed inside the image only.
+#[test]
+fn dpkg_licenses_from_copyright_files() {
+    let copyright = |name: &str| fixture(&format!("dpkg/copyright/{name}"));
+    let set = CatalogerSet::new(vec![dpkg::cataloger()]);
+    let view = image_view(
+        &set,
+        vec![
+            TarItem::File(STATUS, fixture("dpkg/status-bookworm-minbase")),
+            TarItem::File("usr/share/doc/zlib1g/copyright", copyright("zlib1g")),
+            TarItem::File("usr/share/doc/bash/copyright", copyright("bash")),
+            TarItem::File("usr/share/doc/libc6/copyright", copyright("libc6")),
+            TarItem::File(
+                "usr/share/doc/gcc-12-base/copyright",
+                copyright("gcc-12-base"),
+            ),
+            TarItem::Symlink("usr/share/doc/libgcc-s1", "gcc-12-base"),
+            TarItem::Symlink("usr/share/doc/libstdc++6", "/usr/share/doc/gcc-12-base"),
+            // Links that lead to no copyright file name no license.
+            TarItem::Symlink("usr/share/doc/mawk/copyright", "/var/lib/dpkg/status"),
+            TarItem::Symlink("usr/share/doc/grep", "../../../../../../.."),
+        ],
+    );
+    // Captured as the licenses it names, not the 68 KB file.
+    let kept = view.read("usr/share/doc/gcc-12-base/copyright");
+    assert!(kept.is_some_and(|f| f.data.len() < 200));
+    let inv = set.catalog(&view);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert!(inv.skipped.is_empty(), "{:?}", inv.skipped);
+    assert_eq!(licenses(&inv, "zlib1g"), ["Zlib"]);
+    assert_eq!(licenses(&inv, "bash"), BASH_LICENSES);
+    assert_eq!(licenses(&inv, "libc6"), ["GPL-2", "LGPL-2.1"]);
+    let gcc = ["Artistic", "GFDL-1.2", "GPL", "GPL-2", "GPL-3", "LGPL"];
+    for name in ["gcc-12-base", "libgcc-s1", "libstdc++6"] {
+        assert_eq!(licenses(&inv, name), gcc, "{name}");
+    }
+    for name in ["mawk", "grep", "dpkg"] {
+        assert!(find(&inv, name).licenses.is_empty(), "{name}");
+    }
+    // A view of loose, unreduced files reads the same.
+    let loose = catalog(vec![
+        (STATUS, fixture("dpkg/status-bookworm-minbase")),
+        ("usr/share/doc/bash/copyright", copyright("bash")),
+        ("usr/share/doc/libc6/copyright", copyright("libc6")),
+    ]);
+    assert_eq!(licenses(&loose, "bash"), BASH_LICENSES);
+    assert_eq!(licenses(&loose, "libc6"), ["GPL-2", "LGPL-2.1"]);
+}
+
+/// A 100 MB copyright file is never read (a warning names the limit), a FIFO at that path is
+/// not opened, and a package name that walks out of `usr/share/doc` reads nothing.
+#[test]
+fn dpkg_hostile_copyright_files() {
+    let status = b"Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\n\n\
+Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b8\n\n\
+Package: libc6\nStatus: install ok installed\nVersion: 2.36-9+deb12u14\n\n\
+Package: ../../../var/lib/dpkg/status.d\nStatus: install ok installed\nVersion: 1\n"
+        .to_vec();
+    let set = CatalogerSet::new(vec![dpkg::cataloger()]);
+    let started = std::time::Instant::now();
+    let view = image_view(
+        &set,
+        vec![
+            TarItem::File(STATUS, status),
+            TarItem::Large("usr/share/doc/zlib1g/copyright", 100 << 20),
+            TarItem::Fifo("usr/share/doc/bash/copyright"),
+            TarItem::File(
+                "usr/share/doc/libc6/copyright",
+                fixture("dpkg/copyright/libc6"),
+            ),
+            TarItem::File(
+                "var/lib/dpkg/status.d/copyright",
+                b"Package: evil\nVersion: 1\nLicense: Evil\n".to_vec(),
+            ),
+        ],
+    );
+    let inv = set.catalog(&view);
+    assert!(started.elapsed().as_secs() < 60);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert!(view.read("usr/share/doc/zlib1g/copyright").is_none());
+    assert!(find(&inv, "zlib1g").licenses.is_empty());
+    assert!(find(&inv, "bash").licenses.is_empty());
+    assert!(
+        find(&inv, "../../../var/lib/dpkg/status.d")
+            .licenses
+            .is_empty()
+    );
+    assert!(find(&inv, "evil").licenses.is_empty());
+    assert_eq!(licenses(&inv, "libc6"), ["GPL-2", "LGPL-2.1"]);
+    let skipped: Vec<(&str, &str, &str)> = inv
+        .skipped
+        .iter()
+        .map(|s| (s.cataloger, s.path.as_str(), s.message.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [(
+            "dpkg",
+            "/usr/share/doc/zlib1g/copyright",
+            "not read: 104857600 bytes, over the 8388608 byte limit for one file \
+             (dpkg copyright files)"
+        )]
     );
 }

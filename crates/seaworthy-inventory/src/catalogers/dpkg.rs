@@ -1,6 +1,11 @@
 //! Debian packages: dpkg's `var/lib/dpkg/status` and the per-package files of distroless images
 //! in `var/lib/dpkg/status.d/`. Each package is attributed to the layer that last wrote its
-//! `var/lib/dpkg/info/<name>.list`, i.e. the layer that installed it.
+//! `var/lib/dpkg/info/<name>.list`, i.e. the layer that installed it, and has the licenses its
+//! `usr/share/doc/<name>/copyright` names (see [`copyright`]).
+
+mod copyright;
+
+use std::collections::HashMap;
 
 use seaworthy_oci::FileRef;
 
@@ -12,6 +17,7 @@ const NAME: &str = "dpkg";
 const STATUS: &str = "var/lib/dpkg/status";
 const STATUS_D: &str = "var/lib/dpkg/status.d/";
 const INFO: &str = "var/lib/dpkg/info/";
+const DOC: &str = "usr/share/doc/";
 
 pub fn cataloger() -> Box<dyn Cataloger> {
     Box::new(Dpkg)
@@ -31,18 +37,35 @@ impl Cataloger for Dpkg {
             })
     }
 
+    fn side_file_limit(&self, path: &str) -> Option<(u64, &'static str)> {
+        is_copyright(path).then_some((copyright::MAX_BYTES, "dpkg copyright files"))
+    }
+
+    /// A copyright file is kept as the licenses it names.
+    fn reduce(&self, path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
+        if is_copyright(path) {
+            Some(copyright::reduce(&data))
+        } else {
+            Some(data)
+        }
+    }
+
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let text = String::from_utf8_lossy(file.data);
         let parsed = parse_stanzas(&text, env.limits.max_packages_per_file)?;
         let distroless = file.path != STATUS;
         let mut packages = Vec::new();
         let mut unnamed = Vec::new();
+        let mut licenses = Licenses::default();
         for s in &parsed.stanzas {
             if !is_installed(s.status, distroless) {
                 continue;
             }
             match to_package(s, file, env) {
-                Some(p) => packages.push(p),
+                Some(mut p) => {
+                    p.licenses = licenses.of(env, &p.name);
+                    packages.push(p);
+                }
                 // An installed package seaworthy cannot name or version would be a silent gap.
                 None => unnamed.push(match s.package {
                     Some(name) => {
@@ -63,6 +86,37 @@ impl Cataloger for Dpkg {
                 Ok(packages)
             }
         }
+    }
+}
+
+/// `usr/share/doc/<one directory>/copyright`.
+fn is_copyright(path: &str) -> bool {
+    path.strip_prefix(DOC)
+        .and_then(|rest| rest.strip_suffix("/copyright"))
+        .is_some_and(|dir| !dir.is_empty() && !dir.contains('/') && dir != "." && dir != "..")
+}
+
+/// The licenses of packages, read once per copyright file (packages may share one through a
+/// linked doc directory).
+#[derive(Default)]
+struct Licenses<'a> {
+    by_file: HashMap<&'a str, Vec<String>>,
+}
+
+impl<'a> Licenses<'a> {
+    /// What `usr/share/doc/<name>/copyright` names, symlinks followed inside the image; nothing
+    /// when the path leads anywhere but a copyright file.
+    fn of(&mut self, env: &Env<'a>, name: &str) -> Vec<String> {
+        let Some(file) = env.fs.read(&format!("{DOC}{name}/copyright")) else {
+            return Vec::new();
+        };
+        if !is_copyright(file.path) {
+            return Vec::new();
+        }
+        self.by_file
+            .entry(file.path)
+            .or_insert_with(|| copyright::licenses(file.data))
+            .clone()
     }
 }
 
