@@ -98,6 +98,20 @@ pub struct PortBinding {
     pub at: Field,
 }
 
+/// One environment variable given to the container (`-e`, compose `environment:`,
+/// `Config.Env`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    /// The value as written. `None` when it is not written here: taken from the caller's
+    /// environment (`-e NAME`, compose `NAME:` or `- NAME`) or a variable reference
+    /// (`${DB_PASSWORD}`, `$TOKEN`) filled in from elsewhere. Never serialized: it may be a
+    /// secret.
+    #[serde(skip)]
+    pub value: Option<String>,
+    pub at: Field,
+}
+
 /// One `docker exec` session of a running container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExecSession {
@@ -160,6 +174,8 @@ pub struct ContainerSpec {
     pub execs: Option<Vec<ExecSession>>,
     /// Labels (for `seaworthy.ignore=true` and filters).
     pub labels: Vec<(String, String)>,
+    /// Environment variables, in order (a running container's include its image's `ENV`).
+    pub env: Vec<EnvVar>,
 }
 
 impl ContainerSpec {
@@ -197,6 +213,7 @@ impl ContainerSpec {
             processes: None,
             execs: None,
             labels: Vec::new(),
+            env: Vec::new(),
         }
     }
 }

@@ -219,3 +219,85 @@ fn hostile_yaml_is_refused_not_expanded() {
     let big = "#".repeat(5 << 20);
     assert!(error(&big).contains("refused"));
 }
+
+/// `environment:` in both forms, each entry at its line, values as written: a variable
+/// reference is not a value (what it holds is not in the file), `$$` is a `$`.
+#[test]
+fn environment_entries_as_written() {
+    let text = "services:
+  map:
+    image: a
+    environment:
+      PLAIN: hello
+      PORT: 8080
+      FROM_CALLER:
+      REF: ${SECRET:-fallback}
+      DOLLARS: a$$b
+  list:
+    image: b
+    environment:
+      - PLAIN=hello=again
+      - FROM_CALLER
+      - REF=$SECRET
+";
+    let env = Env::from([("SECRET".into(), "from-dotenv".into())]);
+    let specs = compose::parse("compose.yaml", text, &env).unwrap();
+    let entries = |s: &ContainerSpec| -> Vec<(String, Option<String>, Option<u32>, String)> {
+        s.env
+            .iter()
+            .map(|e| {
+                (
+                    e.name.clone(),
+                    e.value.clone(),
+                    e.at.line,
+                    e.at.name.clone(),
+                )
+            })
+            .collect()
+    };
+    let e = |n: &str, v: Option<&str>, l: u32, f: &str| {
+        (n.to_string(), v.map(str::to_string), Some(l), f.to_string())
+    };
+    assert_eq!(
+        entries(&specs[0]),
+        [
+            e("PLAIN", Some("hello"), 5, "services.map.environment.PLAIN"),
+            e("PORT", Some("8080"), 6, "services.map.environment.PORT"),
+            e(
+                "FROM_CALLER",
+                None,
+                7,
+                "services.map.environment.FROM_CALLER"
+            ),
+            e("REF", None, 8, "services.map.environment.REF"),
+            e(
+                "DOLLARS",
+                Some("a$b"),
+                9,
+                "services.map.environment.DOLLARS"
+            ),
+        ]
+    );
+    assert_eq!(
+        entries(&specs[1]),
+        [
+            e(
+                "PLAIN",
+                Some("hello=again"),
+                13,
+                "services.list.environment.PLAIN"
+            ),
+            e(
+                "FROM_CALLER",
+                None,
+                14,
+                "services.list.environment.FROM_CALLER"
+            ),
+            e("REF", None, 15, "services.list.environment.REF"),
+        ]
+    );
+    let bad = "services:\n  s:\n    image: a\n    environment:\n      A: {b: c}\n";
+    let err = compose::parse("compose.yaml", bad, &Env::new()).unwrap_err();
+    assert_eq!(err.line, Some(5), "{err}");
+    assert!(err.message.contains("services.s.environment"), "{err}");
+}

@@ -59,6 +59,23 @@ fn expand(text: &str, env: &Env, depth: usize) -> Result<String, String> {
     Ok(out)
 }
 
+/// Whether `text` names a variable (`$VAR`, `${VAR…}`); `$$` is a literal `$`, not one.
+pub fn has_variables(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(pos) = rest.find('$') {
+        let after = &rest[pos + 1..];
+        if let Some(r) = after.strip_prefix('$') {
+            rest = r;
+            continue;
+        }
+        if after.starts_with(|c: char| c == '{' || c.is_ascii_alphabetic() || c == '_') {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
 /// Index of the `}` closing a `${`, counting nested `${…}`.
 fn closing_brace(body: &str) -> Option<usize> {
     let mut depth = 0usize;
@@ -203,6 +220,16 @@ mod tests {
         assert!(i("${EMPTY?x}").is_ok());
         assert!(i("${UNSET").is_err());
         assert!(i("${}").is_err());
+    }
+
+    #[test]
+    fn variables_are_told_from_literal_dollars() {
+        for t in ["$A", "x${A}", "${A:-d}", "$$x $_y"] {
+            assert!(has_variables(t), "{t}");
+        }
+        for t in ["", "plain", "$$A", "costs $5", "a$", "$$$$B"] {
+            assert!(!has_variables(t), "{t}");
+        }
     }
 
     #[test]

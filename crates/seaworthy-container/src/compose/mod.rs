@@ -11,7 +11,7 @@ use std::path::Path;
 
 use seaworthy_core::files::{self, FileError, FileErrorKind, Links};
 
-pub use interpolate::{Env, interpolate, parse_dotenv};
+pub use interpolate::{Env, has_variables, interpolate, parse_dotenv};
 pub use node::{Node, Value};
 
 use crate::spec::ContainerSpec;
@@ -117,6 +117,79 @@ pub fn parse(path: &str, text: &str, env: &Env) -> Result<Vec<ContainerSpec>, Co
         }
     })?;
     service::services(path, &root, env)
+}
+
+/// `text`, the compose file `specs` were read from, as a code frame may show it: every
+/// environment value holding a secret (see `SW-CTR-SECRET-001`) masked where it is written
+/// (the rest of its entry's line) and wherever else it occurs. The first characters stay (at
+/// most 4, at most a third), the rest become `*`, one per character, so columns stay.
+pub fn redact(text: &str, specs: &[ContainerSpec]) -> String {
+    let mut values = Vec::new();
+    let mut lines = std::collections::BTreeMap::<u32, Vec<u32>>::new();
+    for spec in specs {
+        for (var, _) in crate::rules::env_secrets::secrets(spec) {
+            values.extend(var.value.clone());
+            if let (Some(line), Some(column)) = (var.at.line, var.at.column) {
+                lines.entry(line).or_default().push(column);
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let columns = u32::try_from(i + 1).ok().and_then(|n| lines.get(&n));
+        match columns.and_then(|c| c.iter().min()) {
+            Some(&column) => out.push_str(&mask_entry(line, column)),
+            None => out.push_str(line),
+        }
+    }
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    for v in values.iter().filter(|v| !v.trim().is_empty()) {
+        out = out.replace(v.as_str(), &stars(v));
+    }
+    out
+}
+
+/// `line` with the value of the entry starting at `column` (after its `:` or `=`) masked, to
+/// the end of the line.
+fn mask_entry(line: &str, column: u32) -> String {
+    let start = line
+        .char_indices()
+        .nth(usize::try_from(column.saturating_sub(1)).unwrap_or(0))
+        .map_or(line.len(), |(i, _)| i);
+    let Some(sep) = line[start..].find([':', '=']).map(|i| start + i + 1) else {
+        return line.to_string();
+    };
+    let body = line[sep..].trim_end_matches(['\r', '\n']);
+    let rest = body.trim_start();
+    let at = sep + (body.len() - rest.len());
+    // A quoted value ends at its quote; a plain one at a comment (` #`) or the line's end.
+    let (at, value) = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            let inner = &rest[1..];
+            (at + 1, inner.find(q).map_or(inner, |end| &inner[..end]))
+        }
+        _ => (at, rest.split(" #").next().unwrap_or(rest).trim_end()),
+    };
+    if value.is_empty() {
+        return line.to_string();
+    }
+    format!(
+        "{}{}{}",
+        &line[..at],
+        stars(value),
+        &line[at + value.len()..]
+    )
+}
+
+/// A secret with its first characters kept and one `*` for each of the others.
+fn stars(secret: &str) -> String {
+    let n = secret.chars().count();
+    let shown = (n / 3).min(4);
+    secret
+        .chars()
+        .take(shown)
+        .chain(std::iter::repeat_n('*', n - shown))
+        .collect()
 }
 
 fn first_line(text: &str) -> &str {

@@ -5,9 +5,9 @@ use std::cell::Cell;
 
 use super::interpolate::MAX_INTERPOLATED_BYTES;
 use super::node::{Node, Value};
-use super::{ComposeError, Env, MAX_SERVICES, interpolate};
+use super::{ComposeError, Env, MAX_SERVICES, has_variables, interpolate};
 use crate::run::parse_restart;
-use crate::spec::{ContainerSpec, Field, Mount, MountKind, PortBinding, Set, Subject};
+use crate::spec::{ContainerSpec, EnvVar, Field, Mount, MountKind, PortBinding, Set, Subject};
 use crate::syntax::{normalize_cap, parse_bytes, parse_cpus, parse_ports, parse_volume};
 
 pub fn services(path: &str, root: &Node, env: &Env) -> Result<Vec<ContainerSpec>> {
@@ -266,6 +266,7 @@ impl Reader<'_> {
                 ))
             }
             "deploy" => self.deploy(spec, v)?,
+            "environment" => self.environment(spec, v)?,
             "healthcheck" => spec.healthcheck = self.healthcheck(v, at)?,
             "devices" => {
                 for item in self.items(name, v)? {
@@ -323,6 +324,49 @@ impl Reader<'_> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// `environment:` as a mapping (`NAME: value`; `NAME:` takes the caller's value) or a list
+    /// (`- NAME=value`, `- NAME`), each entry where it is written. Values are kept as written
+    /// and never interpolated: one that names a variable holds what is not in this file (no
+    /// value here); `$$` is a `$`.
+    fn environment(&self, spec: &mut ContainerSpec, v: &Node) -> Result<()> {
+        const KEY: &str = "environment";
+        let mut push = |name: String, value: Option<String>, at: &Node| {
+            spec.env.push(EnvVar {
+                at: self.field(&format!("{KEY}.{name}"), at),
+                name,
+                value: value
+                    .filter(|v| !has_variables(v))
+                    .map(|v| interpolate(&v, &Env::new()).unwrap_or(v)),
+            });
+        };
+        if let Value::Map(entries) = &v.value {
+            for (k, val) in entries {
+                let name = k
+                    .scalar()
+                    .ok_or_else(|| self.bad(KEY, k, "a variable name"))?;
+                let value = match val.value {
+                    Value::Null => None,
+                    _ => Some(self.raw(KEY, val)?),
+                };
+                push(name, value, k);
+            }
+            return Ok(());
+        }
+        for item in self.items(KEY, v)? {
+            let text = self.raw(KEY, item)?;
+            match text.split_once('=') {
+                Some((name, value)) => push(name.to_string(), Some(value.to_string()), item),
+                None => push(text, None, item),
+            }
+        }
+        Ok(())
+    }
+
+    /// A scalar as written, not interpolated.
+    fn raw(&self, key: &str, node: &Node) -> Result<String> {
+        node.scalar().ok_or_else(|| self.bad(key, node, "a scalar"))
     }
 
     fn volume(&self, item: &Node) -> Result<Mount> {

@@ -3,10 +3,14 @@
 //! with one [`CheckResult`] per check: pass, warn, info (manual checks) or not applicable.
 //! Rules are declared with [`seaworthy_core::declare_rule!`], their CIS facts as [`Cis`]; test
 //! cases are written in the small language of [`crate::case`].
+//!
+//! Checks CIS section 5 does not have (`SW-CTR-<TOPIC>-nnn`: a root user, secrets in the
+//! environment) are the same kind of rule on the same spec in a registry of their own,
+//! [`NON_CIS_REGISTRY`], reported as findings; [`findings`] gives both.
 
 use seaworthy_core::rule::{Registry, Rule};
 use seaworthy_core::{
-    Area, CheckResult, Evidence, Level, Location, Peer, Position, Severity, Span, Status,
+    Area, CheckResult, Evidence, Finding, Level, Location, Peer, Position, Severity, Span, Status,
 };
 
 use crate::spec::{ContainerSpec, Field, Subject};
@@ -14,6 +18,7 @@ use crate::spec::{ContainerSpec, Field, Subject};
 mod capabilities;
 mod cgroup;
 mod devices;
+pub(crate) mod env_secrets;
 mod exec;
 mod healthcheck;
 mod image_tag;
@@ -27,6 +32,7 @@ mod ports;
 mod privileged;
 mod read_only;
 mod restart;
+mod root_user;
 mod sshd;
 mod swarm;
 
@@ -166,9 +172,65 @@ static RULES: &[&dyn ContainerRule] = &[
     &mounts::DockerSocket,
 ];
 
+/// A container rule CIS section 5 has no check for: a [`Check`] on the same spec, its area data
+/// the [`Setting`] it judges. Its warning is a finding with the rule's own cross-references.
+pub trait NonCisRule: Rule<Extra = Setting> + Check {}
+impl<T: Rule<Extra = Setting> + Check> NonCisRule for T {}
+
+/// The container rules beyond CIS section 5 (`SW-CTR-<TOPIC>-nnn`).
+pub static NON_CIS_REGISTRY: Registry<dyn NonCisRule> =
+    Registry::new(Area::Container, NON_CIS_RULES, &[]);
+
+static NON_CIS_RULES: &[&dyn NonCisRule] = &[&root_user::RootUser, &env_secrets::EnvSecrets];
+
 /// Every check on one container, in CIS order.
 pub fn check(spec: &ContainerSpec, ctx: &Context) -> Vec<CheckResult> {
     REGISTRY.iter().map(|r| run_rule(r, spec, ctx)).collect()
+}
+
+/// Every finding on one container: the CIS section 5 warnings, then those of the rules beyond.
+pub fn findings(spec: &ContainerSpec, ctx: &Context) -> Vec<Finding> {
+    check(spec, ctx)
+        .iter()
+        .filter_map(CheckResult::to_finding)
+        .chain(
+            NON_CIS_REGISTRY
+                .iter()
+                .filter_map(|r| run_non_cis(r, spec, ctx)),
+        )
+        .collect()
+}
+
+/// The finding of a rule beyond CIS on one container: `Some` when its verdict is a warning.
+pub fn run_non_cis(rule: &dyn NonCisRule, spec: &ContainerSpec, ctx: &Context) -> Option<Finding> {
+    let meta = rule.meta();
+    let verdict = rule.check(spec, ctx);
+    if verdict.status != Status::Warn {
+        return None;
+    }
+    let (evidence, location) = reported(spec, rule.extra(), &verdict);
+    Some(Finding {
+        rule_id: meta.id.to_string(),
+        severity: verdict.severity.unwrap_or(meta.severity),
+        title: meta.title.to_string(),
+        message: verdict.message,
+        location,
+        evidence: (!evidence.is_empty()).then(|| {
+            evidence
+                .iter()
+                .map(|e| format!("{} ({})", e.value, e.source))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
+        remediation: verdict.remediation.unwrap_or(meta.remediation).to_string(),
+        references: meta
+            .refs
+            .iter()
+            .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
+            .collect(),
+        suppressed: None,
+        origin: None,
+    })
 }
 
 /// The result of one rule on one container.
@@ -176,24 +238,7 @@ pub fn run_rule(rule: &dyn ContainerRule, spec: &ContainerSpec, ctx: &Context) -
     let meta = rule.meta();
     let cis = rule.extra();
     let verdict = rule.check(spec, ctx);
-    let default_field = absent_field(spec, &cis.setting);
-    let at = verdict.fields.first().map_or(&default_field, |(f, _)| f);
-    let evidence = if verdict.fields.is_empty() {
-        if matches!(verdict.status, Status::NotApplicable) {
-            Vec::new()
-        } else {
-            vec![Evidence::new(
-                absent_value(spec, &cis.setting),
-                source(spec, &default_field),
-            )]
-        }
-    } else {
-        verdict
-            .fields
-            .iter()
-            .map(|(f, v)| Evidence::new(value(spec, f, v), source(spec, f)))
-            .collect()
-    };
+    let (evidence, location) = reported(spec, &cis.setting, &verdict);
     CheckResult {
         rule_id: meta.id.to_string(),
         cis_id: rule.cis_id().to_string(),
@@ -205,8 +250,36 @@ pub fn run_rule(rule: &dyn ContainerRule, spec: &ContainerSpec, ctx: &Context) -
         message: verdict.message,
         evidence,
         remediation: verdict.remediation.unwrap_or(meta.remediation).to_string(),
-        location: location(spec, at),
+        location,
     }
+}
+
+/// A verdict's evidence (its settings, or the unset one) and location (its first setting, or
+/// where the unset one would go).
+fn reported(
+    spec: &ContainerSpec,
+    setting: &Setting,
+    verdict: &Verdict,
+) -> (Vec<Evidence>, Location) {
+    let default_field = absent_field(spec, setting);
+    let at = verdict.fields.first().map_or(&default_field, |(f, _)| f);
+    let evidence = if verdict.fields.is_empty() {
+        if matches!(verdict.status, Status::NotApplicable) {
+            Vec::new()
+        } else {
+            vec![Evidence::new(
+                absent_value(spec, setting),
+                source(spec, &default_field),
+            )]
+        }
+    } else {
+        verdict
+            .fields
+            .iter()
+            .map(|(f, v)| Evidence::new(value(spec, f, v), source(spec, f)))
+            .collect()
+    };
+    (evidence, location(spec, at))
 }
 
 /// Where an unset setting would go: the inspect field, the service key, the flag.

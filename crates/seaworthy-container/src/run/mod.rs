@@ -10,7 +10,8 @@ use std::fmt;
 
 pub use flags::{FLAGS, Flag};
 
-use crate::spec::{ContainerSpec, Field, Mount, MountKind, Set, Subject};
+use crate::compose::has_variables;
+use crate::spec::{ContainerSpec, EnvVar, Field, Mount, MountKind, Set, Subject};
 use crate::syntax::{
     normalize_cap, parse_bytes, parse_cpus, parse_mount, parse_ports, parse_volume,
 };
@@ -259,6 +260,18 @@ fn apply(spec: &mut ContainerSpec, g: &Given) -> Result<(), String> {
         "cgroup-parent" => spec.cgroup_parent = some(v.to_string(), &at),
         "user" => spec.user = some(v.to_string(), &at),
         "ulimit" => spec.ulimits.push(Set::new(v.to_string(), at)),
+        // `-e NAME` passes the caller's value; a `$VAR` left unexpanded is not a value either.
+        "env" => {
+            let (name, value) = match v.split_once('=') {
+                Some((n, val)) => (n, Some(val).filter(|val| !has_variables(val))),
+                None => (v, None),
+            };
+            spec.env.push(EnvVar {
+                name: name.to_string(),
+                value: value.map(str::to_string),
+                at,
+            });
+        }
         "label" => {
             let (k, val) = v.split_once('=').unwrap_or((v, ""));
             spec.labels.push((k.to_string(), val.to_string()));
@@ -386,6 +399,33 @@ mod tests {
         assert!(run("docker run --restart sometimes alpine").is_err());
         assert!(run("docker run --privileged=maybe alpine").is_err());
         assert!(run("docker build .").is_err());
+    }
+
+    #[test]
+    fn env_forms() {
+        let s = run("docker run -e A=1 --env B=two=2 --env=C -eD=$HOME -e E= alpine").unwrap();
+        let env: Vec<_> = s
+            .env
+            .iter()
+            .map(|e| {
+                (
+                    e.name.as_str(),
+                    e.value.as_deref(),
+                    e.at.name.as_str(),
+                    e.at.column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("A", Some("1"), "-e", Some(3)),
+                ("B", Some("two=2"), "--env", Some(5)),
+                ("C", None, "--env", Some(7)),
+                ("D", None, "-e", Some(8)),
+                ("E", Some(""), "-e", Some(9)),
+            ]
+        );
     }
 
     #[test]

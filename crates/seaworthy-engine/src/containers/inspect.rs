@@ -6,7 +6,7 @@ use bollard::models::{
     ContainerInspectResponse, HostConfigCgroupnsModeEnum, RestartPolicyNameEnum,
 };
 use seaworthy_container::spec::{
-    ContainerSpec, ExecSession, Field, Mount, MountKind, PortBinding, Set, Subject,
+    ContainerSpec, EnvVar, ExecSession, Field, Mount, MountKind, PortBinding, Set, Subject,
 };
 
 fn at(name: impl Into<String>) -> Field {
@@ -169,6 +169,21 @@ pub fn to_spec(
         .collect();
     spec.processes = processes;
     spec.execs = execs;
+    // The image's ENV merged with the run's, as the processes see it.
+    spec.env = config
+        .env
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, e)| {
+            let (name, value) = e.split_once('=').unwrap_or((e, ""));
+            EnvVar {
+                name: name.to_string(),
+                value: Some(value.to_string()),
+                at: at(format!("Config.Env[{i}]")),
+            }
+        })
+        .collect();
     let mut labels: Vec<(String, String)> = config.labels.unwrap_or_default().into_iter().collect();
     labels.sort();
     spec.labels = labels;
@@ -443,6 +458,28 @@ mod tests {
             Some(&["/bin/sleep 3600".to_string()][..])
         );
         assert!(spec.labels.contains(&("h3-record".into(), "1".into())));
+    }
+
+    #[test]
+    fn the_environment_with_its_fields() {
+        let mut inspect = recorded("bad");
+        if let Some(c) = inspect.config.as_mut() {
+            c.env = Some(vec!["PATH=/usr/bin".into(), "A=b=c".into(), "EMPTY".into()]);
+        }
+        let spec = to_spec(&inspect, None, None);
+        let env: Vec<_> = spec
+            .env
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_deref(), e.at.name.as_str()))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("PATH", Some("/usr/bin"), "Config.Env[0]"),
+                ("A", Some("b=c"), "Config.Env[1]"),
+                ("EMPTY", Some(""), "Config.Env[2]"),
+            ]
+        );
     }
 
     #[test]
