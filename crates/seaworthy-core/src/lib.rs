@@ -9,6 +9,7 @@ mod finding;
 mod location;
 mod report;
 pub mod rule;
+mod scanner;
 mod severity;
 pub mod text;
 
@@ -17,4 +18,5 @@ pub use finding::{DockerfileLine, Finding, Origin, Suppression};
 pub use location::{Location, Position, Span};
 pub use report::{InputError, REPORT_SCHEMA_VERSION, Report, Summary};
 pub use rule::{Area, CrossRef, Peer, RuleMeta};
+pub use scanner::{ParseScannerError, Scanner, Thresholds};
 pub use severity::{ParseSeverityError, Severity};

@@ -10,6 +10,7 @@ mod json;
 mod junit;
 mod markdown;
 mod sarif;
+pub mod sarif_upload;
 pub mod sbom;
 mod table;
 mod text;

@@ -5,6 +5,7 @@
 //! Own serde structs rather than a SARIF crate: we emit a small, stable subset, and the tests
 //! validate it against the vendored official schema.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use seaworthy_core::{Finding, InputError, Location, Report, RuleMeta, Severity, Span};
@@ -76,8 +77,8 @@ struct Driver<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Rule {
-    id: &'static str,
-    name: &'static str,
+    id: Cow<'static, str>,
+    name: Cow<'static, str>,
     short_description: Text,
     full_description: Text,
     help: Help,
@@ -109,7 +110,9 @@ struct RuleProperties {
     #[serde(rename = "security-severity")]
     security_severity: String,
     severity: Severity,
+    #[serde(skip_serializing_if = "str::is_empty")]
     area: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
     group: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     references: Vec<String>,
@@ -246,8 +249,20 @@ pub(crate) fn security_severity(s: Severity) -> &'static str {
 
 pub(crate) fn render(report: &Report, opts: &RenderOptions<'_>) -> String {
     let metas = opts.sorted_rules();
-    let index: BTreeMap<&str, usize> = metas.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-    let rules = metas.iter().map(|m| rule(m)).collect();
+    let mut rules: Vec<Rule> = metas.iter().map(|m| rule(m)).collect();
+    // A finding of a rule no registry knows (a ShellCheck code, a newer area) gets a rule of
+    // its own from the finding, so every result has help (GitHub code scanning shows it).
+    for f in &report.findings {
+        if !rules.iter().any(|r| r.id == f.rule_id) {
+            rules.push(finding_rule(f));
+        }
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let index: BTreeMap<String, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.to_string(), i))
+        .collect();
 
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let results = report
@@ -302,8 +317,8 @@ pub(crate) fn rule(m: &RuleMeta) -> Rule {
     tags.sort();
     tags.dedup();
     Rule {
-        id: m.id,
-        name: m.name,
+        id: Cow::Borrowed(m.id),
+        name: Cow::Borrowed(m.name),
         short_description: Text {
             text: m.title.to_string(),
         },
@@ -324,6 +339,35 @@ pub(crate) fn rule(m: &RuleMeta) -> Rule {
             area: m.area.as_str(),
             group: m.group,
             references: rule_refs(m),
+        },
+    }
+}
+
+/// The rule of a finding whose id no registry knows, from the finding itself.
+fn finding_rule(f: &Finding) -> Rule {
+    Rule {
+        id: Cow::Owned(f.rule_id.clone()),
+        name: Cow::Owned(f.rule_id.clone()),
+        short_description: Text {
+            text: f.title.clone(),
+        },
+        full_description: Text {
+            text: f.title.clone(),
+        },
+        help: Help {
+            text: format!("{}\n\nRemediation: {}", f.title, f.remediation),
+            markdown: format!("{}\n\n**Remediation:** {}", f.title, f.remediation),
+        },
+        default_configuration: Configuration {
+            level: level(f.severity),
+        },
+        properties: RuleProperties {
+            tags: vec!["security".to_string()],
+            security_severity: security_severity(f.severity).to_string(),
+            severity: f.severity,
+            area: "",
+            group: "",
+            references: f.references.clone(),
         },
     }
 }
@@ -381,46 +425,102 @@ fn result(f: &Finding, rule_index: Option<usize>, fingerprint: String) -> SarifR
 }
 
 /// A file region; an image finding points at its Dockerfile line when that is known, else at
-/// the file in the image (or the image itself).
+/// the file in the image (or the image itself); host and container findings keep their logical
+/// location and get a [`stand_in`] physical one, as GitHub code scanning requires one.
 fn location(f: &Finding) -> SarifLocation {
-    if let Some(logical) = logical_location(&f.location) {
-        return SarifLocation {
-            physical_location: None,
-            logical_locations: vec![logical],
-        };
-    }
     let dockerfile = f.origin.as_ref().and_then(|o| o.dockerfile.as_ref());
-    let (artifact_location, region) = match (&f.location, dockerfile) {
-        (Location::File { path, span }, _) => (artifact(path), region(span)),
-        (Location::Image { .. }, Some(d)) => (
-            artifact(&d.path),
-            Some(Region {
-                start_line: d.line,
-                start_column: None,
-                end_line: None,
-                end_column: None,
-            }),
-        ),
-        (Location::Image { path: Some(p), .. }, None) => (artifact(p), None),
-        (Location::Image { image, path: None }, None) => (artifact(image), None),
-        (
-            Location::Host { host, .. }
-            | Location::Container {
-                container: host, ..
-            },
-            _,
-        ) => (artifact(host), None),
+    let physical = match (&f.location, dockerfile) {
+        (Location::File { path, span }, _) => PhysicalLocation {
+            artifact_location: artifact(path),
+            region: region(span),
+        },
+        (Location::Image { .. }, Some(d)) => PhysicalLocation {
+            artifact_location: artifact(&d.path),
+            region: Some(Region::line(d.line.max(1))),
+        },
+        (other, None) | (other @ (Location::Host { .. } | Location::Container { .. }), _) => {
+            stand_in(other)
+        }
     };
     SarifLocation {
-        physical_location: Some(PhysicalLocation {
-            artifact_location,
-            region,
-        }),
-        logical_locations: Vec::new(),
+        physical_location: Some(physical),
+        logical_locations: logical_location(&f.location).into_iter().collect(),
     }
 }
 
-/// Host and container findings have no file: `host/object` or `container/field`.
+/// A repository-relative stand-in for what has no file in the repository, at line 1 (GitHub
+/// code scanning rejects results without a physical location): the file in the image
+/// (`var/lib/dpkg/status`) or the image's name (`docker.io/library/nginx`); a host file
+/// (`etc/docker/daemon.json`) or setting (`docker/daemon/icc`); a container
+/// (`containers/web`). The logical location keeps the exact place.
+pub(crate) fn stand_in(location: &Location) -> PhysicalLocation {
+    let path = match location {
+        Location::File { path, .. } => {
+            return PhysicalLocation {
+                artifact_location: artifact(path),
+                region: Some(Region::line(1)),
+            };
+        }
+        Location::Image {
+            path: Some(path), ..
+        } => path.trim_start_matches('/').to_string(),
+        Location::Image { image, path: None } => image_path(image),
+        Location::Host { object, .. } => match object.strip_prefix('/') {
+            Some(file) => file.to_string(),
+            None => format!("docker/{}", object.replace(':', "/")),
+        },
+        Location::Container { container, .. } => format!("containers/{container}"),
+    };
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: encode_path(&relative_segments(&path), true),
+            uri_base_id: Some(SRCROOT),
+        },
+        region: Some(Region::line(1)),
+    }
+}
+
+/// An image reference as a relative path: the source prefix (`docker:`, `oci-dir:`…), the tag
+/// and the digest dropped (`reg.example:5000/team/app`, `tmp/build/app.tar`). An archive's `.tar`
+/// stays: it is a file name.
+pub(crate) fn image_path(image: &str) -> String {
+    const SOURCES: [&str; 5] = [
+        "docker-archive:",
+        "oci-dir:",
+        "oci-archive:",
+        "docker:",
+        "registry:",
+    ];
+    let without_source = SOURCES
+        .iter()
+        .find_map(|p| image.strip_prefix(p))
+        .unwrap_or(image);
+    let without_digest = without_source.split('@').next().unwrap_or(without_source);
+    // A tag follows the last `:` after the last `/` (a registry port comes before a `/`).
+    let name = match without_digest.rfind(':') {
+        Some(i) if !without_digest[i..].contains('/') => &without_digest[..i],
+        _ => without_digest,
+    };
+    if name.is_empty() {
+        "image".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// `path` without empty, `.` and `..` segments (no stand-in climbs out of the repository).
+pub(crate) fn relative_segments(path: &str) -> String {
+    let kept: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+        .collect();
+    if kept.is_empty() {
+        "unknown".to_string()
+    } else {
+        kept.join("/")
+    }
+}
+
 pub(crate) fn logical_location(location: &Location) -> Option<LogicalLocation> {
     let (scope, name, kind) = match location {
         Location::Host { host, object } => (host, object.clone(), "resource"),
@@ -582,6 +682,47 @@ mod tests {
             span: Span::default(),
         };
         assert!(logical_location(&file).is_none());
+    }
+
+    #[test]
+    fn stand_ins_are_repository_relative() {
+        let uri = |l: Location| stand_in(&l).artifact_location.uri;
+        let image = |image: &str, path: Option<&str>| Location::Image {
+            image: image.into(),
+            path: path.map(str::to_string),
+        };
+        assert_eq!(uri(image("docker:app:1.2", None)), "app");
+        assert_eq!(
+            uri(image("reg.example:5000/team/app@sha256:ab", None)),
+            "reg.example%3A5000/team/app"
+        );
+        assert_eq!(uri(image("oci-dir:/tmp/x/oci", None)), "tmp/x/oci");
+        assert_eq!(uri(image("nginx:latest", None)), "nginx");
+        assert_eq!(
+            uri(image("localhost:5000/app:1", None)),
+            "localhost%3A5000/app"
+        );
+        assert_eq!(
+            uri(image("nginx", Some("/var/lib/dpkg/status"))),
+            "var/lib/dpkg/status"
+        );
+        assert_eq!(uri(image("x", Some("../../etc/shadow"))), "etc/shadow");
+        let host = |object: &str| Location::Host {
+            host: "localhost".into(),
+            object: object.into(),
+        };
+        assert_eq!(
+            uri(host("/etc/docker/daemon.json")),
+            "etc/docker/daemon.json"
+        );
+        assert_eq!(uri(host("daemon:icc")), "docker/daemon/icc");
+        let ctr = Location::Container {
+            container: "web".into(),
+            image: None,
+            field: Some("HostConfig.Privileged".into()),
+        };
+        assert_eq!(uri(ctr), "containers/web");
+        assert_eq!(stand_in(&host("")).artifact_location.uri, "docker");
     }
 
     #[test]

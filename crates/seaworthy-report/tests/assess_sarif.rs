@@ -1,11 +1,13 @@
-//! The assess SARIF: one run per area, valid against the official 2.1.0 schema, files at
-//! physical locations, images, hosts and containers at logical ones.
+//! The assess SARIF: one run per area, valid against the official 2.1.0 schema and GitHub's
+//! upload rules; every result at a physical location, images, hosts and containers also at
+//! logical ones.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 
 mod common;
 
 use common::{crate_dir, schema_errors};
-use seaworthy_report::assess::{AreaKind, Assessment, render_sarif};
+use seaworthy_report::assess::{AreaKind, Assessment, SourceLine, render_sarif};
+use seaworthy_report::sarif_upload::github_upload_problems;
 use serde_json::Value;
 
 fn sarif(a: &Assessment) -> Value {
@@ -70,10 +72,34 @@ fn one_run_per_area_with_its_automation_id() {
     }
 }
 
+/// Issue 19 item 6: every result has a repository-relative physical location (GitHub code
+/// scanning rejects results without one); image, host and container items keep a logical one.
 #[test]
-fn files_are_physical_other_targets_logical() {
-    let a = common::assess::assessment();
+fn every_result_is_physical_and_other_targets_also_logical() {
+    let mut a = common::assess::assessment();
+    let host_line = SourceLine {
+        path: "seaworthy.toml".to_string(),
+        line: Some(14),
+    };
+    let image_line = SourceLine {
+        path: "seaworthy.toml".to_string(),
+        line: Some(5),
+    };
+    for area in &mut a.areas {
+        match area.area {
+            AreaKind::Host => area.declared_at = Some(host_line.clone()),
+            AreaKind::Image => {
+                area.target_declared_at.insert(
+                    "registry.example.com/shop/api:1.4.2".to_string(),
+                    image_line.clone(),
+                );
+            }
+            _ => {}
+        }
+    }
     let log = sarif(&a);
+    let problems = github_upload_problems(&log);
+    assert!(problems.is_empty(), "{problems:#?}");
     for (run, area) in log["runs"].as_array().expect("runs").iter().zip(&a.areas) {
         for (r, item) in run["results"]
             .as_array()
@@ -82,9 +108,10 @@ fn files_are_physical_other_targets_logical() {
             .zip(&area.items)
         {
             let loc = &r["locations"][0];
+            let physical = &loc["physicalLocation"];
             match &item.finding.location {
                 seaworthy_core::Location::File { span, .. } => {
-                    let region = &loc["physicalLocation"]["region"];
+                    let region = &physical["region"];
                     assert_eq!(region["startLine"], span.start.line);
                     assert_eq!(region["startColumn"], span.start.column);
                     assert!(region["endLine"].is_u64() && region["endColumn"].is_u64());
@@ -97,26 +124,40 @@ fn files_are_physical_other_targets_logical() {
                             .expect("a name")
                             .starts_with("registry.example.com/shop/api:1.4.2")
                     );
-                    // The Dockerfile line, when known, so code scanning can annotate it.
+                    // The Dockerfile line when known, else the config line naming the image.
                     let known = item
                         .finding
                         .origin
                         .as_ref()
                         .and_then(|o| o.dockerfile.as_ref());
                     match known {
-                        Some(d) => {
-                            assert_eq!(loc["physicalLocation"]["region"]["startLine"], d.line)
+                        Some(d) => assert_eq!(physical["region"]["startLine"], d.line),
+                        None => {
+                            assert_eq!(physical["artifactLocation"]["uri"], "seaworthy.toml");
+                            assert_eq!(physical["region"]["startLine"], 5);
                         }
-                        None => assert!(loc["physicalLocation"].is_null()),
                     }
                 }
-                _ => {
-                    assert!(loc["physicalLocation"].is_null(), "{loc:#}");
+                seaworthy_core::Location::Host { .. } => {
+                    assert_eq!(physical["artifactLocation"]["uri"], "seaworthy.toml");
+                    assert_eq!(physical["region"]["startLine"], 14);
+                    assert!(loc["logicalLocations"][0]["fullyQualifiedName"].is_string());
+                }
+                seaworthy_core::Location::Container { container, .. } => {
+                    // No configuration line in the fixture: a stand-in path.
+                    assert_eq!(
+                        physical["artifactLocation"]["uri"],
+                        format!("containers/{container}")
+                    );
                     assert!(loc["logicalLocations"][0]["fullyQualifiedName"].is_string());
                 }
             }
         }
     }
+    // Without any declaration the fixture still uploads (stand-ins).
+    let plain = sarif(&common::assess::assessment());
+    let problems = github_upload_problems(&plain);
+    assert!(problems.is_empty(), "{problems:#?}");
     // The compose finding points into compose.yaml.
     let container = &log["runs"][2];
     assert_eq!(

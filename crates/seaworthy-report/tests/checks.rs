@@ -177,6 +177,8 @@ fn sarif_reports_warnings_at_logical_locations_and_validates() {
     let schema = crate_dir().join("testdata/sarif-schema-2.1.0.json");
     let errors = schema_errors(&schema, &v);
     assert!(errors.is_empty(), "{errors:#?}");
+    let problems = seaworthy_report::sarif_upload::github_upload_problems(&v);
+    assert!(problems.is_empty(), "{problems:#?}");
     let run = &v["runs"][0];
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2, "only warnings are results");
@@ -188,7 +190,14 @@ fn sarif_reports_warnings_at_logical_locations_and_validates() {
                 .unwrap()
                 .starts_with("localhost/")
         );
-        assert!(r["locations"][0].get("physicalLocation").is_none());
+        // A stand-in physical location, as GitHub code scanning requires one.
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(
+            uri.starts_with("etc/") || uri.starts_with("docker/"),
+            "{uri}"
+        );
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
         if let Some(i) = r["ruleIndex"].as_u64() {
             assert_eq!(rules[i as usize]["id"], r["ruleId"]);

@@ -21,6 +21,8 @@ fn validates_against_the_sarif_2_1_0_schema() {
     let schema = crate_dir().join("testdata/sarif-schema-2.1.0.json");
     let errors = schema_errors(&schema, &sarif(&report()));
     assert!(errors.is_empty(), "{errors:#?}");
+    let problems = seaworthy_report::sarif_upload::github_upload_problems(&sarif(&report()));
+    assert!(problems.is_empty(), "{problems:#?}");
     // The validation has teeth.
     let mut bad = sarif(&report());
     bad["runs"][0]["results"][0]["level"] = "fatal".into();

@@ -10,10 +10,11 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use common::{crate_dir, schema_errors};
-use seaworthy_core::{DockerfileLine, Finding, Location, Origin, Severity};
+use seaworthy_core::{DockerfileLine, Finding, Location, Origin, Scanner, Severity};
 use seaworthy_inventory::purl::purl;
 use seaworthy_inventory::{Ecosystem, Inventory, OsInfo, Package, PackageLocation, SourcePackage};
 use seaworthy_oci::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
@@ -387,6 +388,7 @@ struct Scan {
     ignored_unfixed: usize,
     findings: Vec<Finding>,
     fail_on: Option<Severity>,
+    scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
 }
 
 impl Scan {
@@ -399,6 +401,7 @@ impl Scan {
             ignored_unfixed: 0,
             findings: image_findings(),
             fail_on: Some(Severity::High),
+            scanner_fail_on: BTreeMap::new(),
         }
     }
 
@@ -414,6 +417,8 @@ impl Scan {
             findings: &self.findings,
             ignored_base: 0,
             fail_on: self.fail_on,
+            scanner_fail_on: &self.scanner_fail_on,
+            scanners: &Scanner::ALL,
             tool_version: TOOL_VERSION,
             created: CREATED,
         };
@@ -463,8 +468,11 @@ fn cyclonedx_errors(doc: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The SARIF 2.1.0 schema's complaints, then GitHub code scanning's upload rules'.
 fn sarif_errors(doc: &Value) -> Vec<String> {
-    schema_errors(&testdata("sarif-schema-2.1.0.json"), doc)
+    let mut errors = schema_errors(&testdata("sarif-schema-2.1.0.json"), doc);
+    errors.extend(seaworthy_report::sarif_upload::github_upload_problems(doc));
+    errors
 }
 
 #[test]
@@ -568,10 +576,40 @@ fn no_color_means_no_escape_bytes() {
     assert!(!colored.contains("evil\u{1b}"), "input escapes neutralised");
 }
 
+/// Issue 19 item 2: a scanner's own threshold replaces `--fail-on` for what it finds.
+#[test]
+fn per_scanner_thresholds_gate_each_scanner_apart() {
+    let mut scan = Scan::new();
+    // Configuration rules report only; vulnerabilities gate at critical.
+    scan.scanner_fail_on.insert(Scanner::Config, None);
+    scan.scanner_fail_on
+        .insert(Scanner::Vuln, Some(Severity::Critical));
+    let doc = scan.json(VulnFormat::Json);
+    let summary = &doc["summary"];
+    // The two critical vulnerabilities; not the high one, not the high root-user finding.
+    assert_eq!(summary["failing"], 2);
+    assert_eq!(summary["scanner_fail_on"]["config"], Value::Null);
+    assert_eq!(summary["scanner_fail_on"]["vuln"], "critical");
+    assert_eq!(summary["scanners"][3], "trust");
+    let table = scan.render(VulnFormat::Table, false);
+    assert!(
+        table.contains(
+            "FAILED (fail-on: high; vuln: critical, config: none): 2 vulnerabilities at or above their threshold"
+        ),
+        "{table}"
+    );
+    // Vulnerabilities report only too: nothing gates, the image passes.
+    scan.scanner_fail_on.insert(Scanner::Vuln, None);
+    let doc = scan.json(VulnFormat::Json);
+    assert_eq!(doc["summary"]["passed"], true);
+    let junit = scan.render(VulnFormat::Junit, false);
+    assert!(!junit.contains("<failure"), "{junit}");
+}
+
 #[test]
 fn json_document() {
     let doc = Scan::new().json(VulnFormat::Json);
-    assert_eq!(doc["schema_version"], "1.3.0");
+    assert_eq!(doc["schema_version"], "1.4.0");
     assert_eq!(doc["tool"]["name"], "seaworthy");
     assert_eq!(doc["image"]["os"]["version_codename"], "bookworm");
     assert_eq!(doc["database"]["built"], "2025-01-01T06:00:00Z");
@@ -650,7 +688,8 @@ fn sarif_validates_against_the_2_1_0_schema() {
     bad["runs"][0]["results"][0]["level"] = "fatal".into();
     bad["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] =
         0.into();
-    assert_eq!(sarif_errors(&bad).len(), 2, "{:#?}", sarif_errors(&bad));
+    // Two schema errors, and GitHub's rules reject the line-0 region too.
+    assert_eq!(sarif_errors(&bad).len(), 3, "{:#?}", sarif_errors(&bad));
     // References that are no URLs stay out of `helpUri`.
     let mut scan = Scan::new();
     scan.matches[0].references = vec![

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use seaworthy_core::Severity;
+use seaworthy_core::{Scanner, Severity};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -335,6 +335,10 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     })
 }
 
+fn parse_scanner(s: &str) -> Result<Scanner, String> {
+    s.parse::<Scanner>().map_err(|e| e.to_string())
+}
+
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse::<Severity>().map_err(|e| e.to_string())
 }
@@ -449,6 +453,10 @@ pub struct ImageScanArgs {
     /// Report only these severities (comma-separated), e.g. --severity high,critical.
     #[arg(long, env = "SEAWORTHY_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
     pub severity: Vec<Severity>,
+    /// Run only these scanners (comma-separated): vuln, config, secret, trust
+    /// [default: `[image] scanners`, else all]. Without `vuln` no database is needed.
+    #[arg(long, env = "SEAWORTHY_SCANNERS", value_delimiter = ',', value_parser = parse_scanner)]
+    pub scanners: Vec<Scanner>,
     /// Leave out vulnerabilities without a fixed version (they are counted in the summary).
     #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED")]
     pub ignore_unfixed: bool,

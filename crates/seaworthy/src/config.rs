@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use seaworthy_core::Severity;
+use seaworthy_core::{Scanner, Severity};
 use seaworthy_dockerfile::{Config as DockerfileConfig, rules};
 use serde::Deserialize;
 
@@ -85,6 +85,35 @@ pub struct ImageSection {
     /// `seaworthy assess`: severity overrides by rule or advisory id (globs).
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// The scanners to run (default all), as `--scanners`.
+    pub scanners: Option<Vec<Scanner>>,
+    /// `[image.scanner-fail-on]`: a scanner's own threshold over `fail-on` (`"none"`: that
+    /// scanner reports only).
+    #[serde(default, deserialize_with = "scanner_thresholds")]
+    pub scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+}
+
+/// `vuln = "critical"`, `config = "none"`.
+fn scanner_thresholds<'de, D>(d: D) -> Result<BTreeMap<Scanner, Option<Severity>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = BTreeMap::<Scanner, String>::deserialize(d)?;
+    raw.into_iter()
+        .map(|(scanner, value)| {
+            if value.eq_ignore_ascii_case("none") {
+                return Ok((scanner, None));
+            }
+            value
+                .parse::<Severity>()
+                .map(|s| (scanner, Some(s)))
+                .map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "`{scanner}`: unknown threshold (expected one of: critical, high, medium, low, info, none)"
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// An image `seaworthy assess` scans: a reference, or a table naming how it was built.

@@ -86,8 +86,118 @@ pub fn quiet() -> bool {
     QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// See [`say!`].
+/// See [`say!`]. While progress bars are drawn ([`ActiveProgress`]), they are cleared for the
+/// line and drawn again under it, so a warning never lands inside a spinner.
 pub fn say(line: &str) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{}", seaworthy_core::text::for_message(line));
+    let text = seaworthy_core::text::for_message(line);
+    let write = || {
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "{text}");
+    };
+    let active = ACTIVE.lock().ok().and_then(|a| a.clone());
+    match active {
+        Some(ActiveProgress::Bars(multi)) => multi.suspend(write),
+        Some(ActiveProgress::Bar(bar)) => bar.suspend(write),
+        None => write(),
+    }
+}
+
+/// The progress display on stderr now, if any: [`say`] writes around it.
+#[derive(Clone)]
+pub enum ActiveProgress {
+    Bars(indicatif::MultiProgress),
+    Bar(indicatif::ProgressBar),
+}
+
+static ACTIVE: std::sync::Mutex<Option<ActiveProgress>> = std::sync::Mutex::new(None);
+
+/// Registers the progress display that is drawn from now on (`None`: it is gone).
+pub fn set_active_progress(progress: Option<ActiveProgress>) {
+    if let Ok(mut active) = ACTIVE.lock() {
+        *active = progress;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, TermLike};
+
+    use super::*;
+
+    /// What the progress display did to the terminal, one entry per call.
+    #[derive(Debug, Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<String>>>);
+
+    impl Recorder {
+        fn push(&self, s: String) -> std::io::Result<()> {
+            self.0.lock().map(|mut v| v.push(s)).ok();
+            Ok(())
+        }
+
+        fn calls(&self) -> Vec<String> {
+            self.0.lock().map(|v| v.clone()).unwrap_or_default()
+        }
+    }
+
+    impl TermLike for Recorder {
+        fn width(&self) -> u16 {
+            80
+        }
+        fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+            self.push(format!("up {n}"))
+        }
+        fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+            self.push(format!("down {n}"))
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.push(format!("line {s}"))
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.push(format!("str {s}"))
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            self.push("clear".to_string())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Issue 19 item 10: a warning said while spinners run clears them first and has them
+    /// drawn again below it, instead of being written into a spinner's line.
+    #[test]
+    fn a_line_said_during_progress_clears_the_bars_first() {
+        let term = Recorder::default();
+        let multi =
+            MultiProgress::with_draw_target(ProgressDrawTarget::term_like(Box::new(term.clone())));
+        let bar = multi.add(ProgressBar::new_spinner());
+        bar.set_message("image scanning");
+        bar.tick();
+        let drawn = term.calls().len();
+        assert!(drawn > 0, "the spinner is drawn");
+        set_active_progress(Some(ActiveProgress::Bars(multi.clone())));
+        say("seaworthy: warning: something");
+        set_active_progress(None);
+        let after: Vec<String> = term.calls()[drawn..].to_vec();
+        assert!(
+            after.iter().any(|c| c == "clear"),
+            "the bars are cleared: {after:?}"
+        );
+        assert!(
+            after.iter().any(|c| c.contains("image scanning")),
+            "and drawn again: {after:?}"
+        );
+        // Nothing registered: no clearing (the line goes straight to stderr).
+        let before = term.calls().len();
+        say("seaworthy: note: plain");
+        assert_eq!(term.calls().len(), before);
+    }
 }

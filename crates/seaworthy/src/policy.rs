@@ -99,10 +99,14 @@ impl Policy {
 
     /// Marks active findings a waiver covers as waived. Findings may be waived by rule id or by
     /// a peer id they cross-reference (`DL3008`, `CIS 4.1` as `4.1`). An expired waiver fails
-    /// the run only over a finding at or above `fail_on`.
-    pub fn apply_to_findings(&mut self, findings: &mut [Finding], fail_on: Option<Severity>) {
+    /// the run only over a finding at or above its threshold (`threshold_of`).
+    pub fn apply_to_findings(
+        &mut self,
+        findings: &mut [Finding],
+        threshold_of: impl Fn(&Finding) -> Option<Severity>,
+    ) {
         for f in findings.iter_mut().filter(|f| f.is_active()) {
-            let gates = fail_on.is_some_and(|t| f.severity >= t);
+            let gates = threshold_of(f).is_some_and(|t| f.severity >= t);
             f.suppressed = self.decide(&target_of(f), false, gates);
         }
     }
@@ -235,7 +239,7 @@ pub fn waive_findings(
 ) -> Result<Waived> {
     let (file, path) = config::load_file(config)?;
     let mut policy = Policy::load(&file, path.as_deref(), &[])?;
-    policy.apply_to_findings(findings, fail_on);
+    policy.apply_to_findings(findings, |_| fail_on);
     Ok(Waived {
         failing: policy.expired(),
         warnings: policy.expired_warnings(),

@@ -6,6 +6,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use seaworthy_core::text::shown;
 use seaworthy_oci::Progress;
 
+use crate::output::{ActiveProgress, set_active_progress};
+
 pub struct LayerBar {
     bar: ProgressBar,
     layers: AtomicUsize,
@@ -15,6 +17,7 @@ pub struct LayerBar {
 impl LayerBar {
     pub fn new() -> LayerBar {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        set_active_progress(Some(ActiveProgress::Bar(bar.clone())));
         LayerBar {
             bar,
             layers: AtomicUsize::new(0),
@@ -24,6 +27,7 @@ impl LayerBar {
 
     pub fn finish(&self) {
         self.bar.finish_and_clear();
+        set_active_progress(None);
     }
 }
 
@@ -62,8 +66,10 @@ pub struct FeedBars {
 
 impl FeedBars {
     pub fn new() -> FeedBars {
+        let multi = indicatif::MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        set_active_progress(Some(ActiveProgress::Bars(multi.clone())));
         FeedBars {
-            multi: indicatif::MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            multi,
             bars: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -114,5 +120,6 @@ impl FeedBars {
 
     pub fn finish(&self) {
         let _ = self.multi.clear();
+        set_active_progress(None);
     }
 }

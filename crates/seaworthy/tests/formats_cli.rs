@@ -366,3 +366,91 @@ fn host_writes_github() {
     assert!(log.lines().all(|l| l.starts_with("::")), "{log}");
     assert!(!log.contains("::error"), "report only: {log}");
 }
+
+/// Issue 19 item 6: every SARIF the commands write uploads to GitHub code scanning: each result
+/// has a repository-relative physical location, a fingerprint and a rule with help. `assess`
+/// points image results without a Dockerfile line at the `seaworthy.toml` line naming the image
+/// and host results at the line that enabled the host area.
+#[test]
+fn every_sarif_meets_github_upload_rules() {
+    use seaworthy_report::sarif_upload::github_upload_problems;
+    let dir = repo();
+    let p = dir.path();
+    let (img, db) = image_and_db(p);
+    std::fs::create_dir_all(p.join("root/etc/docker")).unwrap();
+    std::fs::write(p.join("root/etc/docker/daemon.json"), "{\"icc\": true}\n").unwrap();
+    std::fs::write(
+        p.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.25\n    privileged: true\n    ports: [\"22:22\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("seaworthy.toml"),
+        format!(
+            "[dockerfile]\npaths = [\"Dockerfile\"]\n\n[image]\ntargets = [\n  \"{img}\",\n]\n\n[host]\nenabled = true\nroot = \"root\"\ndaemon = false\npackages = false\n"
+        ),
+    )
+    .unwrap();
+    let root = p.join("root");
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["dockerfile", "Dockerfile"],
+        vec!["compose", "compose.yaml"],
+        vec![
+            "run",
+            "--",
+            "docker",
+            "run",
+            "--privileged",
+            "-p",
+            "22:22",
+            "nginx:1.25",
+        ],
+        vec!["image", &img, "--db", &db],
+        vec![
+            "host",
+            "--root",
+            root.to_str().unwrap(),
+            "--no-daemon",
+            "--no-packages",
+        ],
+        vec!["assess", "--db", &db],
+    ];
+    for command in commands {
+        let mut args = vec![command[0], "-f", "sarif"];
+        args.extend(&command[1..]);
+        let out = run(&args, p);
+        assert!(code(&out) <= 1, "{command:?}: {}", stderr(&out));
+        let log: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        let results: usize = log["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["results"].as_array().map_or(0, Vec::len))
+            .sum();
+        assert!(results > 0, "{command:?} reports something");
+        let problems = github_upload_problems(&log);
+        assert!(problems.is_empty(), "{command:?}: {problems:#?}");
+        if command[0] == "assess" {
+            let runs = log["runs"].as_array().unwrap();
+            let area = |name: &str| {
+                runs.iter()
+                    .find(|r| r["properties"]["area"] == name)
+                    .unwrap_or_else(|| panic!("no {name} run"))
+            };
+            // SW-IMG-001 (root user) has no Dockerfile line: the config line naming the image.
+            let root_user = area("image")["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["ruleId"] == "SW-IMG-001")
+                .expect("the root-user finding");
+            let at = &root_user["locations"][0]["physicalLocation"];
+            assert_eq!(at["artifactLocation"]["uri"], "seaworthy.toml");
+            assert_eq!(at["region"]["startLine"], 6);
+            let host = &area("host")["results"][0]["locations"][0]["physicalLocation"];
+            assert_eq!(host["artifactLocation"]["uri"], "seaworthy.toml");
+            assert_eq!(host["region"]["startLine"], 10, "the `enabled = true` line");
+        }
+    }
+}

@@ -529,3 +529,98 @@ fn fail_on_none_and_image_mode_report_only() {
     let out = scan(&["--fail-on", "info"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
 }
+
+/// Issue 19 item 2: `--scanners vuln` gates on vulnerabilities alone (the root user no longer
+/// fails a run gated at high), `--scanners config` needs no database, and per-scanner
+/// thresholds in `[image.scanner-fail-on]` gate each scanner apart.
+#[test]
+fn scanners_select_what_runs_and_each_has_its_own_threshold() {
+    let home = tempfile::tempdir().unwrap();
+    let db = import(home.path());
+    let img = image(home.path());
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["image", img.as_str(), "--db", db.as_str(), "-f", "json"];
+        args.extend_from_slice(extra);
+        let out = run(&args, home.path());
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+        (code(&out), doc, stderr(&out))
+    };
+    // All scanners: the high root-user finding fails the run.
+    let (code_all, doc, _) = scan(&[]);
+    assert_eq!(code_all, 1);
+    assert_eq!(
+        doc["summary"]["scanners"],
+        serde_json::json!(["vuln", "config", "secret", "trust"])
+    );
+    // Vulnerabilities only: two medium matches, nothing at high, exit 0; no image finding.
+    let (c, doc, err) = scan(&["--scanners", "vuln"]);
+    assert_eq!(c, 0, "{err}");
+    assert_eq!(doc["matches"].as_array().unwrap().len(), 2);
+    assert!(doc["findings"].as_array().unwrap().is_empty(), "{doc:#}");
+    assert!(
+        err.contains("not scanned for: config, secret, trust"),
+        "{err}"
+    );
+    // Configuration only, without any database: the root user is found and gates.
+    let out = run(
+        &[
+            "image",
+            &img,
+            "--db",
+            "/nonexistent/vuln.db",
+            "--scanners",
+            "config",
+        ],
+        home.path(),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("SW-IMG-001"), "{table}");
+    assert!(table.contains("Vulnerabilities not looked for"), "{table}");
+    // An unknown scanner is a usage error naming it.
+    let out = run(&["image", &img, "--scanners", "sbom"], home.path());
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("unknown scanner `sbom`"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Per-scanner thresholds: configuration reports only, vulnerabilities gate at medium.
+    std::fs::write(
+        home.path().join("seaworthy.toml"),
+        "[image]\nscanners = [\"vuln\", \"config\"]\n\n[image.scanner-fail-on]\nconfig = \"none\"\nvuln = \"medium\"\n",
+    )
+    .unwrap();
+    let (c, doc, _) = scan(&[]);
+    assert_eq!(c, 1);
+    assert_eq!(doc["summary"]["failing"], 2, "the two medium matches only");
+    assert_eq!(
+        doc["summary"]["scanner_fail_on"]["config"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        doc["summary"]["scanners"],
+        serde_json::json!(["vuln", "config"])
+    );
+    // The command line's --fail-on decides for every scanner.
+    let (c, doc, _) = scan(&["--fail-on", "high"]);
+    assert_eq!(c, 1, "the root user gates again at high");
+    assert!(doc["summary"].get("scanner_fail_on").is_none());
+    let (c, _, _) = scan(&["--fail-on", "critical"]);
+    assert_eq!(c, 0);
+    // A bad threshold in the file is a usage error naming the scanner.
+    std::fs::write(
+        home.path().join("seaworthy.toml"),
+        "[image.scanner-fail-on]\nvuln = \"urgent\"\n",
+    )
+    .unwrap();
+    let out = run(&["image", &img, "--db", &db], home.path());
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("`vuln`: unknown threshold"),
+        "{}",
+        stderr(&out)
+    );
+}

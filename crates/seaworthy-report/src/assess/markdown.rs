@@ -284,7 +284,7 @@ fn problems(out: &mut String, a: &Assessment) {
                 "at or above the threshold, not gating",
                 r.items
                     .iter()
-                    .filter(|i| !i.is_waived() && i.finding.severity >= r.fail_on)
+                    .filter(|i| !i.is_waived() && r.reaches_threshold(i))
                     .collect(),
             ),
         };

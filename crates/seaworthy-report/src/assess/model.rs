@@ -2,12 +2,14 @@
 //! in one model, with their waiver, baseline and base-image state. Every assess format renders
 //! this; `docs/assess-report-format.md` documents the JSON form.
 
-use seaworthy_core::{CheckResult, Finding, InputError, Severity, Status};
+use std::collections::BTreeMap;
+
+use seaworthy_core::{CheckResult, Finding, InputError, Scanner, Severity, Status};
 use serde::{Deserialize, Serialize};
 
 /// Bumped on any incompatible change of the assess JSON; documented in
 /// `docs/assess-report-format.md` and `docs/report-schema.json`.
-pub const ASSESS_SCHEMA_VERSION: &str = "1.0.0";
+pub const ASSESS_SCHEMA_VERSION: &str = "1.1.0";
 
 /// The four test areas, in pipeline order (container covers compose files and running
 /// containers).
@@ -243,6 +245,16 @@ pub struct AreaReport {
     pub mode: Mode,
     /// Active items at or above this severity gate (in a gate area).
     pub fail_on: Severity,
+    /// Image area: a scanner's own threshold over `fail_on` (`null`: that scanner reports only).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+    /// The configuration line that enabled the area (`[host]`, `running = true`): SARIF points
+    /// results without a file of their own there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_at: Option<SourceLine>,
+    /// Image area, per image reference: its Dockerfile, else the configuration line naming it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub target_declared_at: BTreeMap<String, SourceLine>,
     pub status: AreaStatus,
     /// What was assessed: Dockerfile paths, image references, compose files, containers, host.
     pub targets: Vec<String>,
@@ -267,6 +279,9 @@ impl AreaReport {
             area,
             mode,
             fail_on,
+            scanner_fail_on: BTreeMap::new(),
+            declared_at: None,
+            target_declared_at: BTreeMap::new(),
             status: AreaStatus::Pass,
             targets: Vec::new(),
             duration_ms: 0,
@@ -279,14 +294,32 @@ impl AreaReport {
         }
     }
 
+    /// Whether `item` is at or above its threshold: its scanner's in the image area when one is
+    /// configured, else `fail_on`. Waivers and the area's mode are not looked at.
+    pub fn reaches_threshold(&self, item: &Item) -> bool {
+        let own = match self.area {
+            AreaKind::Image => self
+                .scanner_fail_on
+                .get(&Scanner::of_rule(&item.finding.rule_id)),
+            _ => None,
+        };
+        let threshold = own.copied().unwrap_or(Some(self.fail_on));
+        threshold.is_some_and(|t| item.finding.severity >= t)
+    }
+
     /// Sets every item's `gating`: a gate area, an active item at or above `fail_on`, new when
     /// `fail_on_new`, not from the base image when `ignore_base`.
     pub fn mark_gating(&mut self, fail_on_new: bool, ignore_base: bool) {
         let gate = self.mode == Mode::Gate;
-        for i in &mut self.items {
+        let reaches: Vec<bool> = self
+            .items
+            .iter()
+            .map(|i| self.reaches_threshold(i))
+            .collect();
+        for (i, reaches) in self.items.iter_mut().zip(reaches) {
             i.gating = gate
                 && !i.is_waived()
-                && i.finding.severity >= self.fail_on
+                && reaches
                 && !(fail_on_new && i.change != Some(Change::New))
                 && !(ignore_base && i.from_base);
         }
@@ -305,6 +338,14 @@ impl AreaReport {
         }
         c
     }
+}
+
+/// A file of the repository (relative to the working directory) and, when known, a line of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceLine {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 /// A waiver the run had something to say about.
@@ -413,7 +454,7 @@ impl Assessment {
                 && area
                     .items
                     .iter()
-                    .any(|i| !i.is_waived() && i.finding.severity >= area.fail_on)
+                    .any(|i| !i.is_waived() && area.reaches_threshold(i))
             {
                 AreaStatus::Warn
             } else {

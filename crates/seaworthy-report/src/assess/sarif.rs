@@ -2,9 +2,8 @@
 //! `automationDetails.id` (`seaworthy/<area>/`), so GitHub code scanning keeps the areas as
 //! separate analyses.
 //!
-//! Locations: file items (Dockerfile, compose) point at their region; image items name the image
-//! (and the file in it) in a logical location, plus the Dockerfile line that brought them in when
-//! known, so code scanning can annotate it; host and container items have only a logical location.
+//! Locations: every result has a repository-relative physical location (see [`location`]);
+//! image, host and container items also name their exact place in a logical location.
 //! Waived items carry a `suppressions` entry; with a baseline every result has a `baselineState`.
 //! Expired and unused waivers are configuration notifications of the first run.
 
@@ -14,10 +13,10 @@ use seaworthy_core::{Location, Severity};
 use serde::Serialize;
 
 use super::{AreaKind, AreaReport, AreaStatus, Assessment, Change, Item, Mode, ResolvedItem};
-use super::{Totals, WaiverNote};
+use super::{SourceLine, Totals, WaiverNote};
 use crate::sarif::{
     Configuration, Help, Log, LogicalLocation, PhysicalLocation, Region, Text, artifact, level,
-    logical_location, region, security_severity,
+    logical_location, region, security_severity, stand_in,
 };
 
 /// Key of the item fingerprint in `partialFingerprints` (the same string `--baseline` compares).
@@ -207,6 +206,7 @@ fn run<'a>(a: &'a Assessment, area: &'a AreaReport, first: bool) -> Run<'a> {
         .map(|i| {
             result(
                 i,
+                area,
                 index.get(i.finding.rule_id.as_str()).copied().unwrap_or(0),
             )
         })
@@ -346,7 +346,7 @@ fn rule<'a>(area: AreaKind, id: &'a str, items: &[&'a Item]) -> Rule<'a> {
     }
 }
 
-fn result(i: &Item, rule_index: usize) -> SarifResult<'_> {
+fn result<'a>(i: &'a Item, area: &AreaReport, rule_index: usize) -> SarifResult<'a> {
     let f = &i.finding;
     let suppressions = f
         .suppressed
@@ -373,7 +373,7 @@ fn result(i: &Item, rule_index: usize) -> SarifResult<'_> {
         message: Text {
             text: f.message.clone(),
         },
-        locations: vec![location(i)],
+        locations: vec![location(i, area)],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, i.fingerprint.as_str())]),
         suppressions,
         baseline_state: i.change.map(|c| match c {
@@ -392,10 +392,17 @@ fn result(i: &Item, rule_index: usize) -> SarifResult<'_> {
     }
 }
 
-/// Files are physical; an image is logical (plus its Dockerfile line when known); hosts and
-/// containers are logical.
-fn location(i: &Item) -> SarifLocation {
+/// Every result has a repository-relative physical location, as GitHub code scanning requires:
+/// a file item its region; an image item the Dockerfile line that brought it in, else the
+/// image's Dockerfile, else the configuration line naming the image; a host or running-container
+/// item the configuration line that enabled its area; else a [`stand_in`]. Image, host and
+/// container items also keep their exact place as a logical location.
+fn location(i: &Item, area: &AreaReport) -> SarifLocation {
     let f = &i.finding;
+    let declared = |d: &SourceLine| PhysicalLocation {
+        artifact_location: artifact(&d.path),
+        region: Some(Region::line(d.line.unwrap_or(1).max(1))),
+    };
     match &f.location {
         Location::File { path, span } => SarifLocation {
             physical_location: Some(PhysicalLocation {
@@ -413,16 +420,28 @@ fn location(i: &Item) -> SarifLocation {
                 (None, Some(p)) => format!("{image}/{p}"),
                 (_, None) => image.clone(),
             };
-            SarifLocation {
-                physical_location: dockerfile.map(|d| PhysicalLocation {
+            let physical = match dockerfile {
+                Some(d) => PhysicalLocation {
                     artifact_location: artifact(&d.path),
                     region: Some(Region::line(d.line.max(1))),
-                }),
+                },
+                None => area
+                    .target_declared_at
+                    .get(image)
+                    .or(area.declared_at.as_ref())
+                    .map_or_else(|| stand_in(&f.location), declared),
+            };
+            SarifLocation {
+                physical_location: Some(physical),
                 logical_locations: vec![LogicalLocation::new(name, fully_qualified_name, "module")],
             }
         }
         other => SarifLocation {
-            physical_location: None,
+            physical_location: Some(
+                area.declared_at
+                    .as_ref()
+                    .map_or_else(|| stand_in(other), declared),
+            ),
             logical_locations: logical_location(other).into_iter().collect(),
         },
     }

@@ -1,6 +1,7 @@
 //! SARIF 2.1.0 for checks: one run, the rules of every reported check in `tool.driver.rules`
 //! (with their CIS cross-references), one result per warning at a logical location (a host
-//! setting or file, a container field). Passes, infos and not-applicable checks are counted in
+//! setting or file, a container field) plus a repository-relative stand-in physical location,
+//! which GitHub code scanning requires. Passes, infos and not-applicable checks are counted in
 //! the invocation's properties, not reported as results.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,7 +10,9 @@ use seaworthy_core::{CheckResult, Evidence, Level, Severity, Status};
 use serde::Serialize;
 
 use super::{CheckReport, Summary};
-use crate::sarif::{Log, LogicalLocation, Rule, Text, level, logical_location, rule};
+use crate::sarif::{
+    Log, LogicalLocation, PhysicalLocation, Rule, Text, level, logical_location, rule, stand_in,
+};
 use crate::text::fnv1a64;
 
 const FINGERPRINT_KEY: &str = "seaworthy-check/v1";
@@ -79,6 +82,9 @@ struct SarifResult<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Location {
+    /// A stand-in (`etc/docker/daemon.json`, `docker/daemon/icc`): code scanning needs one.
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     logical_locations: Vec<LogicalLocation>,
 }
 
@@ -155,12 +161,10 @@ fn result<'a>(r: &'a CheckResult, rule_index: Option<usize>) -> SarifResult<'a> 
         message: Text {
             text: r.message.clone(),
         },
-        locations: logical_location(&r.location)
-            .map(|l| Location {
-                logical_locations: vec![l],
-            })
-            .into_iter()
-            .collect(),
+        locations: vec![Location {
+            physical_location: stand_in(&r.location),
+            logical_locations: logical_location(&r.location).into_iter().collect(),
+        }],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
         properties: ResultProperties {
             severity: r.severity,

@@ -1,7 +1,7 @@
 //! Vulnerability matches as findings, for the formats that speak findings (GitHub workflow
 //! commands): one finding per match, at the image and the package's file, with its layer.
 
-use seaworthy_core::{Finding, Location, Origin, Severity};
+use seaworthy_core::{Finding, Location, Origin, Scanner};
 use seaworthy_vulndb::VulnMatch;
 
 use super::VulnReportInput;
@@ -60,17 +60,16 @@ pub fn match_finding(m: &VulnMatch, location: Location) -> Finding {
 /// what reaches `--fail-on` (nothing without a threshold), `warning` down to medium, `notice`.
 pub(crate) fn github(input: &VulnReportInput<'_>) -> String {
     let image = &input.image.reference;
-    let gating = |s: Severity| input.fail_on.is_some_and(|t| crate::gates(s, t));
     let mut out = String::new();
     let mut findings: Vec<&Finding> = input.findings.iter().filter(|f| f.is_active()).collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     for f in findings {
-        let kind = crate::github::kind_of(f.severity, gating(f.severity));
+        let kind = crate::github::kind_of(f.severity, input.finding_gates(f));
         crate::github::finding(&mut out, kind, f);
     }
     for m in input.sorted_matches() {
         let f = vuln_finding(image, m);
-        let kind = crate::github::kind_of(f.severity, gating(f.severity));
+        let kind = crate::github::kind_of(f.severity, input.gates(Scanner::Vuln, f.severity));
         crate::github::finding(&mut out, kind, &f);
     }
     out

@@ -1,7 +1,9 @@
 //! seaworthy's own vulnerability report JSON, documented in `docs/vuln-report-format.md`: the
 //! tool, the image, the database, a summary, and every match as the matcher models it.
 
-use seaworthy_core::{Finding, Severity};
+use std::collections::BTreeMap;
+
+use seaworthy_core::{Finding, Scanner, Severity};
 use seaworthy_inventory::{CatalogError, OsInfo};
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
 use serde::ser::SerializeMap as _;
@@ -11,7 +13,7 @@ use super::{VulnReportInput, WaivedMatch, counts};
 use crate::sbom::sorted_problems;
 
 /// Bump the major version on any breaking change to the document's shape.
-pub(crate) const SCHEMA_VERSION: &str = "1.3.0";
+pub(crate) const SCHEMA_VERSION: &str = "1.4.0";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -65,6 +67,11 @@ struct Summary<'a> {
     parts_skipped: usize,
     ignored_base: usize,
     fail_on: Option<Severity>,
+    /// Per-scanner thresholds over `fail_on` (`null`: that scanner reports only).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    scanner_fail_on: &'a BTreeMap<Scanner, Option<Severity>>,
+    /// The scanners that ran (`--scanners`).
+    scanners: &'a [Scanner],
     failing: usize,
     passed: bool,
 }
@@ -115,6 +122,8 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             parts_skipped: input.inventory.skipped.len(),
             ignored_base: input.ignored_base,
             fail_on: input.fail_on,
+            scanner_fail_on: input.scanner_fail_on,
+            scanners: input.scanners,
             failing: input.failing() + input.failing_findings(),
             passed: input.passed(),
         },

@@ -4,11 +4,10 @@
 //! expired waiver is a failing case of its own; a clean image is one passing case.
 
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
-use seaworthy_core::{Finding, Severity};
+use seaworthy_core::{Finding, Scanner};
 
 use super::VulnReportInput;
 use super::findings::vuln_finding;
-use crate::gates;
 
 pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
     let image = input.image.reference.as_str();
@@ -17,16 +16,15 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
         suite.add_property(Property::new("fail-on", f.as_str()));
     }
     suite.add_property(Property::new("version", input.tool_version));
-    let gating = |s: Severity| input.fail_on.is_some_and(|f| gates(s, f));
 
     let mut findings: Vec<&Finding> = input.findings.iter().collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     for f in findings {
-        suite.add_test_case(case(image, f, f.is_active() && gating(f.severity)));
+        suite.add_test_case(case(image, f, f.is_active() && input.finding_gates(f)));
     }
     for m in input.sorted_matches() {
         let f = vuln_finding(image, m);
-        suite.add_test_case(case(image, &f, gating(f.severity)));
+        suite.add_test_case(case(image, &f, input.gates(Scanner::Vuln, f.severity)));
     }
     for w in input.waived {
         let mut f = vuln_finding(image, &w.vuln);

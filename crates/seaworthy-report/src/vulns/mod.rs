@@ -16,10 +16,10 @@ mod openvex;
 mod sarif;
 mod table;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
-use seaworthy_core::{Finding, Severity, Suppression};
+use seaworthy_core::{Finding, Scanner, Severity, Suppression};
 use seaworthy_inventory::Inventory;
 use seaworthy_oci::ImageInfo;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
@@ -104,34 +104,66 @@ pub struct VulnReportInput<'a> {
     pub ignored_base: usize,
     /// The `--fail-on` threshold, when there is one.
     pub fail_on: Option<Severity>,
+    /// Per-scanner thresholds (`[image.scanner-fail-on]`) over `fail_on`; `None`: report only.
+    pub scanner_fail_on: &'a BTreeMap<Scanner, Option<Severity>>,
+    /// The scanners that ran (`--scanners`): what is absent was not looked for.
+    pub scanners: &'a [Scanner],
     pub tool_version: &'a str,
     /// RFC 3339 UTC creation time
     pub created: &'a str,
 }
 
 impl VulnReportInput<'_> {
-    /// How many matches reach the `--fail-on` threshold (0 without one).
-    pub fn failing(&self) -> usize {
-        match self.fail_on {
-            Some(fail_on) => self
-                .matches
-                .iter()
-                .filter(|m| gates(m.severity, fail_on))
-                .count(),
-            None => 0,
-        }
+    /// Whether an image finding (`SW-IMG-…`) gates at its scanner's threshold.
+    pub fn finding_gates(&self, f: &Finding) -> bool {
+        self.gates(Scanner::of_rule(&f.rule_id), f.severity)
     }
 
-    /// How many active image findings reach the `--fail-on` threshold (0 without one).
-    pub fn failing_findings(&self) -> usize {
-        match self.fail_on {
-            Some(fail_on) => self
-                .findings
-                .iter()
-                .filter(|f| f.is_active() && gates(f.severity, fail_on))
-                .count(),
-            None => 0,
+    /// Whether an item of `severity` found by `scanner` gates: the scanner's threshold when one
+    /// is configured, else `--fail-on`.
+    pub fn gates(&self, scanner: Scanner, severity: Severity) -> bool {
+        let threshold = match self.scanner_fail_on.get(&scanner) {
+            Some(own) => *own,
+            None => self.fail_on,
+        };
+        threshold.is_some_and(|t| gates(severity, t))
+    }
+
+    /// `fail-on: high`, then any per-scanner threshold (`vuln: critical, config: none`); `None`
+    /// when nothing gates.
+    pub fn gate_label(&self) -> Option<String> {
+        let gates = self.fail_on.is_some() || self.scanner_fail_on.values().any(Option::is_some);
+        if !gates {
+            return None;
         }
+        let name = |t: Option<Severity>| t.map_or("none".to_string(), |s| s.to_string());
+        let mut label = format!("fail-on: {}", name(self.fail_on));
+        let own: Vec<String> = self
+            .scanner_fail_on
+            .iter()
+            .map(|(scanner, t)| format!("{scanner}: {}", name(*t)))
+            .collect();
+        if !own.is_empty() {
+            label.push_str("; ");
+            label.push_str(&own.join(", "));
+        }
+        Some(label)
+    }
+
+    /// How many matches reach their threshold (0 without one).
+    pub fn failing(&self) -> usize {
+        self.matches
+            .iter()
+            .filter(|m| self.gates(Scanner::Vuln, m.severity))
+            .count()
+    }
+
+    /// How many active image findings reach their threshold (0 without one).
+    pub fn failing_findings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.is_active() && self.finding_gates(f))
+            .count()
     }
 
     /// False when some match or image finding reaches the `--fail-on` threshold.

@@ -230,7 +230,7 @@ impl ArtifactLocation {
     /// A file in the image, as a relative URI reference.
     fn in_image(path: &str) -> Self {
         ArtifactLocation {
-            uri: encode_path(path.trim_start_matches('/')),
+            uri: encode_path(&crate::sarif::relative_segments(path)),
             uri_base_id: None,
         }
     }
@@ -528,10 +528,10 @@ fn finding_result(input: &VulnReportInput<'_>, f: &Finding, rule_index: usize) -
         locations: vec![SarifLocation {
             physical_location: physical(
                 f.origin.as_ref(),
-                if path.is_empty() {
-                    &input.image.reference
+                &if path.is_empty() {
+                    crate::sarif::image_path(&input.image.reference)
                 } else {
-                    path
+                    path.to_string()
                 },
             ),
             logical_locations: vec![LogicalLocation {

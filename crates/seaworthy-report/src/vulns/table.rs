@@ -22,7 +22,7 @@
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Effects, Style};
-use seaworthy_core::Severity;
+use seaworthy_core::{Scanner, Severity};
 use seaworthy_vulndb::{MatchStatus, VulnMatch};
 
 use super::{VulnReportInput, counts, cut, os_name, short_digest};
@@ -83,7 +83,12 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
 
     let counts = counts(input.matches);
     let packages = input.inventory.packages.len();
-    if input.matches.is_empty() {
+    if !input.scanners.contains(&Scanner::Vuln) {
+        let _ = writeln!(
+            out,
+            "Vulnerabilities not looked for: the vuln scanner did not run (--scanners)."
+        );
+    } else if input.matches.is_empty() {
         let _ = writeln!(
             out,
             "{}",
@@ -137,14 +142,14 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
     waived(&mut out, input);
     out.push_str(&crate::sbom::problems(input.inventory, color));
 
-    if let Some(fail_on) = input.fail_on {
+    if let Some(gate) = input.gate_label() {
         out.push('\n');
         let failing = input.failing();
         let failing_findings = input.failing_findings();
         let verdict = if failing == 0 && failing_findings == 0 {
             pal.paint(
                 AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
-                &format!("PASSED (fail-on: {fail_on})"),
+                &format!("PASSED ({gate})"),
             )
         } else {
             let mut what = Vec::new();
@@ -154,10 +159,11 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
             if failing_findings > 0 {
                 what.push(count(failing_findings, "image finding", "image findings"));
             }
-            let text = format!(
-                "FAILED (fail-on: {fail_on}): {} at or above {fail_on}",
-                what.join(" and ")
-            );
+            let at = match input.fail_on {
+                Some(t) if input.scanner_fail_on.is_empty() => t.to_string(),
+                _ => "their threshold".to_string(),
+            };
+            let text = format!("FAILED ({gate}): {} at or above {at}", what.join(" and "));
             pal.paint(
                 AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
                 &text,
@@ -264,19 +270,25 @@ fn header(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
         "Packages",
         format!("{} scanned", input.inventory.packages.len()),
     ));
-    let built = if input.db.built.is_empty() {
-        "unknown"
-    } else {
-        input.db.built.as_str()
-    };
-    let mut db = format!("built {built}");
-    if !input.db.sources.is_empty() {
-        let mut sources: Vec<&str> = input.db.sources.iter().map(String::as_str).collect();
-        sources.sort_unstable();
-        sources.dedup();
-        let _ = write!(db, " from {}", sources.join(", "));
+    if input.scanners.contains(&Scanner::Vuln) {
+        let built = if input.db.built.is_empty() {
+            "unknown"
+        } else {
+            input.db.built.as_str()
+        };
+        let mut db = format!("built {built}");
+        if !input.db.sources.is_empty() {
+            let mut sources: Vec<&str> = input.db.sources.iter().map(String::as_str).collect();
+            sources.sort_unstable();
+            sources.dedup();
+            let _ = write!(db, " from {}", sources.join(", "));
+        }
+        lines.push(("Database", db));
     }
-    lines.push(("Database", db));
+    if input.scanners.len() < Scanner::ALL.len() {
+        let names: Vec<&str> = input.scanners.iter().map(|s| s.name()).collect();
+        lines.push(("Scanners", names.join(", ")));
+    }
 
     let bold = Style::new().effects(Effects::BOLD);
     let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);

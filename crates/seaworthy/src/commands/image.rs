@@ -1,7 +1,9 @@
 //! `seaworthy image REF`: inventory the image, match every package against the vulnerability
 //! database, report, and gate on `--fail-on`.
 
-use seaworthy_core::Severity;
+use std::collections::BTreeMap;
+
+use seaworthy_core::{Scanner, Severity, Thresholds};
 use seaworthy_oci::{ImageError, load};
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_packages};
@@ -37,6 +39,35 @@ pub struct Outcome {
     pub expired_waivers: Vec<String>,
     /// Expired waivers that matched only items below the threshold: warnings.
     pub expired_warnings: Vec<String>,
+    /// The scanners that ran.
+    pub scanners: Vec<Scanner>,
+    /// `[image.scanner-fail-on]`: per-scanner thresholds over `fail_on`.
+    pub scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+}
+
+/// `--scanners`, else `[image] scanners`, else all of them; sorted, each once.
+pub fn selected_scanners(flag: &[Scanner], file: &config::FileConfig) -> Vec<Scanner> {
+    let mut chosen: Vec<Scanner> = if !flag.is_empty() {
+        flag.to_vec()
+    } else {
+        file.image
+            .scanners
+            .clone()
+            .unwrap_or_else(|| Scanner::ALL.to_vec())
+    };
+    chosen.sort();
+    chosen.dedup();
+    chosen
+}
+
+/// The ids of the image rules that belong to scanners not chosen.
+fn rules_not_chosen(scanners: &[Scanner]) -> Vec<String> {
+    seaworthy_image::rules::REGISTRY
+        .iter()
+        .map(|r| r.meta().id)
+        .filter(|id| !scanners.contains(&Scanner::of_rule(id)))
+        .map(str::to_string)
+        .collect()
 }
 
 fn image_failure(e: ImageError) -> Failure {
@@ -51,9 +82,16 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
     let (file, config_path) = config::load_file(args.db.config.as_deref())?;
     let mut policy = crate::policy::Policy::load(&file, config_path.as_deref(), &args.vex)?;
     let mut outcome = scan(args, &file)?;
-    let fail_on = outcome.fail_on;
-    policy.apply_to_findings(&mut outcome.findings, fail_on);
-    outcome.waived = policy.split_matches(&mut outcome.result.matches, &args.image.image, fail_on);
+    let gate = Thresholds {
+        default: outcome.fail_on,
+        by_scanner: outcome.scanner_fail_on.clone(),
+    };
+    policy.apply_to_findings(&mut outcome.findings, |f| gate.for_rule(&f.rule_id));
+    outcome.waived = policy.split_matches(
+        &mut outcome.result.matches,
+        &args.image.image,
+        gate.for_scanner(Scanner::Vuln),
+    );
     outcome.expired_waivers = policy.expired();
     outcome.expired_warnings = policy.expired_warnings();
     Ok(outcome)
@@ -61,9 +99,18 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
 
 /// Loads, inventories, matches and checks the image; waivers are the caller's.
 pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, Failure> {
+    let scanners = selected_scanners(&args.scanners, file);
+    let vulns = scanners.contains(&Scanner::Vuln);
     // Open the database first: without one there is nothing to scan against.
-    let store = db::open(&args.db)?;
-    let status = store.status().map_err(db::store_failure)?;
+    let store = if vulns {
+        Some(db::open(&args.db)?)
+    } else {
+        None
+    };
+    let status = match &store {
+        Some(store) => Some(store.status().map_err(db::store_failure)?),
+        None => None,
+    };
     let catalogers = crate::commands::sbom::catalogers(&args.image);
     let bar = show_progress(args.progress).then(LayerBar::new);
     let none = seaworthy_oci::NoProgress;
@@ -88,14 +135,17 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         packages: &inventory.packages,
         layers: &layers,
     };
-    let mut result = match_packages(&store, &input, options).map_err(db::store_failure)?;
+    let mut result = match &store {
+        Some(store) => match_packages(store, &input, options).map_err(db::store_failure)?,
+        None => MatchResult::default(),
+    };
     if !args.severity.is_empty() {
         result
             .matches
             .retain(|m| args.severity.contains(&m.severity));
     }
     let keys: Vec<_> = args.keys.iter().chain(&file.image.keys).collect();
-    let signature = if keys.is_empty() {
+    let signature = if keys.is_empty() || !scanners.contains(&Scanner::Trust) {
         None
     } else {
         Some(verify_signature(&image.info, &keys, &opts)?)
@@ -103,7 +153,13 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
     let settings = seaworthy_image::Settings {
         trusted_registries: file.dockerfile.trusted_registries.clone(),
         minimal: file.image.minimal,
-        disabled: file.image.disable.clone(),
+        disabled: file
+            .image
+            .disable
+            .iter()
+            .cloned()
+            .chain(rules_not_chosen(&scanners))
+            .collect(),
         signature,
         signature_severity: file.image.signature_severity,
     };
@@ -120,14 +176,18 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         findings.retain(|f| args.severity.contains(&f.severity));
     }
     crate::commands::sbom::redact_history(&mut image.info);
-    let db = seaworthy_vulndb::DbSummary {
-        schema_version: status.schema_version,
-        built: status.built,
-        sources: status.sources.iter().map(|s| s.name.clone()).collect(),
+    let db = match status {
+        Some(status) => seaworthy_vulndb::DbSummary {
+            schema_version: status.schema_version,
+            built: status.built,
+            sources: status.sources.iter().map(|s| s.name.clone()).collect(),
+        },
+        None => seaworthy_vulndb::DbSummary::default(),
     };
+    let report_mode = file.image.mode == Some(seaworthy_report::assess::Mode::Report);
     let fail_on = crate::cli::FailOn::resolve(
         args.fail_on,
-        file.image.mode == Some(seaworthy_report::assess::Mode::Report),
+        report_mode,
         file.image.fail_on.or(file.fail_on),
     );
     Ok(Outcome {
@@ -142,6 +202,13 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         waived: Vec::new(),
         expired_waivers: Vec::new(),
         expired_warnings: Vec::new(),
+        scanners,
+        // `--fail-on` on the command line (or `mode = "report"`) decides for every scanner.
+        scanner_fail_on: if args.fail_on.is_some() || report_mode {
+            BTreeMap::new()
+        } else {
+            file.image.scanner_fail_on.clone()
+        },
     })
 }
 
@@ -225,6 +292,8 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
         findings: &outcome.findings,
         ignored_base: outcome.ignored_base,
         fail_on: outcome.fail_on,
+        scanner_fail_on: &outcome.scanner_fail_on,
+        scanners: &outcome.scanners,
         tool_version: env!("CARGO_PKG_VERSION"),
         created: &created,
     };
@@ -256,6 +325,17 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
     }
     for e in &outcome.expired_warnings {
         crate::note!("seaworthy: warning: {e}");
+    }
+    if outcome.scanners.len() < Scanner::ALL.len() {
+        let off: Vec<&str> = Scanner::ALL
+            .iter()
+            .filter(|s| !outcome.scanners.contains(s))
+            .map(|s| s.name())
+            .collect();
+        crate::note!(
+            "seaworthy: note: not scanned for: {} (--scanners)",
+            off.join(", ")
+        );
     }
     for (reason, count) in &outcome.result.not_matched {
         crate::note!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");

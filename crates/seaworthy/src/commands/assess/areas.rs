@@ -28,8 +28,12 @@ pub struct AreaRun {
 
 impl AreaRun {
     fn new(policy: &AreaPolicy) -> Self {
+        let mut report = AreaReport::new(policy.kind, policy.mode, policy.fail_on);
+        report.scanner_fail_on = policy.scanner_fail_on.clone();
+        report.declared_at = policy.declared_at.clone();
+        report.target_declared_at = policy.target_declared_at.clone();
         AreaRun {
-            report: AreaReport::new(policy.kind, policy.mode, policy.fail_on),
+            report,
             layers: Vec::new(),
             internal: false,
         }
@@ -70,10 +74,11 @@ pub fn dockerfiles(policy: &AreaPolicy, args: &DockerfileArgs) -> AreaRun {
     let started = Instant::now();
     let mut run = AreaRun::new(policy);
     match dockerfile::lint(args) {
-        Ok(l) => {
+        Ok((l, notes)) => {
             run.report.targets = l.inputs;
             run.report.items = l.findings.into_iter().map(finding_item).collect();
             run.report.errors = l.errors;
+            run.report.notes.extend(notes);
         }
         Err(e) => run.error("Dockerfile", format!("{e:#}")),
     }

@@ -4,6 +4,7 @@
 
 mod areas;
 mod baseline;
+mod declared;
 pub(crate) mod items;
 mod plan;
 mod progress;

@@ -1,13 +1,15 @@
 //! What `seaworthy assess` runs: the inputs and per-area policy of seaworthy.toml with the
 //! command line on top, as the argument sets of the single-area commands.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use seaworthy_core::Severity;
+use seaworthy_core::{Scanner, Severity};
 use seaworthy_policy::selection::Selection;
-use seaworthy_report::assess::{AreaKind, Mode};
+use seaworthy_report::assess::{AreaKind, Mode, SourceLine};
 
+use super::declared::Declarations;
 use crate::cli::{
     AreaArg, AssessArgs, ColorChoice, ComposeArgs, ContainerArgs, DockerfileArgs, FailOn, HostArgs,
     HostFormat, ImageArgs, ImageScanArgs, OutputArgs, OutputFormat, VulnFormat,
@@ -19,6 +21,11 @@ pub struct AreaPolicy {
     pub kind: AreaKind,
     pub mode: Mode,
     pub fail_on: Severity,
+    /// Image area: per-scanner thresholds (`[image.scanner-fail-on]`), unless `--fail-on`.
+    pub scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+    /// The configuration line that enabled the area, and per image its Dockerfile or line.
+    pub declared_at: Option<SourceLine>,
+    pub target_declared_at: BTreeMap<String, SourceLine>,
     pub selection: Selection,
 }
 
@@ -85,6 +92,9 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
         .unwrap_or(Path::new("."))
         .to_path_buf();
     let at = |p: &Path| relative(&cwd, &base, p);
+    let declared = Declarations::read(config.as_deref(), |p| {
+        relative(&cwd, Path::new("."), p).display().to_string()
+    });
     let skip = |a: AreaArg| args.skip.contains(&a);
     let threshold = |own: Option<Severity>| {
         args.fail_on
@@ -104,6 +114,9 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
                 mode.unwrap_or(default)
             },
             fail_on,
+            scanner_fail_on: BTreeMap::new(),
+            declared_at: None,
+            target_declared_at: BTreeMap::new(),
             selection: Selection::new(enable, disable, severity).map_err(|e| {
                 anyhow::anyhow!("{}: [{}] {e}", config_name(&config), kind.as_str())
             })?,
@@ -138,6 +151,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             build_args: Vec::new(),
             target: None,
             no_hadolint_config: false,
+            no_shellcheck: false,
         };
         let p = policy(
             AreaKind::Dockerfile,
@@ -174,7 +188,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             .iter()
             .map(|t| image_job(t, args, fail_on, &at))
             .collect();
-        let p = policy(
+        let mut p = policy(
             AreaKind::Image,
             i.mode,
             Mode::Gate,
@@ -183,6 +197,24 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             &i.disable,
             &i.severity,
         )?;
+        if args.fail_on.is_none() {
+            p.scanner_fail_on = i.scanner_fail_on.clone();
+        }
+        for t in &targets {
+            let reference = t.reference().to_string();
+            let dockerfile = match t {
+                ImageTarget::Built(b) => b.dockerfile.as_deref().map(|d| SourceLine {
+                    path: at(d).display().to_string(),
+                    line: None,
+                }),
+                ImageTarget::Ref(_) => None,
+            };
+            let named = dockerfile.or_else(|| declared.as_ref()?.quoted(&reference));
+            if let Some(line) = named {
+                p.target_declared_at.insert(reference, line);
+            }
+        }
+        p.declared_at = declared.as_ref().and_then(|d| d.table("image"));
         Some((p, jobs))
     };
 
@@ -232,7 +264,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             no_vulns: !c.vulnerabilities,
             ignore_unfixed: i.ignore_unfixed,
         });
-        let p = policy(
+        let mut p = policy(
             AreaKind::Container,
             c.mode,
             Mode::Gate,
@@ -241,6 +273,10 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             &c.disable,
             &c.severity,
         )?;
+        p.declared_at = declared.as_ref().and_then(|d| {
+            let key = if c.running { "running" } else { "names" };
+            d.key_in("container", key)
+        });
         Some((p, ContainerJob { compose, running }))
     };
 
@@ -261,7 +297,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             db: args.db.clone(),
         };
         // The host reports by default: it is the platform team's, not the change's.
-        let p = policy(
+        let mut p = policy(
             AreaKind::Host,
             h.mode,
             Mode::Report,
@@ -270,6 +306,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             &h.disable,
             &h.severity,
         )?;
+        p.declared_at = declared.as_ref().and_then(|d| d.key_in("host", "enabled"));
         Some((p, hargs))
     };
 
@@ -340,6 +377,7 @@ fn image_job(
             output: None,
             fail_on: Some(FailOn::At(fail_on)),
             severity: Vec::new(),
+            scanners: Vec::new(),
             ignore_unfixed: false,
             dockerfile,
             build_args,

@@ -38,6 +38,9 @@ impl AreaProgress {
                     (*k, bar)
                 })
                 .collect();
+            crate::output::set_active_progress(Some(crate::output::ActiveProgress::Bars(
+                multi.clone(),
+            )));
             Mode::Bars(multi, bars)
         } else {
             Mode::Lines
@@ -80,6 +83,7 @@ impl AreaProgress {
     pub fn finish(&self) {
         if let Mode::Bars(multi, _) = &self.mode {
             let _ = multi.clear();
+            crate::output::set_active_progress(None);
         }
     }
 }
