@@ -33,15 +33,10 @@ impl LayerBar {
 
 impl Progress for LayerBar {
     fn begin(&self, layers: usize, bytes: Option<u64>) {
+        self.bar.set_style(layer_style(bytes.is_some()));
         if let Some(total) = bytes {
             self.bar.set_length(total);
         }
-        let style = ProgressStyle::with_template(
-            "{spinner} reading {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        self.bar.set_style(style);
         self.layers.store(layers, Ordering::Relaxed);
         self.bar.set_message(format!("0/{layers} layers"));
     }
@@ -55,6 +50,20 @@ impl Progress for LayerBar {
         let layers = self.layers.load(Ordering::Relaxed);
         self.bar.set_message(format!("{done}/{layers} layers"));
     }
+}
+
+/// A bar with the total in human units when the size is known; otherwise (a `docker save`
+/// stream) no bar and no total, only what was read: a total that grows with the count ("22 KiB/22
+/// KiB") or a raw byte count says nothing.
+fn layer_style(total_known: bool) -> ProgressStyle {
+    let template = if total_known {
+        "{spinner} reading {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}"
+    } else {
+        "{spinner} reading {msg}: {bytes} so far, {bytes_per_sec}"
+    };
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 /// One bar per feed download during `db update`. URLs come from the configuration and errors may
@@ -85,11 +94,14 @@ impl FeedBars {
                     old.finish_and_clear();
                 }
                 let bar = self.multi.add(ProgressBar::new(total.unwrap_or(0)));
-                let style = ProgressStyle::with_template(
-                    "{spinner} {msg:50!} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
+                let template = if total.is_some() {
+                    "{spinner} {msg:50!} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec}"
+                } else {
+                    "{spinner} {msg:50!} {bytes} so far, {bytes_per_sec}"
+                };
+                let style = ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> ");
                 bar.set_style(style);
                 bar.set_message(shown(url).to_string());
                 bars.insert(url.clone(), bar);
@@ -121,5 +133,73 @@ impl FeedBars {
     pub fn finish(&self) {
         let _ = self.multi.clear();
         set_active_progress(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use indicatif::{ProgressBar, ProgressDrawTarget, TermLike};
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Debug, Clone, Default)]
+    struct Screen(Arc<Mutex<String>>);
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            120
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            if let Ok(mut screen) = self.0.lock() {
+                screen.push_str(s);
+                screen.push('\n');
+            }
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn drawn(total_known: bool, length: Option<u64>, read: u64) -> String {
+        let screen = Screen::default();
+        let bar = ProgressBar::with_draw_target(
+            length,
+            ProgressDrawTarget::term_like(Box::new(screen.clone())),
+        );
+        bar.set_style(super::layer_style(total_known));
+        bar.set_message("1/3 layers");
+        bar.set_position(read);
+        bar.finish();
+        let text = screen.0.lock().map(|s| s.clone()).unwrap_or_default();
+        text
+    }
+
+    /// Issue 19 item 10: sizes in human units, and no made-up total for a stream of unknown size.
+    #[test]
+    fn layer_progress_shows_human_sizes_and_no_unknown_total() {
+        let known = drawn(true, Some(275_449_296), 1_048_576);
+        assert!(known.contains("1.00 MiB/262.69 MiB"), "{known}");
+        assert!(!known.contains("275449296"), "{known}");
+        let stream = drawn(false, None, 23_327);
+        assert!(stream.contains("22.78 KiB so far"), "{stream}");
+        assert!(!stream.contains("KiB/"), "{stream}");
     }
 }
