@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use seaworthy_core::{Scanner, Severity};
 
@@ -18,7 +19,13 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// No progress, notes or warnings on standard error: only errors (and why a policy failed).
-    #[arg(long, short = 'q', global = true, env = "SEAWORTHY_QUIET")]
+    #[arg(
+        long,
+        short = 'q',
+        global = true,
+        env = "SEAWORTHY_QUIET",
+        value_parser = BoolishValueParser::new()
+    )]
     pub quiet: bool,
 }
 
@@ -137,7 +144,7 @@ pub struct DockerfileArgs {
     #[arg(long, env = "SEAWORTHY_TARGET")]
     pub target: Option<String>,
     /// Ignore .hadolint.yaml even when one is found.
-    #[arg(long, env = "SEAWORTHY_NO_HADOLINT_CONFIG")]
+    #[arg(long, env = "SEAWORTHY_NO_HADOLINT_CONFIG", value_parser = BoolishValueParser::new())]
     pub no_hadolint_config: bool,
 }
 
@@ -241,7 +248,7 @@ pub struct ImageArgs {
     pub max_packages_per_file: usize,
     /// Exit 2 when a part of a file was skipped (a damaged database record, a package without
     /// a version, a nested archive past a bound); without it those are warnings.
-    #[arg(long, env = "SEAWORTHY_STRICT")]
+    #[arg(long, env = "SEAWORTHY_STRICT", value_parser = BoolishValueParser::new())]
     pub strict: bool,
 }
 
@@ -418,10 +425,10 @@ pub struct HostArgs {
     #[arg(long, env = "SEAWORTHY_FAIL_ON", value_parser = parse_fail_on)]
     pub fail_on: Option<FailOn>,
     /// Skip the host OS package inventory and vulnerability match.
-    #[arg(long, env = "SEAWORTHY_NO_PACKAGES")]
+    #[arg(long, env = "SEAWORTHY_NO_PACKAGES", value_parser = BoolishValueParser::new())]
     pub no_packages: bool,
     /// Do not contact the Docker daemon (its checks report info).
-    #[arg(long, env = "SEAWORTHY_NO_DAEMON")]
+    #[arg(long, env = "SEAWORTHY_NO_DAEMON", value_parser = BoolishValueParser::new())]
     pub no_daemon: bool,
     #[command(flatten)]
     pub db: DbPathArgs,
@@ -458,7 +465,7 @@ pub struct ImageScanArgs {
     #[arg(long, env = "SEAWORTHY_SCANNERS", value_delimiter = ',', value_parser = parse_scanner)]
     pub scanners: Vec<Scanner>,
     /// Leave out vulnerabilities without a fixed version (they are counted in the summary).
-    #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED")]
+    #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED", value_parser = BoolishValueParser::new())]
     pub ignore_unfixed: bool,
     /// The Dockerfile the image was built from: every finding then names the instruction line
     /// that brought it in (or the base image's FROM), with a fix.
@@ -469,16 +476,15 @@ pub struct ImageScanArgs {
         long = "build-arg",
         value_name = "K=V",
         env = "SEAWORTHY_BUILD_ARGS",
-        value_delimiter = ',',
-        requires = "dockerfile"
+        value_delimiter = ','
     )]
     pub build_args: Vec<String>,
     /// The build target stage (default: the last stage).
-    #[arg(long, env = "SEAWORTHY_TARGET", requires = "dockerfile")]
+    #[arg(long, env = "SEAWORTHY_TARGET")]
     pub target: Option<String>,
     /// Leave out findings whose layer came from the base image (needs --dockerfile); the report
     /// says how many.
-    #[arg(long, env = "SEAWORTHY_IGNORE_BASE", requires = "dockerfile")]
+    #[arg(long, env = "SEAWORTHY_IGNORE_BASE", value_parser = BoolishValueParser::new())]
     pub ignore_base: bool,
     /// Public key (PEM: ECDSA P-256, Ed25519 or RSA) that must have signed the image
     /// (cosign-style `sha256-<digest>.sig` signature); repeatable.
@@ -619,7 +625,12 @@ pub struct ContainerArgs {
     /// `seaworthy.ignore=true`.
     pub containers: Vec<String>,
     /// Include stopped containers.
-    #[arg(long, short = 'a', env = "SEAWORTHY_CONTAINER_ALL")]
+    #[arg(
+        long,
+        short = 'a',
+        env = "SEAWORTHY_CONTAINER_ALL",
+        value_parser = BoolishValueParser::new()
+    )]
     pub all: bool,
     /// Only containers matching this filter, KEY=VALUE as `docker ps --filter` takes it
     /// (`label=app=web`, `name=web`, `ancestor=nginx`; repeatable).
@@ -640,10 +651,10 @@ pub struct ContainerArgs {
     #[command(flatten)]
     pub db: DbPathArgs,
     /// Skip the vulnerability scan of the containers' images (no database needed).
-    #[arg(long, env = "SEAWORTHY_NO_VULNS")]
+    #[arg(long, env = "SEAWORTHY_NO_VULNS", value_parser = BoolishValueParser::new())]
     pub no_vulns: bool,
     /// Leave out vulnerabilities without a fixed version.
-    #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED")]
+    #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED", value_parser = BoolishValueParser::new())]
     pub ignore_unfixed: bool,
 }
 
@@ -707,11 +718,11 @@ pub struct AssessArgs {
     #[arg(long, env = "SEAWORTHY_BASELINE")]
     pub baseline: Option<PathBuf>,
     /// Gate on new items only (needs --baseline).
-    #[arg(long, env = "SEAWORTHY_FAIL_ON_NEW", requires = "baseline")]
+    #[arg(long, env = "SEAWORTHY_FAIL_ON_NEW", value_parser = BoolishValueParser::new())]
     pub fail_on_new: bool,
     /// Items from the base image's layers are shown apart and do not gate (the image's
     /// Dockerfile or `base-image` tells which layers those are).
-    #[arg(long, env = "SEAWORTHY_IGNORE_BASE")]
+    #[arg(long, env = "SEAWORTHY_IGNORE_BASE", value_parser = BoolishValueParser::new())]
     pub ignore_base: bool,
     /// Image to scan (repeatable); with one image configured, replaces its reference.
     #[arg(
@@ -737,7 +748,7 @@ pub struct AssessArgs {
     pub skip: Vec<AreaArg>,
     /// An image with a part of a file skipped (a damaged database record, a package without a
     /// version, a nested archive past a bound) is an input error (exit 2), not a note.
-    #[arg(long, env = "SEAWORTHY_STRICT")]
+    #[arg(long, env = "SEAWORTHY_STRICT", value_parser = BoolishValueParser::new())]
     pub strict: bool,
     #[command(flatten)]
     pub db: DbPathArgs,
@@ -753,10 +764,10 @@ pub struct AssessArgs {
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// Overwrite an existing seaworthy.toml.
-    #[arg(long, env = "SEAWORTHY_INIT_FORCE")]
+    #[arg(long, env = "SEAWORTHY_INIT_FORCE", value_parser = BoolishValueParser::new())]
     pub force: bool,
     /// Print the file instead of writing it.
-    #[arg(long, env = "SEAWORTHY_INIT_STDOUT")]
+    #[arg(long, env = "SEAWORTHY_INIT_STDOUT", value_parser = BoolishValueParser::new())]
     pub stdout: bool,
 }
 
@@ -806,5 +817,72 @@ mod tests {
         ] {
             assert!(vars.iter().any(|x| x == v), "{v} missing");
         }
+    }
+
+    /// Every on/off option reads its variable as CI systems write booleans: `SEAWORTHY_QUIET=1`
+    /// was an error ("invalid value '1'"), only `true`/`false` were understood.
+    #[test]
+    fn every_switch_variable_takes_1_0_yes_no_on_off() {
+        /// The command at `path`, not built: settings and global arguments not yet applied.
+        fn unbuilt(path: &[String]) -> Option<clap::Command> {
+            let mut c = Cli::command();
+            for name in path {
+                c = c.find_subcommand(name)?.clone();
+            }
+            Some(c)
+        }
+        fn walk(cmd: &clap::Command, path: &mut Vec<String>, checked: &mut usize) {
+            // The generated `help` subcommand has no switches of ours.
+            let Some(own) = unbuilt(path) else {
+                return;
+            };
+            for arg in own.get_arguments() {
+                if !matches!(arg.get_action(), clap::ArgAction::SetTrue) || arg.get_env().is_none()
+                {
+                    continue;
+                }
+                let (id, long) = (arg.get_id().clone(), arg.get_long().unwrap_or_default());
+                // The switch as an option taking one value through its own value parser, every
+                // other argument optional: `--quiet 1` parses as the variable would.
+                let probe = own
+                    .clone()
+                    .mut_args(|a| a.required(false))
+                    .mut_arg(id.clone(), |a| a.action(clap::ArgAction::Set).num_args(1))
+                    .subcommand_required(false)
+                    .arg_required_else_help(false)
+                    .no_binary_name(true);
+                for (text, want) in [
+                    ("1", true),
+                    ("yes", true),
+                    ("on", true),
+                    ("true", true),
+                    ("0", false),
+                    ("no", false),
+                    ("off", false),
+                    ("false", false),
+                ] {
+                    let matches = probe
+                        .clone()
+                        .try_get_matches_from([format!("--{long}"), text.to_string()])
+                        .unwrap_or_else(|e| panic!("--{long} {text}: {e}"));
+                    assert_eq!(
+                        matches.get_one::<bool>(id.as_str()),
+                        Some(&want),
+                        "--{long} {text}"
+                    );
+                }
+                *checked += 1;
+            }
+            for sub in cmd.get_subcommands() {
+                path.push(sub.get_name().to_string());
+                walk(sub, path, checked);
+                path.pop();
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut checked = 0;
+        walk(&cmd, &mut Vec::new(), &mut checked);
+        assert!(checked >= 15, "{checked} switches");
     }
 }

@@ -454,3 +454,45 @@ fn every_sarif_meets_github_upload_rules() {
         }
     }
 }
+
+/// Issue 19 item 9: variables a CI job sets for every command neither break a command they do
+/// not apply to (`SEAWORTHY_TARGET` without `--dockerfile`, `SEAWORTHY_FAIL_ON_NEW` without a
+/// baseline) nor need `true`: `1`, `yes` and `on` are understood.
+#[test]
+fn job_wide_variables_are_understood_and_never_break_a_command() {
+    let dir = repo();
+    let p = dir.path();
+    let (img, _db) = image_and_db(p);
+    let env = [
+        ("SEAWORTHY_QUIET", "1"),
+        ("SEAWORTHY_TARGET", "runtime"),
+        ("SEAWORTHY_BUILD_ARGS", "V=1"),
+        ("SEAWORTHY_IGNORE_BASE", "yes"),
+        ("SEAWORTHY_FAIL_ON_NEW", "on"),
+        ("SEAWORTHY_SCANNERS", "config"),
+    ];
+    let out = run_env(&["image", &img, "-f", "json"], p, &env);
+    assert_eq!(code(&out), 1, "the root user gates: {}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "quiet: {}", stderr(&out));
+    let out = run_env(&["image", &img, "-f", "json"], p, &env[1..]);
+    assert!(
+        stderr(&out).contains("no effect without --dockerfile"),
+        "{}",
+        stderr(&out)
+    );
+    // --fail-on-new without a baseline: every item still gates (a note says why nothing changed).
+    let out = run_env(&["assess", "--fail-on", "low"], p, &env[1..]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--fail-on-new has no effect without --baseline"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_env(
+        &["dockerfile", "Dockerfile"],
+        p,
+        &[("SEAWORTHY_QUIET", "maybe")],
+    );
+    assert_eq!(code(&out), 2, "a value that is no boolean is a usage error");
+    assert!(stderr(&out).contains("SEAWORTHY_QUIET"), "{}", stderr(&out));
+}

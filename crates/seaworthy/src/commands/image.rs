@@ -79,6 +79,14 @@ fn image_failure(e: ImageError) -> Failure {
 }
 
 pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
+    if args.dockerfile.is_none()
+        && (args.target.is_some() || !args.build_args.is_empty() || args.ignore_base)
+    {
+        // Not an error: the variables may be set for every command of a CI job.
+        crate::note!(
+            "seaworthy: note: --target, --build-arg and --ignore-base have no effect without --dockerfile"
+        );
+    }
     let (file, config_path) = config::load_file(args.db.config.as_deref())?;
     let mut policy = crate::policy::Policy::load(&file, config_path.as_deref(), &args.vex)?;
     let mut outcome = scan(args, &file)?;

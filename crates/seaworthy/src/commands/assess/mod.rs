@@ -39,6 +39,11 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
     let plan = plan::plan(args)?;
     let mut policy = Policy::load(&plan.file, plan.config.as_deref(), &args.vex)?;
     let mut previous = args.baseline.as_deref().map(baseline::load).transpose()?;
+    if args.fail_on_new && previous.is_none() {
+        // Not an error: the variable may be set for every run of a CI job.
+        crate::note!("seaworthy: note: --fail-on-new has no effect without --baseline");
+    }
+    let fail_on_new = args.fail_on_new && previous.is_some();
     let kinds = plan.areas();
     if kinds.is_empty() {
         anyhow::bail!(
@@ -101,7 +106,7 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
             }
         }
         report.layers = layer_counts(&report.items, &run.layers);
-        report.mark_gating(args.fail_on_new, ignore_base);
+        report.mark_gating(fail_on_new, ignore_base);
         // An image whose base is named (`base-image`) never gates on what that base brought.
         for item in report.items.iter_mut().filter(|i| i.from_base) {
             if let Location::Image { image, .. } = &item.finding.location
@@ -129,9 +134,7 @@ pub fn run(args: &AssessArgs) -> Result<Outcome> {
         passed: false,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         summary: Totals::default(),
-        baseline: previous
-            .as_ref()
-            .map(|p| p.summary(args.fail_on_new, &kinds)),
+        baseline: previous.as_ref().map(|p| p.summary(fail_on_new, &kinds)),
         waivers: WaiverSummary {
             expired,
             expired_warnings,
