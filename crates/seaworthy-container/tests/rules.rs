@@ -334,6 +334,14 @@ fn compose_text_for_code_frames_is_redacted() {
         "*".repeat(36)
     );
     assert_eq!(shown, want);
+    // Flow style: the value ends where the collection says, the line stays readable.
+    let text = "services:\n  app: {image: app, environment: {DB_PASSWORD: hunter2-prod, A: b}}\n";
+    let specs =
+        seaworthy_container::compose::parse("compose.yaml", text, &Default::default()).unwrap();
+    assert_eq!(
+        seaworthy_container::compose::redact(text, &specs),
+        "services:\n  app: {image: app, environment: {DB_PASSWORD: hunt********, A: b}}\n"
+    );
     assert!(
         findings(&specs[0], &Default::default())
             .iter()

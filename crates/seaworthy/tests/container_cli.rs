@@ -245,6 +245,164 @@ fn docker_run_findings_name_the_flag() {
     assert!(findings(&json(&o)).is_empty(), "{}", stdout(&o));
 }
 
+/// An AWS access key id the secret patterns know (not the documentation example, which is
+/// skipped) and a password: never printed in full, in any format (issue 19 item 14).
+const AWS_KEY: &str = "AKIAZ7QWERTYUIOPASDF";
+const PASSWORD: &str = "hunter2-prod-Pa55";
+const FORMATS: &[&str] = &["table", "json", "sarif", "junit", "github", "markdown"];
+
+fn assert_masked(what: &str, o: &Output) {
+    for secret in [AWS_KEY, PASSWORD] {
+        assert!(
+            !stdout(o).contains(secret) && !stderr(o).contains(secret),
+            "{what}: {secret} shown in\n{}{}",
+            stdout(o),
+            stderr(o)
+        );
+    }
+}
+
+#[test]
+fn compose_env_secrets_are_found_and_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        format!(
+            "services:\n  app:\n    image: app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n    user: root\n    environment:\n      AWS_ACCESS_KEY_ID: {AWS_KEY}\n      DB_HOST: db\n      API_TOKEN: ${{API_TOKEN}}\n  db:\n    image: postgres:16\n    environment:\n      - POSTGRES_PASSWORD={PASSWORD}\n"
+        ),
+    )
+    .unwrap();
+    for format in FORMATS {
+        let o = run_in(dir.path(), &["compose", "-f", format, "--color", "never"]);
+        assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
+        assert!(
+            stdout(&o).contains("SW-CTR-SECRET-001"),
+            "{format}: {}",
+            stdout(&o)
+        );
+        assert_masked(&format!("compose -f {format}"), &o);
+    }
+    let o = run_in(dir.path(), &["compose", "-f", "json"]);
+    let found = findings(&json(&o));
+    for want in [
+        ("SW-CTR-SECRET-001", "compose.yaml:6"),
+        ("SW-CTR-SECRET-001", "compose.yaml:12"),
+        ("SW-CTR-USER-001", "compose.yaml:4"),
+    ] {
+        assert!(
+            found.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} missing in {found:?}"
+        );
+    }
+    // `db` sets no user: its image decides, which a compose file does not show.
+    assert_eq!(
+        found.iter().filter(|f| f.0 == "SW-CTR-USER-001").count(),
+        1,
+        "{found:?}"
+    );
+    let report = json(&o);
+    let aws = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["location"]["span"]["start"]["line"] == 6)
+        .unwrap();
+    assert_eq!(aws["severity"], "critical");
+    assert_eq!(
+        aws["evidence"],
+        "services.app.environment.AWS_ACCESS_KEY_ID: AKIA**** (compose.yaml line 6)"
+    );
+    // Secret findings get no code frame; another finding's frame of a line with a secret on it
+    // (flow style) shows the value masked, columns kept.
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        format!("services:\n  app: {{image: app, privileged: true, environment: {{DB_PASSWORD: {PASSWORD}}}}}\n"),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["compose", "--color", "never"]);
+    assert!(
+        stdout(&o).contains("SW-CTR-5.5")
+            && stdout(&o).contains("environment: {DB_PASSWORD: hunt*************}}"),
+        "{}",
+        stdout(&o)
+    );
+    assert_masked("compose flow style", &o);
+}
+
+#[test]
+fn docker_run_env_secrets_and_root_are_found_and_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = format!("AWS_ACCESS_KEY_ID={AWS_KEY}");
+    let password = format!("--env=DB_PASSWORD={PASSWORD}");
+    let line = [
+        "docker",
+        "run",
+        "-u",
+        "0",
+        "-e",
+        &aws,
+        &password,
+        "-e",
+        "API_TOKEN",
+        "alpine",
+    ];
+    for format in FORMATS {
+        let mut args = vec!["run", "-f", format, "--color", "never", "--"];
+        args.extend(line);
+        let o = run_in(dir.path(), &args);
+        assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
+        assert!(
+            stdout(&o).contains("SW-CTR-SECRET-001") && stdout(&o).contains("SW-CTR-USER-001"),
+            "{format}: {}",
+            stdout(&o)
+        );
+        assert_masked(&format!("run -f {format}"), &o);
+    }
+    let mut args = vec!["run", "-f", "json", "--"];
+    args.extend(line);
+    let report = json(&run_in(dir.path(), &args));
+    let secret = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "SW-CTR-SECRET-001")
+        .unwrap();
+    assert_eq!(
+        secret["evidence"],
+        "-e AWS_ACCESS_KEY_ID=AKIA**** (command line argument 5); \
+         --env DB_PASSWORD=hunt**** (command line argument 7)"
+    );
+    let found = findings(&report);
+    assert!(
+        found.contains(&("SW-CTR-USER-001".to_string(), "docker run -u".to_string())),
+        "{found:?}"
+    );
+    // `--user 1000` and values from the caller's environment: neither finding.
+    let o = run_in(
+        dir.path(),
+        &[
+            "run",
+            "-f",
+            "json",
+            "--",
+            "docker",
+            "run",
+            "--user",
+            "1000",
+            "-e",
+            "DB_PASSWORD",
+            "alpine",
+        ],
+    );
+    let found = findings(&json(&o));
+    assert!(
+        found
+            .iter()
+            .all(|f| f.0 != "SW-CTR-USER-001" && f.0 != "SW-CTR-SECRET-001"),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn docker_run_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
@@ -279,4 +437,17 @@ fn container_rules_are_listed_and_explained() {
     let o = run_in(dir.path(), &["explain", "SW-CTR-5.32"]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("Docker socket"), "{}", stdout(&o));
+    // The rules beyond CIS section 5 are listed and explained too.
+    for (id, text) in [
+        ("SW-CTR-USER-001", "Container runs as root"),
+        ("SW-CTR-SECRET-001", "Secret in the container environment"),
+    ] {
+        assert!(
+            rules.as_array().unwrap().iter().any(|r| r["id"] == id),
+            "{id} not listed"
+        );
+        let o = run_in(dir.path(), &["explain", id]);
+        assert_eq!(code(&o), 0, "{id}: {}", stderr(&o));
+        assert!(stdout(&o).contains(text), "{}", stdout(&o));
+    }
 }

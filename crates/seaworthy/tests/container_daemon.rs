@@ -359,6 +359,166 @@ fn each_bad_setting_is_found_and_the_hardened_container_passes() {
     assert_eq!(out.status.code(), Some(1), "high findings fail the run");
 }
 
+/// Containers removed (with their volumes) when dropped.
+struct RemovedOnDrop(Vec<String>);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            let _ = Command::new("docker")
+                .args(["rm", "-f", "-v", name])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+/// Issue 19 item 14 on real containers: root when neither the run nor the image sets a user,
+/// or `--user 0` over an image's non-root USER; not with `--user 1000` or that image's USER.
+/// Secrets given with `-e` are found in `Config.Env` and never shown in full.
+#[test]
+fn root_user_and_environment_secrets_of_real_containers() {
+    if !docker_ready("root_user_and_environment_secrets_of_real_containers") {
+        return;
+    }
+    const AWS_KEY: &str = "AKIAZ7QWERTYUIOPASDF";
+    const PASSWORD: &str = "hunter2-prod-Pa55";
+    let home = tempfile::tempdir().unwrap();
+    let set = Containers::new("ctr-root-env");
+    let root = set.run("root", &[], true);
+    let user = set.run("user", &["--user", "1000"], true);
+    let aws = format!("AWS_ACCESS_KEY_ID={AWS_KEY}");
+    let password = format!("DB_PASSWORD={PASSWORD}");
+    let secret = set.run(
+        "secret",
+        &[
+            "--user",
+            "1000",
+            "-e",
+            &aws,
+            "--env",
+            &password,
+            "-e",
+            "DB_HOST=db",
+        ],
+        true,
+    );
+    // The same image with `USER 1000` in its config (committed from a container of it).
+    let prefix = set.label.replace(['=', '.'], "-");
+    let source = format!("{prefix}-source");
+    docker(&[
+        "create",
+        "--label",
+        &set.label,
+        "--name",
+        &source,
+        &set.image.name,
+        "/bin/true",
+    ]);
+    let user_image = DaemonImage {
+        name: daemon_util::unique_name("ctr-user-image"),
+    };
+    docker(&["commit", "--change", "USER 1000", &source, &user_image.name]);
+    // Its containers go first (dropped before the image, which goes before `set`'s image, its
+    // parent): an image with containers or children is not removed.
+    let mut of_user_image = RemovedOnDrop(Vec::new());
+    let mut started = |name: &str, flags: &[&str]| {
+        let full = format!("{prefix}-{name}");
+        of_user_image.0.push(full.clone());
+        let mut args = vec!["run", "-d", "--label", &set.label, "--name", &full];
+        args.extend(flags);
+        args.extend([user_image.name.as_str(), "/bin/sleep", "3600"]);
+        docker(&args);
+        full
+    };
+    let image_user = started("image-user", &[]);
+    let image_user_as_root = started("image-user-as-root", &["--user", "0"]);
+
+    let out = set.seaworthy(&["--no-vulns"], home.path());
+    let report = json(&out);
+    let found = by_container(&report);
+    let has = |name: &str, id: &str| found[name].contains(id);
+    for (name, root_expected) in [
+        (&root, true),
+        (&user, false),
+        (&secret, false),
+        (&image_user, false),
+        (&image_user_as_root, true),
+    ] {
+        assert_eq!(
+            has(name, "SW-CTR-USER-001"),
+            root_expected,
+            "{name}: {found:#?}"
+        );
+        assert_eq!(
+            has(name, "SW-CTR-SECRET-001"),
+            name == &secret,
+            "{name}: {found:#?}"
+        );
+    }
+    let finding = |name: &str, id: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["location"]["container"] == name && f["rule_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let f = finding(&root, "SW-CTR-USER-001");
+    assert_eq!(f["severity"], "medium");
+    assert_eq!(f["location"]["field"], "Config.User");
+    assert_eq!(
+        f["evidence"],
+        format!("Config.User not set (docker inspect {root})")
+    );
+    let f = finding(&image_user_as_root, "SW-CTR-USER-001");
+    assert_eq!(
+        f["evidence"],
+        format!("Config.User=0 (docker inspect {image_user_as_root})")
+    );
+    let f = finding(&secret, "SW-CTR-SECRET-001");
+    let evidence = f["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("AWS_ACCESS_KEY_ID=AKIA****")
+            && evidence.contains("DB_PASSWORD=hunt****")
+            && !evidence.contains("DB_HOST"),
+        "{evidence}"
+    );
+    assert!(
+        f["location"]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("Config.Env["),
+        "{f:#}"
+    );
+    for format in ["json", "table", "sarif", "junit", "github", "markdown"] {
+        let filter = format!("label={}", set.label);
+        let out = seaworthy(
+            &[
+                "container",
+                "--all",
+                "--filter",
+                &filter,
+                "--no-vulns",
+                "-f",
+                format,
+            ],
+            home.path(),
+        );
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("SW-CTR-SECRET-001"), "{format}: {text}");
+        for plain in [AWS_KEY, PASSWORD] {
+            assert!(!text.contains(plain), "{format}: {plain} shown in {text}");
+        }
+    }
+}
+
 /// A Debian tracker excerpt: CVE-2099-0001 in openssl (fixed in 3.0.99-1), CVE-2099-0002 in
 /// zlib (fixed in 1:1.2.13.dfsg-2).
 fn database(home: &Path) -> String {

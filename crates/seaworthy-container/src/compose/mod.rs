@@ -162,13 +162,23 @@ fn mask_entry(line: &str, column: u32) -> String {
     let body = line[sep..].trim_end_matches(['\r', '\n']);
     let rest = body.trim_start();
     let at = sep + (body.len() - rest.len());
-    // A quoted value ends at its quote; a plain one at a comment (` #`) or the line's end.
+    // A quoted value ends at its quote; a plain one at a comment (` #`) or the line's end, and
+    // inside a flow collection (`{A: x, B: y}`) at its `,`, `}` or `]`.
+    let flow = line[..start].contains(['{', '[']);
     let (at, value) = match rest.chars().next() {
         Some(q @ ('"' | '\'')) => {
             let inner = &rest[1..];
             (at + 1, inner.find(q).map_or(inner, |end| &inner[..end]))
         }
-        _ => (at, rest.split(" #").next().unwrap_or(rest).trim_end()),
+        _ => {
+            let plain = rest.split(" #").next().unwrap_or(rest);
+            let plain = if flow {
+                plain.split([',', '}', ']']).next().unwrap_or(plain)
+            } else {
+                plain
+            };
+            (at, plain.trim_end())
+        }
     };
     if value.is_empty() {
         return line.to_string();

@@ -1,10 +1,10 @@
-//! `seaworthy compose`: the container rules (CIS section 5) on every service of compose files,
-//! before anything is deployed. Findings point at file:line of the offending key.
+//! `seaworthy compose`: the container rules (CIS section 5 and beyond) on every service of
+//! compose files, before anything is deployed. Findings point at file:line of the offending key.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use seaworthy_container::{Context, check, compose};
+use seaworthy_container::{Context, compose, findings};
 use seaworthy_core::{Finding, InputError};
 
 use crate::cli::{ComposeArgs, FailOn};
@@ -98,12 +98,10 @@ fn check_file(path: &Path, name: &str) -> Result<(Vec<Finding>, String), compose
     let text = compose::read(path, name)?;
     let specs = compose::parse(name, &text, &compose::env_for(path)?)?;
     let ctx = Context::default();
-    let findings = specs
-        .iter()
-        .flat_map(|spec| check(spec, &ctx))
-        .filter_map(|r| r.to_finding())
-        .collect();
-    Ok((findings, text))
+    let found = specs.iter().flat_map(|spec| findings(spec, &ctx)).collect();
+    // The text feeds code frames: secrets in it are masked like everywhere else.
+    let shown = seaworthy_dockerfile::redact::redact(&compose::redact(&text, &specs));
+    Ok((found, shown))
 }
 
 /// The path as given, forward slashes, without a leading `./`.

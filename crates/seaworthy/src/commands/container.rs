@@ -1,7 +1,8 @@
 //! `seaworthy container [ID|NAME…]`: reads running containers through the Docker Engine and
-//! reports, per container, the CIS section 5 checks, drift since start (files and packages) and
-//! the known vulnerabilities of what it runs. Each image is scanned once per run, however many
-//! containers use it; a container whose package database changed is matched on its live list.
+//! reports, per container, the CIS section 5 checks and those beyond (a root user, secrets in the
+//! environment), drift since start (files and packages) and the known vulnerabilities of what it
+//! runs. Each image is scanned once per run, however many containers use it; a container whose
+//! package database changed is matched on its live list.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -122,11 +123,7 @@ pub fn observe_with(
             container: name,
             image,
         };
-        findings.extend(
-            seaworthy_container::check(&o.spec, &ctx)
-                .iter()
-                .filter_map(|r| r.to_finding()),
-        );
+        findings.extend(seaworthy_container::findings(&o.spec, &ctx));
         findings.extend(drift::file_drift(&who, &o.changes, &o.spec.mounts));
         // The image's inventory is needed to match it, and to compare a changed package database.
         if store.is_none() && o.package_files.is_empty() {

@@ -9,11 +9,12 @@ use crate::cli::{RulesArgs, RulesFormat};
 use crate::exit::ExitCode;
 
 /// Every area's registry, in the order `rules`, `explain`, docs/rules.md, SARIF `rules[]` and
-/// JUnit names use: Dockerfile, image, container (CIS section 5, then drift), host.
+/// JUnit names use: Dockerfile, image, container (CIS section 5, beyond CIS, drift), host.
 pub static CATALOG: Catalog = Catalog(&[
     &seaworthy_dockerfile::rules::REGISTRY,
     &seaworthy_image::REGISTRY,
     &seaworthy_container::REGISTRY,
+    &seaworthy_container::NON_CIS_REGISTRY,
     &seaworthy_container::drift::REGISTRY,
     &seaworthy_host::rules::REGISTRY,
 ]);

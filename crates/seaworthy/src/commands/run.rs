@@ -1,9 +1,9 @@
-//! `seaworthy run -- docker run …`: the container rules (CIS section 5) on a command line, before
-//! the container is started. Findings name the flag to change.
+//! `seaworthy run -- docker run …`: the container rules (CIS section 5 and beyond) on a command
+//! line, before the container is started. Findings name the flag to change.
 
 use std::collections::HashMap;
 
-use seaworthy_container::{Context, check, run as docker_run};
+use seaworthy_container::{Context, findings, run as docker_run};
 use seaworthy_core::InputError;
 
 use crate::cli::{FailOn, RunArgs};
@@ -18,13 +18,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let settings = config::load(args.config.as_deref(), false)?;
     let fail_on = FailOn::resolve(args.fail_on, false, settings.fail_on);
     let (mut findings, errors) = match docker_run::parse(&args.command) {
-        Ok(spec) => (
-            check(&spec, &Context::default())
-                .iter()
-                .filter_map(|r| r.to_finding())
-                .collect(),
-            Vec::new(),
-        ),
+        Ok(spec) => (findings(&spec, &Context::default()), Vec::new()),
         Err(e) => (
             Vec::new(),
             vec![InputError {
