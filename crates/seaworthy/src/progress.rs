@@ -188,8 +188,7 @@ mod tests {
         bar.set_message("1/3 layers");
         bar.set_position(read);
         bar.finish();
-        let text = screen.0.lock().map(|s| s.clone()).unwrap_or_default();
-        text
+        screen.0.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// Issue 19 item 10: sizes in human units, and no made-up total for a stream of unknown size.
