@@ -22,7 +22,10 @@ pub(crate) fn render(report: &Report) -> String {
     for f in report.findings.iter().filter(|f| f.is_active()) {
         finding(
             &mut out,
-            kind_of(f.severity, gates(f.severity, report.fail_on)),
+            kind_of(
+                f.severity,
+                !report.report_only && gates(f.severity, report.fail_on),
+            ),
             f,
         );
     }

@@ -24,25 +24,22 @@ pub(crate) fn render(report: &Report) -> String {
         "FAIL"
     };
     let s = &report.summary;
+    let gate = if report.report_only {
+        "report only".to_string()
+    } else {
+        format!("fail on {} and above", report.fail_on)
+    };
     let _ = writeln!(
         out,
-        "## seaworthy: {verdict}\n\n{} input(s), fail on {} and above: {} critical, {} high, \
+        "## seaworthy: {verdict}\n\n{} input(s), {gate}: {} critical, {} high, \
          {} medium, {} low, {} info; {} suppressed; {} input error(s).\n",
-        s.inputs,
-        report.fail_on,
-        s.critical,
-        s.high,
-        s.medium,
-        s.low,
-        s.info,
-        s.suppressed,
-        s.errors
+        s.inputs, s.critical, s.high, s.medium, s.low, s.info, s.suppressed, s.errors
     );
     let active: Vec<_> = report.findings.iter().filter(|f| f.is_active()).collect();
     if !active.is_empty() {
         out.push_str("| | Severity | Rule | Location | Message |\n|---|---|---|---|---|\n");
         for f in active.iter().take(ROWS) {
-            let mark = if gates(f.severity, report.fail_on) {
+            let mark = if !report.report_only && gates(f.severity, report.fail_on) {
                 "❌"
             } else if f.severity >= Severity::Medium {
                 "⚠️"

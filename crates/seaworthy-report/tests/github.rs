@@ -33,3 +33,26 @@ fn levels_follow_fail_on() {
     assert!(kinds.contains(&"error") && kinds.contains(&"warning") && kinds.contains(&"notice"));
     assert!(out.contains("::warning file=Dockerfile,line=1,"), "{out}");
 }
+
+/// `--fail-on none` (report only): nothing gates, so nothing is an `error` annotation, and the
+/// Markdown summary says report only instead of a threshold that does not apply.
+#[test]
+fn report_only_has_no_errors_and_says_so() {
+    let report = report().into_report_only();
+    let out = render_with(&report, Format::Github, false);
+    // Input errors stay errors (they exit 2 whatever the threshold); findings do not.
+    assert!(
+        out.lines()
+            .filter(|l| l.starts_with("::error "))
+            .all(|l| l.contains("input error")),
+        "{out}"
+    );
+    assert!(
+        out.contains("title=SW-DF-031"),
+        "the critical secret is still there"
+    );
+    let md = render_with(&report, Format::Markdown, false);
+    assert!(md.contains("report only:"), "{md}");
+    assert!(!md.contains("fail on "), "{md}");
+    assert!(!md.contains('❌'), "{md}");
+}
