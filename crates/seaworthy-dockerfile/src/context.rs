@@ -32,6 +32,16 @@ impl RunScript {
             None => self.map.range(start, end),
         }
     }
+
+    /// An exec-form RUN (`RUN ["a", "b"]`): no shell runs it, `text` is rebuilt from the array.
+    pub fn is_exec_form(&self) -> bool {
+        self.exec_range.is_some()
+    }
+
+    /// The map from offsets of `text` to the source.
+    pub(crate) fn map(&self) -> &SourceMap {
+        &self.map
+    }
 }
 
 /// One problem a rule reports; the engine adds the rule's metadata.

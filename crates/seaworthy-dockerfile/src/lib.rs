@@ -12,7 +12,8 @@ pub mod provenance;
 pub mod redact;
 pub mod rules;
 pub mod shell;
+pub mod shellcheck;
 
 pub use config::Config;
-pub use lint::{LintOptions, lint, lint_bytes, lint_checked};
+pub use lint::{LintOptions, Linted, lint, lint_bytes, lint_checked, lint_file};
 pub use parser::{Dockerfile, ParseError};

@@ -284,6 +284,43 @@ impl Model {
         }
     }
 
+    /// Whether instruction `at` sees a variable `name` declared: by an ARG or ENV before it in
+    /// its stage, or by an ENV of a stage it builds on. No value is expanded (nothing is charged
+    /// to the budget).
+    pub fn declares(&self, at: usize, name: &str) -> bool {
+        let Some(mut stage) = self.stage_of.get(at).copied().flatten() else {
+            return false;
+        };
+        let Some(s) = self.stages.get(stage) else {
+            return false;
+        };
+        let earlier = self.defs.get(name).is_some_and(|list| {
+            let k = list.partition_point(|&i| i < at);
+            k.checked_sub(1)
+                .and_then(|k| list.get(k))
+                .is_some_and(|&i| i >= s.body.start)
+        });
+        if earlier {
+            return true;
+        }
+        let Some(envs) = self.env_defs.get(name) else {
+            return false;
+        };
+        for _ in 0..MAX_LOOKUP_DEPTH {
+            let parent = match self.stages.get(stage).map(|s| &s.base) {
+                Some(Base::Stage(p)) if *p < stage => *p,
+                _ => return false,
+            };
+            let body = &self.stages[parent].body;
+            let k = envs.partition_point(|&i| i < body.start);
+            if envs.get(k).is_some_and(|&i| i < body.end) {
+                return true;
+            }
+            stage = parent;
+        }
+        false
+    }
+
     /// ARGs do not carry into child stages; ENV does.
     fn is_arg_only(&self, stage: usize, name: &str) -> bool {
         let Some(s) = self.stages.get(stage) else {

@@ -146,6 +146,14 @@ pub struct DockerfileArgs {
     /// Ignore .hadolint.yaml even when one is found.
     #[arg(long, env = "SEAWORTHY_NO_HADOLINT_CONFIG", value_parser = BoolishValueParser::new())]
     pub no_hadolint_config: bool,
+    /// Do not run ShellCheck on RUN scripts (SC codes), even when `shellcheck` is installed
+    /// [default: run it when it is on PATH, unless `[dockerfile] shellcheck = false`].
+    #[arg(long, env = "SEAWORTHY_NO_SHELLCHECK", value_parser = BoolishValueParser::new())]
+    pub no_shellcheck: bool,
+    /// Run ShellCheck on every RUN script, even those whose results are kept from an earlier
+    /// run (in $XDG_CACHE_HOME/seaworthy/shellcheck-cache.json).
+    #[arg(long, env = "SEAWORTHY_NO_SHELLCHECK_CACHE", value_parser = BoolishValueParser::new())]
+    pub no_shellcheck_cache: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -230,6 +230,8 @@ pub struct DockerfileSection {
     /// `seaworthy assess`: severity overrides by rule or advisory id (globs).
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// Run ShellCheck on RUN scripts when `shellcheck` is installed (default true).
+    pub shellcheck: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -266,6 +268,8 @@ pub struct Settings {
     pub dockerfile: DockerfileConfig,
     pub build_args: HashMap<String, String>,
     pub target: Option<String>,
+    /// `[dockerfile] shellcheck`: `false` turns ShellCheck off.
+    pub shellcheck: Option<bool>,
     /// Files that were read, for messages.
     pub sources: Vec<PathBuf>,
 }
@@ -295,6 +299,10 @@ pub fn read_small(path: &Path) -> Result<String> {
 fn rule_ids(id: &str, file: &Path) -> Result<Vec<String>> {
     if let Some(rule) = rules::REGISTRY.get(id) {
         return Ok(vec![rule.meta().id.to_string()]);
+    }
+    // ShellCheck codes are rule ids of their own (the findings of ShellCheck on RUN).
+    if let Some(code) = seaworthy_dockerfile::shellcheck::code(id) {
+        return Ok(vec![code]);
     }
     let mapped = rules::from_hadolint(id);
     if id.to_ascii_uppercase().starts_with("DL") || id.to_ascii_uppercase().starts_with("SC") {
@@ -364,6 +372,9 @@ fn apply_file(path: &Path, file: FileConfig, s: &mut Settings) -> Result<()> {
     s.build_args.extend(file.dockerfile.build_args);
     if file.dockerfile.target.is_some() {
         s.target = file.dockerfile.target;
+    }
+    if file.dockerfile.shellcheck.is_some() {
+        s.shellcheck = file.dockerfile.shellcheck;
     }
     s.sources.push(path.to_path_buf());
     Ok(())

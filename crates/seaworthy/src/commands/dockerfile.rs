@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 use seaworthy_core::{Finding, InputError, Report, Severity};
-use seaworthy_dockerfile::{LintOptions, lint_bytes};
+use seaworthy_dockerfile::shellcheck::{Scripts, ShellCheck};
+use seaworthy_dockerfile::{LintOptions, lint_file};
 
 use crate::cli::OutputArgs;
 use crate::cli::{DockerfileArgs, FailOn};
@@ -34,24 +35,32 @@ pub struct Linted {
     pub sources: HashMap<String, String>,
 }
 
-pub fn run(args: &DockerfileArgs) -> anyhow::Result<Outcome> {
-    let Linted {
-        fail_on,
-        inputs,
-        mut findings,
-        errors,
-        sources,
-    } = lint(args)?;
+/// What a run could not check, and why (ShellCheck missing or timed out): notes on stderr,
+/// in the assess report.
+pub type Notes = Vec<String>;
+
+pub fn run(args: &DockerfileArgs) -> anyhow::Result<(Outcome, Notes)> {
+    let (
+        Linted {
+            fail_on,
+            inputs,
+            mut findings,
+            errors,
+            sources,
+        },
+        notes,
+    ) = lint(args)?;
     let waived = crate::policy::waive_findings(args.config.as_deref(), &mut findings, fail_on)?;
     let expired_waivers = waived.failing;
     let mut report = findings_report(fail_on, inputs, findings, errors);
     report.passed &= expired_waivers.is_empty();
-    Ok(Outcome {
+    let outcome = Outcome {
         report,
         sources,
         expired_waivers,
         expired_warnings: waived.warnings,
-    })
+    };
+    Ok((outcome, notes))
 }
 
 /// The findings report of a run; without a threshold it reports only (the threshold shown is
@@ -69,15 +78,35 @@ pub fn findings_report(
     }
 }
 
-/// Lints every input in parallel; waivers are the caller's.
-pub fn lint(args: &DockerfileArgs) -> anyhow::Result<Linted> {
+/// Lints every input in parallel, then ShellCheck on every RUN script at once; waivers are the
+/// caller's.
+pub fn lint(args: &DockerfileArgs) -> anyhow::Result<(Linted, Notes)> {
     let settings = config::load(args.config.as_deref(), !args.no_hadolint_config)?;
     let mut build_args = settings.build_args.clone();
     build_args.extend(args.build_args.iter().cloned());
+    // ShellCheck on RUN (SC codes), as hadolint does, when it is installed.
+    let mut notes = Vec::new();
+    let shellcheck = if args.no_shellcheck || settings.shellcheck == Some(false) {
+        None
+    } else {
+        let found = ShellCheck::find().map(|sc| match user_cache_dir() {
+            Some(dir) if !args.no_shellcheck_cache => sc.with_cache(dir),
+            _ => sc,
+        });
+        if found.is_none() {
+            notes.push(
+                "shellcheck not found: SC checks skipped (install the shellcheck package, or \
+                 --no-shellcheck)"
+                    .to_string(),
+            );
+        }
+        found
+    };
     let opts = LintOptions {
         build_args,
         target: args.target.clone().or(settings.target.clone()),
         config: settings.dockerfile,
+        shellcheck: shellcheck.is_some(),
     };
     let fail_on = FailOn::resolve(
         args.fail_on,
@@ -103,27 +132,47 @@ pub fn lint(args: &DockerfileArgs) -> anyhow::Result<Linted> {
         .collect();
     let mut sources = HashMap::new();
     let mut names = Vec::new();
+    let mut scripts = Vec::new();
     for (name, result) in results {
         names.push(name.clone());
         match result {
-            Ok((f, text)) => {
+            Ok((f, text, s)) => {
                 findings.extend(f);
+                scripts.extend(s);
                 sources.insert(name, text);
             }
             Err(e) => errors.push(e),
         }
     }
-    Ok(Linted {
+    // Every file's RUN scripts at once: a few processes for the whole run.
+    if let Some(sc) = &shellcheck {
+        let files: Vec<&Scripts> = scripts.iter().collect();
+        let checked = sc.check(&files, &opts.config);
+        findings.extend(checked.findings.into_iter().flatten());
+        notes.extend(checked.notes);
+    }
+    let linted = Linted {
         fail_on,
         inputs: names,
         findings,
         errors,
         sources,
-    })
+    };
+    Ok((linted, notes))
 }
 
-/// The findings of one input and its text, or why it could not be linted.
-type LintResult = Result<(Vec<Finding>, String), InputError>;
+/// `$XDG_CACHE_HOME/seaworthy` (or `~/.cache/seaworthy`), where ShellCheck's results are kept.
+fn user_cache_dir() -> Option<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))?;
+    Some(base.join("seaworthy"))
+}
+
+/// The findings of one input, its text and its RUN scripts for ShellCheck, or why it could not
+/// be linted.
+type LintResult = Result<(Vec<Finding>, String, Option<Scripts>), InputError>;
 
 fn lint_one(input: &Input, opts: &LintOptions) -> LintResult {
     let path = input.display();
@@ -133,11 +182,12 @@ fn lint_one(input: &Input, opts: &LintOptions) -> LintResult {
         column: None,
         message,
     })?;
-    match lint_bytes(&path, &bytes, opts) {
+    match lint_file(&path, &bytes, opts) {
         // The text feeds code frames: secrets in it are masked like everywhere else.
-        Ok(findings) => Ok((
-            findings,
+        Ok(linted) => Ok((
+            linted.findings,
             seaworthy_dockerfile::redact::redact(&String::from_utf8_lossy(&bytes)),
+            linted.scripts,
         )),
         Err(e) => Err(InputError {
             path,
@@ -150,7 +200,15 @@ fn lint_one(input: &Input, opts: &LintOptions) -> LintResult {
 
 /// `seaworthy dockerfile`.
 pub fn execute(args: &DockerfileArgs) -> ExitCode {
-    report(run(args), &args.output)
+    let (outcome, notes) = match run(args) {
+        Ok((outcome, notes)) => (Ok(outcome), notes),
+        Err(e) => (Err(e), Vec::new()),
+    };
+    let code = report(outcome, &args.output);
+    for n in &notes {
+        crate::note!("seaworthy: note: {n}");
+    }
+    code
 }
 
 /// Renders a findings report (dockerfile, compose, run); exit 2 when an input could not be read, 1 when the policy failed.

@@ -104,6 +104,10 @@ fn markdown(metas: &[&'static RuleMeta]) -> String {
 /// Documentation of one rule of any area, found by id, name, hadolint code or CIS id.
 pub fn explain(query: &str) -> Result<String, String> {
     let Some(m) = CATALOG.find(query) else {
+        // ShellCheck's codes: findings of ShellCheck on RUN scripts, documented by ShellCheck.
+        if let Some(text) = seaworthy_dockerfile::shellcheck::explain(query) {
+            return Ok(text);
+        }
         return Err(format!(
             "unknown rule `{query}`: run `seaworthy rules` for the list"
         ));
@@ -184,6 +188,14 @@ mod tests {
         assert!(by_alias("DL3014").is_ok_and(|l| l.starts_with("SW-DF-011 ")));
         assert!(by_alias("5.5").is_ok_and(|l| l.starts_with("SW-CTR-5.5 ")));
         assert!(by_alias("2.2").is_ok_and(|l| l.starts_with("SW-HOST-2.2 ")));
+        // ShellCheck codes (issue 19 item 15): what is known, and ShellCheck's own page.
+        let sc = explain("SC2086").unwrap_or_else(|e| panic!("{e}"));
+        assert!(sc.starts_with("SC2086 (shellcheck): "), "{sc}");
+        assert!(
+            sc.contains("https://www.shellcheck.net/wiki/SC2086"),
+            "{sc}"
+        );
+        assert!(explain("SC99999x").is_err());
         // Trivy's ids in each of its spellings (issue 19 item 16).
         let first = by_alias("DS-0001").unwrap_or_else(|e| panic!("{e}"));
         assert!(first.starts_with("SW-DF-"), "{first}");

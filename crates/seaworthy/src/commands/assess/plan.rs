@@ -152,6 +152,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             target: None,
             no_hadolint_config: false,
             no_shellcheck: false,
+            no_shellcheck_cache: false,
         };
         let p = policy(
             AreaKind::Dockerfile,
