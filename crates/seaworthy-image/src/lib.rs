@@ -85,6 +85,10 @@ impl ContentFilter for WithRuleFiles<'_> {
         true
     }
 
+    fn keeps_versions(&self, path: &str) -> bool {
+        !CAPTURED_PATHS.contains(&path) && self.0.keeps_versions(path)
+    }
+
     fn read_limit(&self, path: &str) -> Option<(u64, &'static str)> {
         if CAPTURED_PATHS.contains(&path) {
             None

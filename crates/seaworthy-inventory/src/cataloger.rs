@@ -107,6 +107,13 @@ pub trait Cataloger: Sync {
         false
     }
 
+    /// Keep the versions of this file (one it wants) that later layers rewrote? A package
+    /// database rewritten whole by every install attributes its packages from them (see
+    /// [`crate::attribution`]).
+    fn keeps_versions(&self, _path: &str) -> bool {
+        false
+    }
+
     /// Shrinks a captured file to what `catalog` needs, on the layer's thread (an ELF binary
     /// to its build-info section, a jar to its manifests). `None` keeps nothing.
     fn reduce(&self, _path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
@@ -373,6 +380,12 @@ impl ContentFilter for CatalogerSet {
 
     fn uses_magic(&self) -> bool {
         self.uses_magic
+    }
+
+    fn keeps_versions(&self, path: &str) -> bool {
+        self.catalogers
+            .iter()
+            .any(|c| c.wants_path(path) && c.keeps_versions(path))
     }
 
     fn wants_magic(&self, path: &str, head: &[u8]) -> bool {

@@ -1,6 +1,7 @@
 //! What is inside an image: the OS and every package, from OS package databases and
 //! language ecosystems, each with its purl and the layer and path it came from.
 
+pub mod attribution;
 pub mod cataloger;
 pub mod catalogers;
 pub mod os;

@@ -58,7 +58,8 @@ pub struct SourcePackage {
     pub version: String,
 }
 
-/// Where a package was found: a file in the image and the layer that last wrote it.
+/// Where a package was found: a file in the image and the layer that added the package there
+/// (for a package database, see [`crate::attribution`]; else the layer that last wrote the file).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct PackageLocation {
     /// Absolute path in the image (`/var/lib/dpkg/status`).

@@ -197,6 +197,8 @@ fn layer(files: Vec<(&str, Vec<u8>)>) -> LayerIndex {
     let mut contents = HashMap::new();
     for (path, data) in files {
         index.entries.push(file_entry(path, data.len()));
+        // As the layer walk marks them for the apk cataloger (and harmless for the others).
+        index.versioned.insert(path.to_string());
         contents.insert(path.to_string(), data.into());
     }
     index.contents = contents;
@@ -229,6 +231,125 @@ fn dpkg_layer_is_the_one_that_wrote_the_file_list() {
     assert_eq!(layer_of("bash"), 1);
     // No file list: the layer of the status file.
     assert_eq!(layer_of("grep"), 1);
+}
+
+/// An apk database listing `packages` as (name, version).
+fn apk_db(packages: &[(&str, &str)]) -> Vec<u8> {
+    let mut db = String::new();
+    for (name, version) in packages {
+        db.push_str(&format!("P:{name}\nV:{version}\nA:x86_64\no:{name}\n\n"));
+    }
+    db.into_bytes()
+}
+
+fn apk_layers(inv: &Inventory) -> Vec<(String, String, usize)> {
+    inv.packages
+        .iter()
+        .map(|p| {
+            assert_eq!(p.locations.len(), 1, "{}", p.name);
+            assert_eq!(p.locations[0].path, "/lib/apk/db/installed");
+            (p.name.clone(), p.version.clone(), p.locations[0].layer)
+        })
+        .collect()
+}
+
+fn owned(list: &[(&str, &str, usize)]) -> Vec<(String, String, usize)> {
+    list.iter()
+        .map(|(n, v, l)| (n.to_string(), v.to_string(), *l))
+        .collect()
+}
+
+#[test]
+fn apk_packages_belong_to_the_layer_that_added_them() {
+    let base = layer(vec![(
+        APK_DB,
+        apk_db(&[("musl", "1.2.5-r0"), ("busybox", "1.36.1-r1")]),
+    )]);
+    // `apk add curl` rewrites the whole database.
+    let add = layer(vec![(
+        APK_DB,
+        apk_db(&[
+            ("musl", "1.2.5-r0"),
+            ("busybox", "1.36.1-r1"),
+            ("curl", "8.9.0-r0"),
+        ]),
+    )]);
+    let upgrade = layer(vec![(
+        APK_DB,
+        apk_db(&[
+            ("musl", "1.2.5-r0"),
+            ("busybox", "1.36.1-r2"),
+            ("curl", "8.9.0-r0"),
+        ]),
+    )]);
+    // A layer that rewrites the database without changing it takes nothing.
+    let rewrite = layer(vec![(
+        APK_DB,
+        apk_db(&[
+            ("busybox", "1.36.1-r2"),
+            ("curl", "8.9.0-r0"),
+            ("musl", "1.2.5-r0"),
+        ]),
+    )]);
+    let view =
+        FsView::from_layers(vec![base, add, upgrade, rewrite]).unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = catalog_view(&view);
+    assert!(inv.errors.is_empty() && inv.skipped.is_empty(), "{inv:?}");
+    assert_eq!(
+        apk_layers(&inv),
+        owned(&[
+            ("busybox", "1.36.1-r2", 2),
+            ("curl", "8.9.0-r0", 1),
+            ("musl", "1.2.5-r0", 0),
+        ])
+    );
+}
+
+#[test]
+fn apk_database_deleted_and_recreated_starts_over() {
+    let db = apk_db(&[("musl", "1.2.5-r0")]);
+    let base = layer(vec![(APK_DB, db.clone())]);
+    let mut delete = layer(vec![]);
+    delete.whiteouts.push(APK_DB.to_string());
+    let again = layer(vec![(APK_DB, db.clone())]);
+    let view = FsView::from_layers(vec![base, delete, again]).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        apk_layers(&catalog_view(&view)),
+        owned(&[("musl", "1.2.5-r0", 2)])
+    );
+}
+
+#[test]
+fn apk_earlier_version_not_read_keeps_the_top_layer_and_is_reported() {
+    let db = apk_db(&[("musl", "1.2.5-r0")]);
+    let base = layer(vec![(APK_DB, db.clone())]);
+    let mut unread = layer(vec![]);
+    unread.entries.push(file_entry(APK_DB, 1 << 20));
+    unread.skipped.insert(
+        APK_DB.to_string(),
+        "not read: over the capture budget".to_string(),
+    );
+    let top = layer(vec![(APK_DB, db)]);
+    unread.versioned.insert(APK_DB.to_string());
+    let view = FsView::from_layers(vec![base, unread, top]).unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = catalog_view(&view);
+    assert_eq!(apk_layers(&inv), owned(&[("musl", "1.2.5-r0", 2)]));
+    assert_eq!(inv.skipped.len(), 1, "{:?}", inv.skipped);
+    assert_eq!(inv.skipped[0].path, "/lib/apk/db/installed");
+    assert!(
+        inv.skipped[0].message.contains("layer 1")
+            && inv.skipped[0].message.contains("capture budget"),
+        "{}",
+        inv.skipped[0].message
+    );
+    // A damaged earlier version is not read either.
+    let base = layer(vec![(APK_DB, b"not a field\n".to_vec())]);
+    let top = layer(vec![(APK_DB, apk_db(&[("musl", "1.2.5-r0")]))]);
+    let view = FsView::from_layers(vec![base, top]).unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = catalog_view(&view);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert_eq!(apk_layers(&inv), owned(&[("musl", "1.2.5-r0", 1)]));
+    assert_eq!(inv.skipped.len(), 1, "{:?}", inv.skipped);
 }
 
 #[test]

@@ -405,3 +405,95 @@ fn a_damaged_ndb_blob_is_reported_not_dropped() {
         inv.skipped[0].message
     );
 }
+
+/// A layer writing `files` whole.
+fn layer(files: Vec<(&str, Vec<u8>)>) -> seaworthy_oci::layer::LayerIndex {
+    let mut index = seaworthy_oci::layer::LayerIndex::default();
+    for (path, data) in files {
+        index.entries.push(seaworthy_oci::layer::Entry {
+            path: path.to_string(),
+            kind: seaworthy_oci::EntryKind::File,
+            mode: 0o644,
+            size: data.len() as u64,
+            uid: 0,
+            gid: 0,
+        });
+        index.versioned.insert(path.to_string());
+        index.contents.insert(path.to_string(), data.into());
+    }
+    index
+}
+
+/// (name, layer) of every package of an image of `layers`, in the order listed.
+fn layers_of(layers: Vec<seaworthy_oci::layer::LayerIndex>) -> Vec<(String, usize)> {
+    let fs = FsView::from_layers(layers).unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = CatalogerSet::new(vec![cataloger()]).catalog(&fs);
+    assert!(inv.errors.is_empty() && inv.skipped.is_empty(), "{inv:?}");
+    inv.packages
+        .iter()
+        .map(|p| {
+            assert_eq!(p.locations.len(), 1, "{}", p.name);
+            (p.name.clone(), p.locations[0].layer)
+        })
+        .collect()
+}
+
+/// A base layer's rpm database without one package, and a layer that installs it (rewriting
+/// the whole database): the package comes from that layer, every other one from the base,
+/// however many layers rewrite the database unchanged above.
+#[test]
+fn rpm_sqlite_packages_belong_to_the_layer_that_added_them() {
+    use rusqlite::{Connection, MAIN_DB};
+    const DB: &str = "var/lib/rpm/rpmdb.sqlite";
+    let full = testdata("sqlite-mariner/rpmdb.sqlite");
+    let added = headers(read_sqlite, "sqlite-mariner/rpmdb.sqlite")[5]
+        .name
+        .clone();
+    let mut data = full.clone();
+    data[18..20].copy_from_slice(&[1, 1]);
+    let mut conn = Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    conn.deserialize_read_exact(MAIN_DB, data.as_slice(), data.len(), false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The index tables refer to the row; rpm would remove those entries too.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute(
+        "DELETE FROM Packages \
+         WHERE hnum = (SELECT hnum FROM Packages ORDER BY hnum LIMIT 1 OFFSET 5)",
+        [],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let base = conn
+        .serialize(MAIN_DB)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_vec();
+    let os_release = b"ID=mariner\nVERSION_ID=\"2.0\"\n".to_vec();
+    let found = layers_of(vec![
+        layer(vec![("etc/os-release", os_release), (DB, base)]),
+        layer(vec![(DB, full.clone())]),
+        layer(vec![(DB, full)]),
+    ]);
+    assert_eq!(found.len(), 23);
+    for (name, layer) in found {
+        let expected = if name == added { 1 } else { 0 };
+        assert_eq!(layer, expected, "{name}");
+    }
+}
+
+/// Every backend: a database a later layer rewrites unchanged keeps its packages in the base.
+#[test]
+fn rpm_database_rewritten_unchanged_stays_in_the_base() {
+    for (path, fixture) in [
+        ("var/lib/rpm/Packages", "bdb-mariner-le/Packages"),
+        ("var/lib/rpm/Packages.db", "ndb-sle15-bci/Packages.db"),
+        ("var/lib/rpm/rpmdb.sqlite", "sqlite-built/rpmdb.sqlite"),
+    ] {
+        let data = testdata(fixture);
+        let found = layers_of(vec![
+            layer(vec![(path, data.clone())]),
+            layer(vec![(path, data)]),
+        ]);
+        assert!(!found.is_empty(), "{fixture}");
+        assert!(found.iter().all(|(_, l)| *l == 0), "{fixture}: {found:?}");
+    }
+}

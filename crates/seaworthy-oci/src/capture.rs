@@ -25,6 +25,13 @@ pub trait ContentFilter: Sync {
         false
     }
 
+    /// Keep the versions of this wanted file that later layers rewrite, after the image is
+    /// read (see [`crate::FsView::earlier_versions`])? A package database tells which layer
+    /// added each package only beside its versions below. Others are dropped once rewritten.
+    fn keeps_versions(&self, _path: &str) -> bool {
+        false
+    }
+
     /// Reduces captured contents to what is kept; `None` keeps nothing. Runs on the layer's thread.
     fn reduce(&self, _path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
         Some(data)

@@ -1,5 +1,7 @@
 //! The image's final filesystem: layers merged in order with whiteouts applied. Every path knows
-//! the layer that last wrote it; only captured files have contents.
+//! the layer that last wrote it; only captured files have contents. A captured file that later
+//! layers rewrote keeps its earlier versions (see [`FsView::earlier_versions`]): a package
+//! database tells which layer added each package only beside the versions below it.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -43,6 +45,24 @@ pub struct FsView {
     secrets: Vec<LayerSecrets>,
     /// Wanted files that were not read (a limit), by path, with the reason.
     skipped: BTreeMap<String, String>,
+    /// Versions of a captured file that later layers rewrote, by path, lowest first.
+    earlier: HashMap<String, Vec<Earlier>>,
+}
+
+/// A version of a file that a later layer rewrote: its contents, or why they were not read.
+#[derive(Debug, Clone)]
+struct Earlier {
+    layer: usize,
+    contents: Result<Arc<Vec<u8>>, String>,
+}
+
+/// An earlier version of a file (see [`FsView::earlier_versions`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EarlierVersion<'a> {
+    /// The layer that wrote this version.
+    pub layer: usize,
+    /// Its contents (as captured and reduced), or why they were not read (names the limit).
+    pub data: Result<&'a [u8], &'a str>,
 }
 
 /// A file in the final view whose contents a cataloger wanted but that was not read.
@@ -151,6 +171,7 @@ impl FsView {
         );
         let mut contents = index.contents;
         let mut skipped = index.skipped;
+        let versioned = index.versioned;
         for entry in index.entries {
             let is_dir = entry.kind == EntryKind::Dir;
             if !is_dir
@@ -174,6 +195,7 @@ impl FsView {
                     contents.insert(entry.path.clone(), data.clone());
                 }
             }
+            self.supersede(&entry, versioned.contains(&entry.path));
             match contents.remove(&entry.path) {
                 Some(data) => {
                     self.contents.insert(entry.path.clone(), data);
@@ -206,7 +228,40 @@ impl FsView {
         Ok(())
     }
 
+    /// Before `entry` replaces its path: keeps the version it replaces when both are files
+    /// and the filter keeps the path's versions (`versioned`: see [`LayerIndex::versioned`]),
+    /// else forgets the path's earlier versions, as a deleted file's.
+    fn supersede(&mut self, entry: &crate::layer::Entry, versioned: bool) {
+        let is_file = |kind: &EntryKind| matches!(kind, EntryKind::File | EntryKind::Hardlink(_));
+        let old = match self.nodes.get(&entry.path) {
+            Some(node) if versioned && is_file(&entry.kind) && is_file(&node.kind) => {
+                match (
+                    self.contents.get(&entry.path),
+                    self.skipped.get(&entry.path),
+                ) {
+                    (Some(data), _) => Some((node.layer, Ok(data.clone()))),
+                    (None, Some(reason)) => Some((node.layer, Err(reason.clone()))),
+                    (None, None) => None,
+                }
+            }
+            _ => None,
+        };
+        match old {
+            Some((layer, contents)) => self
+                .earlier
+                .entry(entry.path.clone())
+                .or_default()
+                .push(Earlier { layer, contents }),
+            None => {
+                if !self.earlier.is_empty() {
+                    self.earlier.remove(&entry.path);
+                }
+            }
+        }
+    }
+
     fn remove(&mut self, path: &str) {
+        self.earlier.remove(path);
         self.nodes.remove(path);
         self.contents.remove(path);
         self.skipped.remove(path);
@@ -227,6 +282,7 @@ impl FsView {
             .map(|(k, _)| k.clone())
             .collect();
         for k in doomed {
+            self.earlier.remove(&k);
             self.contents.remove(&k);
             self.skipped.remove(&k);
             self.nodes.remove(&k);
@@ -236,6 +292,7 @@ impl FsView {
     /// Adds or replaces one path (synthetic views: rule tests, directory scans).
     pub fn insert(&mut self, path: &str, node: Node, data: Option<Vec<u8>>) {
         let path = path.trim_start_matches('/').to_string();
+        self.earlier.remove(&path);
         match data {
             Some(data) => {
                 self.contents.insert(path.clone(), data.into());
@@ -245,6 +302,31 @@ impl FsView {
             }
         }
         self.nodes.insert(path, node);
+    }
+
+    /// The versions of the file at `path` (exactly, as [`FileRef::path`]) that later layers
+    /// rewrote, lowest layer first, back to where it was last created: a version deleted
+    /// (whiteout, opaque directory), replaced by something other than a file, or not captured
+    /// ends the list. Kept only for paths the filter names ([`crate::ContentFilter::keeps_versions`]):
+    /// their contents were captured with the image and charged to its capture budget
+    /// ([`crate::Limits::max_captured_bytes`]) like every captured file; a version not read
+    /// names the limit.
+    pub fn earlier_versions(&self, path: &str) -> Vec<EarlierVersion<'_>> {
+        self.earlier
+            .get(path.trim_start_matches('/'))
+            .map(|versions| {
+                versions
+                    .iter()
+                    .map(|v| EarlierVersion {
+                        layer: v.layer,
+                        data: match &v.contents {
+                            Ok(data) => Ok(&data[..]),
+                            Err(reason) => Err(reason.as_str()),
+                        },
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Secrets found in files of every layer, lowest layer first.

@@ -1,7 +1,7 @@
 //! One layer, streamed once: decompressed by magic (gzip, zstd or plain tar), tar headers
 //! indexed, whiteouts noted, wanted contents captured. Nothing is written to disk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -48,6 +48,9 @@ pub struct LayerIndex {
     pub contents: HashMap<String, Arc<Vec<u8>>>,
     /// Files the filter wanted but that were not read, by path, with the reason (a limit).
     pub skipped: HashMap<String, String>,
+    /// Files (captured or skipped) whose earlier versions the view keeps when this layer
+    /// rewrites them ([`ContentFilter::keeps_versions`]).
+    pub versioned: HashSet<String>,
     /// Bytes of uncompressed tar.
     pub tar_bytes: u64,
     /// Secrets found in this layer's files, by path (only with [`ContentFilter::scans_secrets`]).
@@ -229,6 +232,13 @@ impl Walk<'_> {
                 _ => {
                     index.contents.remove(&path);
                 }
+            }
+            if (index.contents.contains_key(&path) || index.skipped.contains_key(&path))
+                && filter.keeps_versions(&path)
+            {
+                index.versioned.insert(path.clone());
+            } else {
+                index.versioned.remove(&path);
             }
             index.entries.push(Entry {
                 path,

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 pub use capture::{ContentFilter, ExactPaths, NoContent};
 pub use digest::Digest;
 pub use error::{ImageError, Result};
-pub use fsview::{FileRef, FsView, LayerSecrets, Node, SkippedFile};
+pub use fsview::{EarlierVersion, FileRef, FsView, LayerSecrets, Node, SkippedFile};
 pub use image::{HistoryEntry, ImageConfig, ImageInfo, LayerInfo, Platform};
 pub use layer::EntryKind;
 pub use limits::{CaptureBudget, Limits};

@@ -15,6 +15,19 @@ const WANTED: &[&str] = &[
     "var/lib/dpkg/status",
 ];
 
+/// [`WANTED`], keeping the versions of `app/config.json` that later layers rewrite.
+struct KeepsConfigVersions;
+
+impl ContentFilter for KeepsConfigVersions {
+    fn wants_path(&self, path: &str) -> bool {
+        WANTED.contains(&path)
+    }
+
+    fn keeps_versions(&self, path: &str) -> bool {
+        path == "app/config.json"
+    }
+}
+
 fn opts(filter: &dyn ContentFilter) -> LoadOptions<'_> {
     LoadOptions::new(filter)
 }
@@ -61,6 +74,16 @@ fn check_view(image: &seaworthy_oci::Image) {
         .read("app/config.json")
         .unwrap_or_else(|| panic!("config captured"));
     assert_eq!((cfg.data, cfg.layer), (&b"{\"v\":2}"[..], 1));
+    // The version it rewrote is kept, with the layer that wrote it (package databases tell
+    // which layer added each package from them).
+    let earlier: Vec<(usize, Result<&[u8], &str>)> = fs
+        .earlier_versions("app/config.json")
+        .iter()
+        .map(|v| (v.layer, v.data))
+        .collect();
+    assert_eq!(earlier, [(0, Ok(&b"{\"v\":1}"[..]))]);
+    assert!(fs.earlier_versions("usr/lib/os-release").is_empty());
+    assert!(fs.earlier_versions("app/hard").is_empty());
     // Hardlink shares its target's contents.
     assert_eq!(fs.read("app/hard").map(|f| f.data), Some(&b"{\"v\":2}"[..]));
     // Relative symlink followed; escaping symlink stays inside the image root.
@@ -101,7 +124,7 @@ fn oci_dir_with_gzip_and_zstd_layers() {
         ],
         "v1",
     );
-    let filter = ExactPaths(WANTED);
+    let filter = KeepsConfigVersions;
     let reference = format!("oci-dir:{}:v1", layout.display());
     let image = load(&reference, &opts(&filter)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(image.info.source, "oci-dir");
@@ -130,7 +153,7 @@ fn oci_archive_and_docker_archive() {
     );
     let archive = dir.path().join("oci.tar");
     tar_dir(&layout, &archive);
-    let filter = ExactPaths(WANTED);
+    let filter = KeepsConfigVersions;
     let image = load(
         &format!("oci-archive:{}", archive.display()),
         &opts(&filter),

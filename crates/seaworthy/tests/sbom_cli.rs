@@ -92,6 +92,55 @@ fn json_inventory_with_layers_and_purls() {
     assert_eq!(doc["os"]["id"], "debian");
 }
 
+/// An apk database listing `packages` as (name, version).
+fn apk_db(packages: &[(&str, &str)]) -> Vec<u8> {
+    packages
+        .iter()
+        .map(|(name, version)| format!("P:{name}\nV:{version}\nA:x86_64\n\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// `FROM alpine` then `RUN apk add curl`: the second layer rewrites the whole apk database, and
+/// only curl comes from it.
+#[test]
+fn apk_packages_keep_the_layer_that_added_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = Layer::new()
+        .file("etc/os-release", b"ID=alpine\nVERSION_ID=3.20.3\n")
+        .file(
+            "lib/apk/db/installed",
+            &apk_db(&[("musl", "1.2.5-r0"), ("busybox", "1.36.1-r29")]),
+        );
+    let add = Layer::new().file(
+        "lib/apk/db/installed",
+        &apk_db(&[
+            ("musl", "1.2.5-r0"),
+            ("busybox", "1.36.1-r29"),
+            ("curl", "8.11.0-r2"),
+        ]),
+    );
+    let layout = dir.path().join("oci");
+    oci_layout(
+        &layout,
+        &[Blob::gzip(base.tar()), Blob::gzip(add.tar())],
+        "latest",
+    );
+    let out = sbom(&[&format!("oci-dir:{}", layout.display()), "-f", "json"]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let layers: Vec<(&str, i64)> = doc["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            let layer = p["locations"][0]["layer"].as_i64().unwrap_or(-1);
+            (p["name"].as_str().unwrap_or_default(), layer)
+        })
+        .collect();
+    assert_eq!(layers, [("busybox", 0), ("curl", 1), ("musl", 0)]);
+}
+
 #[test]
 fn cyclonedx_spdx_and_table() {
     let dir = tempfile::tempdir().expect("tempdir");

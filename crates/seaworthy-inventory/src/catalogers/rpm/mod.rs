@@ -1,6 +1,8 @@
 //! RPM packages from rpm's database, read natively (no librpm): `rpmdb.sqlite` (current
 //! Fedora/RHEL), Berkeley DB `Packages` (RHEL ≤ 8, CentOS 7, Amazon Linux 2) and ndb
-//! `Packages.db` (SUSE). Each backend yields header images; [`header`] reads the fields.
+//! `Packages.db` (SUSE). Each backend yields header images; [`header`] reads the fields. Each
+//! package is attributed to the layer that added it, read from the database's earlier versions
+//! (see [`attribution`]).
 
 mod bdb;
 mod header;
@@ -12,8 +14,11 @@ pub use header::{RpmHeader, parse_header_blob};
 pub use ndb::{ndb_blobs, read_ndb};
 pub use sqlite::{read_sqlite, sqlite_blobs};
 
+use std::collections::HashSet;
+
 use seaworthy_oci::FileRef;
 
+use crate::attribution::{self, Key};
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package, SourcePackage};
 use crate::purl::purl;
@@ -68,13 +73,15 @@ impl Cataloger for Rpm {
         backend(path).is_some()
     }
 
+    fn keeps_versions(&self, _path: &str) -> bool {
+        true
+    }
+
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
-        let Blobs { blobs, skipped } = match backend(file.path) {
-            Some(Backend::Sqlite) => sqlite_blobs(file.data)?,
-            Some(Backend::Bdb) => bdb_blobs(file.data)?,
-            Some(Backend::Ndb) => ndb_blobs(file.data)?,
-            None => return Ok(Vec::new()),
+        let Some(backend) = backend(file.path) else {
+            return Ok(Vec::new());
         };
+        let Blobs { blobs, skipped } = read_blobs(backend, file.data)?;
         env.check_count(blobs.len())?;
         let mut packages = Vec::new();
         let mut problems = skipped;
@@ -95,8 +102,32 @@ impl Cataloger for Rpm {
         for problem in problems {
             env.skip(problem);
         }
+        drop(blobs);
+        attribution::attribute(file, env, &mut packages, |data| keys(backend, data, env));
         Ok(packages)
     }
+}
+
+fn read_blobs(backend: Backend, data: &[u8]) -> Result<Blobs, String> {
+    match backend {
+        Backend::Sqlite => sqlite_blobs(data),
+        Backend::Bdb => bdb_blobs(data),
+        Backend::Ndb => ndb_blobs(data),
+    }
+}
+
+/// The packages of one version of a database, as [`Key`]s (damaged records left out).
+fn keys(backend: Backend, data: &[u8], env: &Env<'_>) -> Result<HashSet<Key>, String> {
+    let Blobs { blobs, .. } = read_blobs(backend, data)?;
+    env.check_count(blobs.len())?;
+    Ok(blobs
+        .iter()
+        .filter_map(|blob| parse_header_blob(blob).ok())
+        .map(|h| {
+            let version = full_version(&h);
+            (h.name, version, h.arch.filter(|a| !a.is_empty()))
+        })
+        .collect())
 }
 
 fn backend(path: &str) -> Option<Backend> {
