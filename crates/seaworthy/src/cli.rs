@@ -41,14 +41,15 @@ pub enum Command {
     /// Write an OpenVEX document from an image's waived vulnerabilities (`[[waiver]]`,
     /// `.trivyignore`, other VEX documents): `seaworthy vex IMAGE -o app.vex.json`.
     Vex(ImageScanArgs),
-    /// Check containers through the Docker Engine: CIS section 5 runtime settings, drift since
-    /// start (files and packages) and known vulnerabilities. Default: every running container.
+    /// Check containers through the Docker Engine: CIS section 5 runtime settings, the root user,
+    /// secrets in the environment (masked), drift since start (files and packages) and known
+    /// vulnerabilities. Default: every running container.
     Container(ContainerArgs),
     /// The vulnerability database: update, import, export, status, search.
     #[command(subcommand)]
     Db(DbCommand),
-    /// Check compose files before deploy: the container rules (CIS Docker Benchmark section 5)
-    /// on every service, findings at file:line.
+    /// Check compose files before deploy: the container rules (CIS Docker Benchmark section 5, an
+    /// explicit root user, secrets in `environment:`) on every service, findings at file:line.
     Compose(ComposeArgs),
     /// Check a `docker run` command line before running it: `seaworthy run -- docker run …`.
     Run(RunArgs),
