@@ -4,7 +4,8 @@
 //! architecture is present in every version of the database up to the image's (the versions
 //! later layers rewrote are kept by [`seaworthy_oci::FsView::earlier_versions`]). A later layer
 //! that rewrites the database without changing a package does not take it; one that upgrades
-//! it does.
+//! it does. Every cataloger's files get this (see [`crate::Cataloger::keeps_versions`]):
+//! lockfiles are rewritten whole too, and a `chown -R` rewrites any file unchanged.
 
 use std::collections::HashSet;
 
@@ -64,18 +65,22 @@ where
     (layers, None)
 }
 
-/// Sets the location of `packages` (read from `file`) to the layer that added each, reading
-/// the file's earlier versions with `read` (their keys). A note on what could not be read is
-/// a skipped part of the file.
+/// Gives the packages read from `file` that have no location yet the layer that added each,
+/// reading the file's earlier versions with `read` (their keys). A note on what could not be
+/// read is a skipped part of the file.
 pub fn attribute<F>(file: &FileRef<'_>, env: &Env<'_>, packages: &mut [Package], read: F)
 where
     F: Fn(&[u8]) -> Result<HashSet<Key>, String>,
 {
+    let mut unplaced: Vec<&mut Package> = packages
+        .iter_mut()
+        .filter(|p| p.locations.is_empty())
+        .collect();
     let versions = env.fs.earlier_versions(file.path);
-    if versions.is_empty() || packages.is_empty() {
+    if versions.is_empty() || unplaced.is_empty() {
         return;
     }
-    let keys: Vec<Key> = packages.iter().map(key).collect();
+    let keys: Vec<Key> = unplaced.iter().map(|p| key(p)).collect();
     let nearest = versions
         .iter()
         .rev()
@@ -90,7 +95,7 @@ where
             (v.layer, Err(reason))
         });
     let (layers, note) = adding_layers(file.layer, &keys, nearest.chain(beyond));
-    for (p, layer) in packages.iter_mut().zip(layers) {
+    for (p, layer) in unplaced.iter_mut().zip(layers) {
         p.locations.push(PackageLocation {
             path: format!("/{}", file.path),
             layer,

@@ -1,6 +1,7 @@
 //! The cataloger contract and the set that runs them: one [`ContentFilter`] for the layer walk
 //! (so each file is read once), then every captured file handed to the catalogers that claim it.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -9,6 +10,7 @@ use seaworthy_core::text;
 use seaworthy_oci::{ContentFilter, FileRef, FsView, Limits};
 use serde::Serialize;
 
+use crate::attribution::{self, Key};
 use crate::os::{OS_FILES, OsInfo, detect};
 use crate::package::{Package, PackageLocation};
 
@@ -107,11 +109,14 @@ pub trait Cataloger: Sync {
         false
     }
 
-    /// Keep the versions of this file (one it wants) that later layers rewrote? A package
-    /// database rewritten whole by every install attributes its packages from them (see
-    /// [`crate::attribution`]).
+    /// Attribute the packages of this file (one it wants by path) to the layers that added
+    /// them, from the versions of the file that later layers rewrote (see
+    /// [`crate::attribution`]; packages `catalog` gives a location keep it)? A package
+    /// database or lockfile is rewritten whole by every install, and a `chown -R` or a second
+    /// `COPY` rewrites any file unchanged. The earlier versions are kept in memory (within the
+    /// capture budget) and parsed with [`Cataloger::catalog`].
     fn keeps_versions(&self, _path: &str) -> bool {
-        false
+        true
     }
 
     /// Shrinks a captured file to what `catalog` needs, on the layer's thread (an ELF binary
@@ -240,10 +245,24 @@ impl CatalogerSet {
                         )));
                         continue;
                     }
-                    let _one_at_a_time = (file.data.len() > LARGE_FILE_BYTES)
-                        .then(|| large.lock().unwrap_or_else(PoisonError::into_inner));
+                    let versioned = c.keeps_versions(file.path);
+                    let is_large = file.data.len() > LARGE_FILE_BYTES
+                        || versioned
+                            && fs
+                                .earlier_versions(file.path)
+                                .iter()
+                                .any(|v| v.data.is_ok_and(|d| d.len() > LARGE_FILE_BYTES));
+                    let _one_at_a_time =
+                        is_large.then(|| large.lock().unwrap_or_else(PoisonError::into_inner));
                     let env = Env::new(os.as_ref(), fs, limits);
-                    let found = c.catalog(file, &env);
+                    let found = c.catalog(file, &env).map(|mut found| {
+                        if versioned {
+                            attribution::attribute(file, &env, &mut found, |data| {
+                                earlier_keys(c.as_ref(), file, data, &env)
+                            });
+                        }
+                        found
+                    });
                     skipped.extend(env.take_skipped().into_iter().map(&error));
                     let found = match found {
                         Ok(found) => found,
@@ -332,6 +351,32 @@ impl CatalogerSet {
             skipped,
         }
     }
+}
+
+/// The packages `c` reads in an earlier version of `file` (`data`), as keys; what it skips
+/// there is not reported (only the image's version is inventoried).
+fn earlier_keys(
+    c: &dyn Cataloger,
+    file: &FileRef<'_>,
+    data: &[u8],
+    env: &Env<'_>,
+) -> Result<HashSet<Key>, String> {
+    let max = c.parse_limit(env.limits);
+    if data.len() as u64 > max {
+        return Err(format!(
+            "{} bytes, over the {max} byte limit for one file (max_parse_bytes)",
+            data.len()
+        ));
+    }
+    let earlier = FileRef {
+        path: file.path,
+        layer: file.layer,
+        data,
+    };
+    let quiet = Env::new(env.os, env.fs, env.limits);
+    let found = c.catalog(&earlier, &quiet)?;
+    check_count(found.len(), env.limits.max_packages_per_file)?;
+    Ok(found.iter().map(attribution::key).collect())
 }
 
 /// Keeps at most [`MAX_ERRORS`] of `list`, the rest counted in one last entry.

@@ -152,6 +152,29 @@ fn dpkg_distroless_status_d() {
     );
 }
 
+/// Distroless: one file per package, and no file lists. A layer that rewrites a package's file
+/// unchanged (a `chown -R`, a second `COPY`) does not take the package.
+#[test]
+fn dpkg_status_d_packages_belong_to_the_layer_that_added_them() {
+    const COREUTILS: &str = "var/lib/dpkg/status.d/coreutils";
+    const CURL: &str = "var/lib/dpkg/status.d/curl";
+    let curl = b"Package: curl\nVersion: 7.88.1-10+deb12u8\nArchitecture: arm64\n".to_vec();
+    let base = layer(vec![
+        ("etc/os-release", fixture("dpkg/os-release")),
+        (COREUTILS, fixture("dpkg/status.d/coreutils")),
+    ]);
+    let add = layer(vec![
+        (COREUTILS, fixture("dpkg/status.d/coreutils")),
+        (CURL, curl),
+    ]);
+    let view = FsView::from_layers(vec![base, add]).unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = catalog_view(&view);
+    assert!(inv.errors.is_empty() && inv.skipped.is_empty(), "{inv:?}");
+    assert_eq!(find(&inv, "curl").locations[0].layer, 1);
+    assert_eq!(find(&inv, "coreutils").locations[0].layer, 0);
+    assert_eq!(find(&inv, "libselinux1").locations[0].layer, 0);
+}
+
 #[test]
 fn dpkg_status_d_without_status_field_counts_as_installed() {
     let text = String::from_utf8_lossy(&fixture("dpkg/status.d/coreutils"))
@@ -229,8 +252,8 @@ fn dpkg_layer_is_the_one_that_wrote_the_file_list() {
     assert_eq!(layer_of("libc6"), 0);
     assert_eq!(layer_of("dpkg"), 0);
     assert_eq!(layer_of("bash"), 1);
-    // No file list: the layer of the status file.
-    assert_eq!(layer_of("grep"), 1);
+    // No file list: the versions of the status file tell (it is the base's, rewritten unchanged).
+    assert_eq!(layer_of("grep"), 0);
 }
 
 /// An apk database listing `packages` as (name, version).

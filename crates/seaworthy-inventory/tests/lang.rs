@@ -358,6 +358,54 @@ fn cargo_lock_v4() {
     insta::assert_snapshot!(listing(&inv));
 }
 
+/// A layer writing `files` whole, each marked as the layer walk marks cataloged files.
+fn layer(files: Vec<(&str, Vec<u8>)>) -> seaworthy_oci::layer::LayerIndex {
+    let mut index = seaworthy_oci::layer::LayerIndex::default();
+    for (path, data) in files {
+        index.entries.push(seaworthy_oci::layer::Entry {
+            path: path.to_string(),
+            kind: seaworthy_oci::EntryKind::File,
+            mode: 0o644,
+            size: data.len() as u64,
+            uid: 0,
+            gid: 0,
+        });
+        index.versioned.insert(path.to_string());
+        index.contents.insert(path.to_string(), data.into());
+    }
+    index
+}
+
+/// A lockfile is rewritten whole: `cargo update -p itoa` in a later layer takes itoa only, and
+/// a `chown -R` above that takes nothing.
+#[test]
+fn lockfile_packages_belong_to_the_layer_that_added_them() {
+    use seaworthy_oci::ContentFilter;
+    const LOCK: &str = "src/app/Cargo.lock";
+    let set = CatalogerSet::new(vec![cargo_lock::cataloger()]);
+    assert!(
+        set.keeps_versions(LOCK),
+        "the layer walk keeps its versions"
+    );
+    let current = testdata("cargo/Cargo.v4.lock");
+    let text = String::from_utf8_lossy(&current);
+    assert_eq!(text.matches("version = \"1.0.19\"").count(), 1);
+    let older = text.replace("version = \"1.0.19\"", "version = \"1.0.18\"");
+    let fs = FsView::from_layers(vec![
+        layer(vec![(LOCK, older.into_bytes())]),
+        layer(vec![(LOCK, current.clone())]),
+        layer(vec![(LOCK, current)]),
+    ])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = set.catalog(&fs);
+    assert!(inv.errors.is_empty() && inv.skipped.is_empty(), "{inv:?}");
+    assert!(inv.packages.len() > 2);
+    for p in &inv.packages {
+        let expected = if p.name == "itoa" { 1 } else { 0 };
+        assert_eq!(p.locations[0].layer, expected, "{}", p.name);
+    }
+}
+
 /// `cargo metadata` on the project that lockfile belongs to; packages without a source are
 /// the workspace's own.
 #[test]

@@ -1,13 +1,11 @@
 //! Alpine packages from apk's database, `lib/apk/db/installed`: blocks separated by blank
 //! lines, one `X:value` line per field (`P` name, `V` version, `A` arch, `o` origin, `L`
 //! license, `m` maintainer; file lists and checksums are skipped). Each package is attributed to
-//! the layer that added it, read from the database's earlier versions (see [`attribution`]).
-
-use std::collections::HashSet;
+//! the layer that added it, read from the database's earlier versions (see
+//! [`crate::attribution`]).
 
 use seaworthy_oci::FileRef;
 
-use crate::attribution::{self, Key};
 use crate::cataloger::{Cataloger, Env, check_count};
 use crate::package::{Ecosystem, Package, SourcePackage};
 use crate::purl::purl;
@@ -32,10 +30,6 @@ impl Cataloger for Apk {
         path == INSTALLED
     }
 
-    fn keeps_versions(&self, _path: &str) -> bool {
-        true
-    }
-
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let text = String::from_utf8_lossy(file.data);
         let blocks = parse_blocks(&text, env.limits.max_packages_per_file)?;
@@ -48,23 +42,8 @@ impl Cataloger for Apk {
                 (None, None) => {}
             }
         }
-        let max = env.limits.max_packages_per_file;
-        attribution::attribute(file, env, &mut packages, |data| keys(data, max));
         Ok(packages)
     }
-}
-
-/// The packages of one version of the database, as [`Key`]s.
-fn keys(data: &[u8], max: usize) -> Result<HashSet<Key>, String> {
-    let text = String::from_utf8_lossy(data);
-    let blocks = parse_blocks(&text, max)?;
-    Ok(blocks
-        .iter()
-        .filter_map(|b| {
-            let key = (b.name?, b.version?, b.arch);
-            Some((key.0.into(), key.1.into(), key.2.map(str::to_string)))
-        })
-        .collect())
 }
 
 /// The fields of one package block this cataloger uses (first occurrence of each).

@@ -1,7 +1,8 @@
 //! Debian packages: dpkg's `var/lib/dpkg/status` and the per-package files of distroless images
 //! in `var/lib/dpkg/status.d/`. Each package is attributed to the layer that last wrote its
-//! `var/lib/dpkg/info/<name>.list`, i.e. the layer that installed it, and has the licenses its
-//! `usr/share/doc/<name>/copyright` names (see [`copyright`]).
+//! `var/lib/dpkg/info/<name>.list`, i.e. the layer that installed it (one without a file list, as
+//! in `status.d`, from the versions of its file: see [`crate::attribution`]), and has the licenses
+//! its `usr/share/doc/<name>/copyright` names (see [`copyright`]).
 
 mod copyright;
 
@@ -220,10 +221,13 @@ fn to_package(s: &Stanza<'_>, file: &FileRef<'_>, env: &Env<'_>) -> Option<Packa
     if let Some(m) = s.maintainer {
         p.metadata.push(("maintainer".into(), m.to_string()));
     }
-    p.locations.push(PackageLocation {
-        path: format!("/{}", file.path),
-        layer: installing_layer(env, name, s.architecture).unwrap_or(file.layer),
-    });
+    // Without a file list, the versions of the file tell (see [`crate::attribution`]).
+    if let Some(layer) = installing_layer(env, name, s.architecture) {
+        p.locations.push(PackageLocation {
+            path: format!("/{}", file.path),
+            layer,
+        });
+    }
     Some(p)
 }
 

@@ -2,7 +2,7 @@
 //! Fedora/RHEL), Berkeley DB `Packages` (RHEL ≤ 8, CentOS 7, Amazon Linux 2) and ndb
 //! `Packages.db` (SUSE). Each backend yields header images; [`header`] reads the fields. Each
 //! package is attributed to the layer that added it, read from the database's earlier versions
-//! (see [`attribution`]).
+//! (see [`crate::attribution`]).
 
 mod bdb;
 mod header;
@@ -14,11 +14,8 @@ pub use header::{RpmHeader, parse_header_blob};
 pub use ndb::{ndb_blobs, read_ndb};
 pub use sqlite::{read_sqlite, sqlite_blobs};
 
-use std::collections::HashSet;
-
 use seaworthy_oci::FileRef;
 
-use crate::attribution::{self, Key};
 use crate::cataloger::{Cataloger, Env};
 use crate::package::{Ecosystem, Package, SourcePackage};
 use crate::purl::purl;
@@ -73,10 +70,6 @@ impl Cataloger for Rpm {
         backend(path).is_some()
     }
 
-    fn keeps_versions(&self, _path: &str) -> bool {
-        true
-    }
-
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
         let Some(backend) = backend(file.path) else {
             return Ok(Vec::new());
@@ -102,8 +95,6 @@ impl Cataloger for Rpm {
         for problem in problems {
             env.skip(problem);
         }
-        drop(blobs);
-        attribution::attribute(file, env, &mut packages, |data| keys(backend, data, env));
         Ok(packages)
     }
 }
@@ -114,20 +105,6 @@ fn read_blobs(backend: Backend, data: &[u8]) -> Result<Blobs, String> {
         Backend::Bdb => bdb_blobs(data),
         Backend::Ndb => ndb_blobs(data),
     }
-}
-
-/// The packages of one version of a database, as [`Key`]s (damaged records left out).
-fn keys(backend: Backend, data: &[u8], env: &Env<'_>) -> Result<HashSet<Key>, String> {
-    let Blobs { blobs, .. } = read_blobs(backend, data)?;
-    env.check_count(blobs.len())?;
-    Ok(blobs
-        .iter()
-        .filter_map(|blob| parse_header_blob(blob).ok())
-        .map(|h| {
-            let version = full_version(&h);
-            (h.name, version, h.arch.filter(|a| !a.is_empty()))
-        })
-        .collect())
 }
 
 fn backend(path: &str) -> Option<Backend> {
