@@ -328,6 +328,31 @@ fn apk_packages_belong_to_the_layer_that_added_them() {
     );
 }
 
+/// Versions are read at most 64 back: a database rewritten by more layers than that keeps the
+/// packages still present to the top layer, and says so.
+#[test]
+fn apk_versions_past_the_cap_keep_the_top_layer() {
+    let db = apk_db(&[("musl", "1.2.5-r0")]);
+    let layers: Vec<LayerIndex> = (0..66).map(|_| layer(vec![(APK_DB, db.clone())])).collect();
+    let view = FsView::from_layers(layers).unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = catalog_view(&view);
+    assert_eq!(apk_layers(&inv), owned(&[("musl", "1.2.5-r0", 65)]));
+    assert_eq!(inv.skipped.len(), 1, "{:?}", inv.skipped);
+    assert!(
+        inv.skipped[0]
+            .message
+            .contains("more than 64 earlier versions"),
+        "{}",
+        inv.skipped[0].message
+    );
+    // 65 layers: 64 earlier versions, all read.
+    let layers: Vec<LayerIndex> = (0..65).map(|_| layer(vec![(APK_DB, db.clone())])).collect();
+    let view = FsView::from_layers(layers).unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = catalog_view(&view);
+    assert_eq!(apk_layers(&inv), owned(&[("musl", "1.2.5-r0", 0)]));
+    assert!(inv.skipped.is_empty(), "{:?}", inv.skipped);
+}
+
 #[test]
 fn apk_database_deleted_and_recreated_starts_over() {
     let db = apk_db(&[("musl", "1.2.5-r0")]);

@@ -137,6 +137,10 @@ fn oci_dir_with_gzip_and_zstd_layers() {
     let auto =
         load(&layout.display().to_string(), &opts(&filter)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(auto.info.source, "oci-dir");
+    // A filter that does not keep versions: the rewritten one is dropped.
+    let plain = ExactPaths(WANTED);
+    let image = load(&reference, &opts(&plain)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(image.fs.earlier_versions("app/config.json").is_empty());
 }
 
 #[test]
