@@ -1,4 +1,5 @@
-//! Parse and lint arbitrary bytes as a Dockerfile: must never panic.
+//! Parse and lint arbitrary bytes as a Dockerfile, gathering the RUN scripts ShellCheck would
+//! get (nothing is run): must never panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
             trusted_registries: vec!["docker.io".into()],
             ..Config::default()
         },
+        shellcheck: true,
         ..LintOptions::default()
     };
     let _ = lint_bytes("fuzz", data, &opts);

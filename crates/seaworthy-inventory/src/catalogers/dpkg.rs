@@ -4,7 +4,8 @@
 //! in `status.d`, from the versions of its file: see [`crate::attribution`]), and has the licenses
 //! its `usr/share/doc/<name>/copyright` names (see [`copyright`]).
 
-mod copyright;
+/// Licence names from `usr/share/doc/<name>/copyright` (public for the fuzz target).
+pub mod copyright;
 
 use std::collections::HashMap;
 
