@@ -1,7 +1,7 @@
 //! The cataloger contract and the set that runs them: one [`ContentFilter`] for the layer walk
 //! (so each file is read once), then every captured file handed to the catalogers that claim it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::attribution::{self, Key};
 use crate::os::{OS_FILES, OsInfo, detect};
-use crate::package::{Package, PackageLocation};
+use crate::package::{Ecosystem, Package, PackageLocation};
 
 /// What a cataloger may look at besides its own file, and where it says what it skipped.
 pub struct Env<'a> {
@@ -346,7 +346,7 @@ impl CatalogerSet {
         cap(&mut skipped, "more parts of files were skipped");
         Inventory {
             os,
-            packages: merge_duplicates(packages),
+            packages: merge_sightings(merge_duplicates(packages)),
             errors,
             skipped,
         }
@@ -412,6 +412,83 @@ fn merge_duplicates(mut packages: Vec<Package>) -> Vec<Package> {
         }
     }
     out
+}
+
+/// An installed package's index and the project roots of its locations.
+type Installed = (usize, Vec<String>);
+
+/// Folds what a project's lockfile lists into the same package installed in that project: a
+/// location of an `npm-lock` or `yarn-lock` package that is the lockfile of a project root where
+/// an `npm-package` of the same name and version is installed (`<root>/package-lock.json`
+/// beside `<root>/node_modules/…/<name>/package.json`) becomes one more location of the
+/// installed package. The installed manifest stays first (what is in the image: its location,
+/// layer, cataloger, licenses and metadata); the lockfile locations follow, sorted. A lockfile
+/// package left without locations is gone; one still listed by another project's lockfile, or
+/// not installed, stays a package of its own.
+fn merge_sightings(mut packages: Vec<Package>) -> Vec<Package> {
+    let mut installed: HashMap<(String, String), Vec<Installed>> = HashMap::new();
+    for (i, p) in packages.iter().enumerate() {
+        if p.ecosystem == Ecosystem::Npm && p.cataloger == "npm-package" {
+            let roots = p
+                .locations
+                .iter()
+                .filter_map(|l| installed_root(&l.path))
+                .map(str::to_string)
+                .collect();
+            installed
+                .entry((p.name.clone(), p.version.clone()))
+                .or_default()
+                .push((i, roots));
+        }
+    }
+    let mut moved: Vec<(usize, PackageLocation)> = Vec::new();
+    for p in &mut packages {
+        if p.ecosystem != Ecosystem::Npm || !matches!(p.cataloger, "npm-lock" | "yarn-lock") {
+            continue;
+        }
+        let Some(candidates) = installed.get(&(p.name.clone(), p.version.clone())) else {
+            continue;
+        };
+        p.locations.retain(|l| {
+            let target = lockfile_root(&l.path).and_then(|root| {
+                candidates
+                    .iter()
+                    .find(|(_, roots)| roots.iter().any(|r| r == root))
+            });
+            match target {
+                Some((j, _)) => {
+                    moved.push((*j, l.clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+    moved.sort();
+    for (j, location) in moved {
+        let locations = &mut packages[j].locations;
+        if !locations.contains(&location) {
+            locations.push(location);
+        }
+    }
+    packages.retain(|p| !p.locations.is_empty());
+    packages
+}
+
+/// The project root of an npm or yarn lockfile (`/app` for `/app/package-lock.json`).
+fn lockfile_root(path: &str) -> Option<&str> {
+    let (dir, file) = path.rsplit_once('/')?;
+    matches!(
+        file,
+        "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock"
+    )
+    .then_some(dir)
+}
+
+/// The project root of an installed npm manifest: what comes before its first `node_modules`
+/// (`/app` for `/app/node_modules/a/node_modules/b/package.json`).
+fn installed_root(path: &str) -> Option<&str> {
+    path.split_once("/node_modules/").map(|(root, _)| root)
 }
 
 impl ContentFilter for CatalogerSet {

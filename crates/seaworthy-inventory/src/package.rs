@@ -83,6 +83,8 @@ pub struct Package {
     pub licenses: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arch: Option<String>,
+    /// Every file the package was seen in; the first is the primary one (the installed manifest
+    /// before the lockfiles of its project, see `merge_sightings` in [`crate::cataloger`]).
     pub locations: Vec<PackageLocation>,
     /// Which cataloger found it (`dpkg`, `go-binary`, …).
     pub cataloger: &'static str,

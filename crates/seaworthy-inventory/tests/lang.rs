@@ -657,3 +657,107 @@ fn missing_fields_are_named() {
     );
     expect_err("package-lock.json", b"{\"lockfileVersion\": 3}", "packages");
 }
+
+// ---------------------------------------------------------------------------------------------
+// one package, many sightings
+
+/// A v3 `package-lock.json` of project `app` listing `deps` (name, version).
+fn lockfile(deps: &[(&str, &str)]) -> Vec<u8> {
+    let mut packages = serde_json::Map::new();
+    let root: serde_json::Map<String, serde_json::Value> = deps
+        .iter()
+        .map(|(n, v)| (n.to_string(), serde_json::Value::from(*v)))
+        .collect();
+    packages.insert(
+        String::new(),
+        serde_json::json!({ "name": "app", "version": "1.0.0", "dependencies": root }),
+    );
+    for (name, version) in deps {
+        packages.insert(
+            format!("node_modules/{name}"),
+            serde_json::json!({
+                "version": version,
+                "resolved": format!("https://registry.npmjs.org/{name}/-/{name}-{version}.tgz"),
+                "license": "MIT",
+            }),
+        );
+    }
+    serde_json::to_vec(&serde_json::json!({
+        "name": "app",
+        "version": "1.0.0",
+        "lockfileVersion": 3,
+        "requires": true,
+        "packages": packages,
+    }))
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn installed(name: &str, version: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "name": name,
+        "version": version,
+        "license": "MIT",
+        "main": format!("{name}.js"),
+    }))
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `COPY package-lock.json` then `npm ci`: lodash in the lockfile and installed beside it is one
+/// package with two locations, the installed manifest first (its layer); a lockfile entry that
+/// is not installed, and the same lodash in another project's lockfile, stay packages of their
+/// own.
+#[test]
+fn lockfile_and_installed_manifest_of_one_project_are_one_package() {
+    let fs = FsView::from_layers(vec![
+        layer(vec![
+            (
+                "app/package-lock.json",
+                lockfile(&[("lodash", "4.17.20"), ("left-pad", "1.3.0")]),
+            ),
+            (
+                "other/package-lock.json",
+                lockfile(&[("lodash", "4.17.20")]),
+            ),
+        ]),
+        layer(vec![(
+            "app/node_modules/lodash/package.json",
+            installed("lodash", "4.17.20"),
+        )]),
+    ])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let inv = CatalogerSet::new(npm::catalogers()).catalog(&fs);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    let lodash: Vec<_> = inv.packages.iter().filter(|p| p.name == "lodash").collect();
+    assert_eq!(lodash.len(), 2, "{lodash:#?}");
+    let app = lodash
+        .iter()
+        .find(|p| p.cataloger == "npm-package")
+        .unwrap_or_else(|| panic!("the installed lodash"));
+    assert_eq!(app.version, "4.17.20");
+    assert_eq!(app.purl, "pkg:npm/lodash@4.17.20");
+    let at: Vec<(&str, usize)> = app
+        .locations
+        .iter()
+        .map(|l| (l.path.as_str(), l.layer))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("/app/node_modules/lodash/package.json", 1),
+            ("/app/package-lock.json", 0)
+        ]
+    );
+    let other = lodash
+        .iter()
+        .find(|p| p.cataloger == "npm-lock")
+        .unwrap_or_else(|| panic!("the other project's lodash"));
+    assert_eq!(other.locations[0].path, "/other/package-lock.json");
+    let left_pad: Vec<_> = inv
+        .packages
+        .iter()
+        .filter(|p| p.name == "left-pad")
+        .collect();
+    assert_eq!(left_pad.len(), 1);
+    assert_eq!(left_pad[0].cataloger, "npm-lock");
+    insta::assert_snapshot!(listing(&inv));
+}

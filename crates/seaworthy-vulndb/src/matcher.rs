@@ -57,6 +57,9 @@ pub struct Query {
     pub fallback: Option<String>,
 }
 
+/// The version Go records for a main module built from its working tree.
+const GO_DEVEL: &str = "(devel)";
+
 /// The lookup key of a package, or why there is none.
 pub fn query_for(os: Option<&OsInfo>, p: &Package) -> Result<Query, String> {
     let source = p.source.as_ref();
@@ -114,6 +117,10 @@ pub fn query_for(os: Option<&OsInfo>, p: &Package) -> Result<Query, String> {
             fallback: None,
         },
         Ecosystem::Cargo => lang("crates.io", &p.name),
+        // `go build` in a module's working tree records `(devel)`: no version to compare.
+        Ecosystem::Golang if p.version == GO_DEVEL => {
+            return Err("Go modules built from a working tree ((devel): version unknown)".into());
+        }
         Ecosystem::Golang => lang("Go", &p.name),
         Ecosystem::Npm => lang("npm", &p.name),
         Ecosystem::Pypi => lang("PyPI", &p.name),

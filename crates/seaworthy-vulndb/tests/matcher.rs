@@ -382,3 +382,75 @@ fn aliases_merge_sources_into_one_finding() {
     );
     assert_eq!(m[0].cvss[0].version, "4.0");
 }
+
+/// validator 1.0.9 in an image's `app/package-lock.json` and installed beside it in
+/// `app/node_modules` is one package found twice: its advisory (nodejs-wg 41) is listed once,
+/// at the installed manifest.
+#[test]
+fn a_package_seen_in_lockfile_and_node_modules_is_matched_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(dir.path());
+    let lock = serde_json::json!({
+        "name": "app",
+        "lockfileVersion": 3,
+        "requires": true,
+        "packages": {
+            "": { "name": "app", "dependencies": { "validator": "1.0.9" } },
+            "node_modules/validator": {
+                "version": "1.0.9",
+                "resolved": "https://registry.npmjs.org/validator/-/validator-1.0.9.tgz"
+            }
+        }
+    });
+    let manifest = serde_json::json!({ "name": "validator", "version": "1.0.9" });
+    let fs = seaworthy_oci::FsView::from_files([
+        (
+            "app/package-lock.json".to_string(),
+            serde_json::to_vec(&lock).unwrap(),
+        ),
+        (
+            "app/node_modules/validator/package.json".to_string(),
+            serde_json::to_vec(&manifest).unwrap(),
+        ),
+    ]);
+    let inv =
+        seaworthy_inventory::CatalogerSet::new(seaworthy_inventory::catalogers::npm::catalogers())
+            .catalog(&fs);
+    assert_eq!(inv.packages.len(), 1, "{:#?}", inv.packages);
+    let m = run(&s, None, &inv.packages);
+    assert_eq!(m.len(), 1, "{m:#?}");
+    assert_eq!(
+        m[0].package.path,
+        "/app/node_modules/validator/package.json"
+    );
+    assert_eq!(m[0].fixed_version.as_deref(), Some("1.1.0"));
+}
+
+/// A Go module built from a working tree (`(devel)`) has no version to compare: it is not
+/// matched, even by an advisory whose range starts at 0, and is counted as not looked up.
+#[test]
+fn go_devel_version_is_unknown_not_matched() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(dir.path());
+    let stdlib = |v: &str| pkg(Ecosystem::Golang, "stdlib", v);
+    assert_eq!(
+        only(&run(&s, None, &[stdlib("1.19.9")]), "CVE-2023-29403")
+            .fixed_version
+            .as_deref(),
+        Some("1.19.10")
+    );
+    let input = MatchInput {
+        os: None,
+        packages: &[stdlib("(devel)")],
+        layers: &[],
+    };
+    let r = match_packages(&s, &input, MatchOptions::default()).unwrap();
+    assert!(r.matches.is_empty(), "{:#?}", r.matches);
+    assert_eq!(r.packages_matched, 0);
+    assert_eq!(r.not_matched.len(), 1, "{:?}", r.not_matched);
+    assert!(
+        r.not_matched[0].0.contains("(devel)"),
+        "{:?}",
+        r.not_matched
+    );
+}
