@@ -130,11 +130,7 @@ fn finding(
         },
         evidence: hit.evidence.as_deref().map(crate::redact::redact),
         remediation: meta.remediation.to_string(),
-        references: meta
-            .refs
-            .iter()
-            .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
-            .collect(),
+        references: meta.references(),
         suppressed: pragmas.suppression(df, hit.instr, meta.id),
         origin: None,
     }

@@ -200,11 +200,7 @@ fn finding(meta: &'static seaworthy_core::RuleMeta, info: &ImageInfo, hit: Hit) 
         },
         evidence: hit.evidence.as_deref().map(redact),
         remediation: meta.remediation.to_string(),
-        references: meta
-            .refs
-            .iter()
-            .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
-            .collect(),
+        references: meta.references(),
         suppressed: None,
         origin: origin(info, hit.layer, hit.step),
     }

@@ -1,7 +1,9 @@
 //! dpkg and apk catalogers on real databases; dpkg results are checked against dpkg-query
 //! output recorded in testdata/dpkg/*.oracle (command in testdata/dpkg/SOURCES.md).
 
-use std::collections::{BTreeSet, HashMap};
+mod support;
+
+use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 
 use seaworthy_inventory::catalogers::{apk, dpkg};
@@ -159,11 +161,11 @@ fn dpkg_status_d_packages_belong_to_the_layer_that_added_them() {
     const COREUTILS: &str = "var/lib/dpkg/status.d/coreutils";
     const CURL: &str = "var/lib/dpkg/status.d/curl";
     let curl = b"Package: curl\nVersion: 7.88.1-10+deb12u8\nArchitecture: arm64\n".to_vec();
-    let base = layer(vec![
+    let base = support::layer(vec![
         ("etc/os-release", fixture("dpkg/os-release")),
         (COREUTILS, fixture("dpkg/status.d/coreutils")),
     ]);
-    let add = layer(vec![
+    let add = support::layer(vec![
         (COREUTILS, fixture("dpkg/status.d/coreutils")),
         (CURL, curl),
     ]);
@@ -215,29 +217,16 @@ fn file_entry(path: &str, size: usize) -> Entry {
     }
 }
 
-fn layer(files: Vec<(&str, Vec<u8>)>) -> LayerIndex {
-    let mut index = LayerIndex::default();
-    let mut contents = HashMap::new();
-    for (path, data) in files {
-        index.entries.push(file_entry(path, data.len()));
-        // As the layer walk marks them for the apk cataloger (and harmless for the others).
-        index.versioned.insert(path.to_string());
-        contents.insert(path.to_string(), data.into());
-    }
-    index.contents = contents;
-    index
-}
-
 #[test]
 fn dpkg_layer_is_the_one_that_wrote_the_file_list() {
     let status = fixture("dpkg/status-bookworm-minbase");
-    let base = layer(vec![
+    let base = support::layer(vec![
         (STATUS, status.clone()),
         ("var/lib/dpkg/info/libc6:amd64.list", Vec::new()),
         ("var/lib/dpkg/info/bash.list", Vec::new()),
         ("var/lib/dpkg/info/dpkg.list", Vec::new()),
     ]);
-    let upgrade = layer(vec![
+    let upgrade = support::layer(vec![
         (STATUS, status),
         ("var/lib/dpkg/info/bash.list", Vec::new()),
     ]);
@@ -284,12 +273,12 @@ fn owned(list: &[(&str, &str, usize)]) -> Vec<(String, String, usize)> {
 
 #[test]
 fn apk_packages_belong_to_the_layer_that_added_them() {
-    let base = layer(vec![(
+    let base = support::layer(vec![(
         APK_DB,
         apk_db(&[("musl", "1.2.5-r0"), ("busybox", "1.36.1-r1")]),
     )]);
     // `apk add curl` rewrites the whole database.
-    let add = layer(vec![(
+    let add = support::layer(vec![(
         APK_DB,
         apk_db(&[
             ("musl", "1.2.5-r0"),
@@ -297,7 +286,7 @@ fn apk_packages_belong_to_the_layer_that_added_them() {
             ("curl", "8.9.0-r0"),
         ]),
     )]);
-    let upgrade = layer(vec![(
+    let upgrade = support::layer(vec![(
         APK_DB,
         apk_db(&[
             ("musl", "1.2.5-r0"),
@@ -306,7 +295,7 @@ fn apk_packages_belong_to_the_layer_that_added_them() {
         ]),
     )]);
     // A layer that rewrites the database without changing it takes nothing.
-    let rewrite = layer(vec![(
+    let rewrite = support::layer(vec![(
         APK_DB,
         apk_db(&[
             ("busybox", "1.36.1-r2"),
@@ -333,7 +322,9 @@ fn apk_packages_belong_to_the_layer_that_added_them() {
 #[test]
 fn apk_versions_past_the_cap_keep_the_top_layer() {
     let db = apk_db(&[("musl", "1.2.5-r0")]);
-    let layers: Vec<LayerIndex> = (0..66).map(|_| layer(vec![(APK_DB, db.clone())])).collect();
+    let layers: Vec<LayerIndex> = (0..66)
+        .map(|_| support::layer(vec![(APK_DB, db.clone())]))
+        .collect();
     let view = FsView::from_layers(layers).unwrap_or_else(|e| panic!("{e:?}"));
     let inv = catalog_view(&view);
     assert_eq!(apk_layers(&inv), owned(&[("musl", "1.2.5-r0", 65)]));
@@ -346,7 +337,9 @@ fn apk_versions_past_the_cap_keep_the_top_layer() {
         inv.skipped[0].message
     );
     // 65 layers: 64 earlier versions, all read.
-    let layers: Vec<LayerIndex> = (0..65).map(|_| layer(vec![(APK_DB, db.clone())])).collect();
+    let layers: Vec<LayerIndex> = (0..65)
+        .map(|_| support::layer(vec![(APK_DB, db.clone())]))
+        .collect();
     let view = FsView::from_layers(layers).unwrap_or_else(|e| panic!("{e:?}"));
     let inv = catalog_view(&view);
     assert_eq!(apk_layers(&inv), owned(&[("musl", "1.2.5-r0", 0)]));
@@ -356,10 +349,10 @@ fn apk_versions_past_the_cap_keep_the_top_layer() {
 #[test]
 fn apk_database_deleted_and_recreated_starts_over() {
     let db = apk_db(&[("musl", "1.2.5-r0")]);
-    let base = layer(vec![(APK_DB, db.clone())]);
-    let mut delete = layer(vec![]);
+    let base = support::layer(vec![(APK_DB, db.clone())]);
+    let mut delete = support::layer(vec![]);
     delete.whiteouts.push(APK_DB.to_string());
-    let again = layer(vec![(APK_DB, db.clone())]);
+    let again = support::layer(vec![(APK_DB, db.clone())]);
     let view = FsView::from_layers(vec![base, delete, again]).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(
         apk_layers(&catalog_view(&view)),
@@ -370,14 +363,14 @@ fn apk_database_deleted_and_recreated_starts_over() {
 #[test]
 fn apk_earlier_version_not_read_keeps_the_top_layer_and_is_reported() {
     let db = apk_db(&[("musl", "1.2.5-r0")]);
-    let base = layer(vec![(APK_DB, db.clone())]);
-    let mut unread = layer(vec![]);
+    let base = support::layer(vec![(APK_DB, db.clone())]);
+    let mut unread = support::layer(vec![]);
     unread.entries.push(file_entry(APK_DB, 1 << 20));
     unread.skipped.insert(
         APK_DB.to_string(),
         "not read: over the capture budget".to_string(),
     );
-    let top = layer(vec![(APK_DB, db)]);
+    let top = support::layer(vec![(APK_DB, db)]);
     unread.versioned.insert(APK_DB.to_string());
     let view = FsView::from_layers(vec![base, unread, top]).unwrap_or_else(|e| panic!("{e:?}"));
     let inv = catalog_view(&view);
@@ -391,8 +384,8 @@ fn apk_earlier_version_not_read_keeps_the_top_layer_and_is_reported() {
         inv.skipped[0].message
     );
     // A damaged earlier version is not read either.
-    let base = layer(vec![(APK_DB, b"not a field\n".to_vec())]);
-    let top = layer(vec![(APK_DB, apk_db(&[("musl", "1.2.5-r0")]))]);
+    let base = support::layer(vec![(APK_DB, b"not a field\n".to_vec())]);
+    let top = support::layer(vec![(APK_DB, apk_db(&[("musl", "1.2.5-r0")]))]);
     let view = FsView::from_layers(vec![base, top]).unwrap_or_else(|e| panic!("{e:?}"));
     let inv = catalog_view(&view);
     assert!(inv.errors.is_empty(), "{:?}", inv.errors);

@@ -2,6 +2,8 @@
 //! from `testdata/` (origins in each `SOURCES.md`), checked against the tools' own views where
 //! the tool is on this machine (`*.oracle`), and fed truncated and hostile input.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -358,24 +360,6 @@ fn cargo_lock_v4() {
     insta::assert_snapshot!(listing(&inv));
 }
 
-/// A layer writing `files` whole, each marked as the layer walk marks cataloged files.
-fn layer(files: Vec<(&str, Vec<u8>)>) -> seaworthy_oci::layer::LayerIndex {
-    let mut index = seaworthy_oci::layer::LayerIndex::default();
-    for (path, data) in files {
-        index.entries.push(seaworthy_oci::layer::Entry {
-            path: path.to_string(),
-            kind: seaworthy_oci::EntryKind::File,
-            mode: 0o644,
-            size: data.len() as u64,
-            uid: 0,
-            gid: 0,
-        });
-        index.versioned.insert(path.to_string());
-        index.contents.insert(path.to_string(), data.into());
-    }
-    index
-}
-
 /// A lockfile is rewritten whole: `cargo update -p itoa` in a later layer takes itoa only, and
 /// a `chown -R` above that takes nothing.
 #[test]
@@ -392,9 +376,9 @@ fn lockfile_packages_belong_to_the_layer_that_added_them() {
     assert_eq!(text.matches("version = \"1.0.19\"").count(), 1);
     let older = text.replace("version = \"1.0.19\"", "version = \"1.0.18\"");
     let fs = FsView::from_layers(vec![
-        layer(vec![(LOCK, older.into_bytes())]),
-        layer(vec![(LOCK, current.clone())]),
-        layer(vec![(LOCK, current)]),
+        support::layer(vec![(LOCK, older.into_bytes())]),
+        support::layer(vec![(LOCK, current.clone())]),
+        support::layer(vec![(LOCK, current)]),
     ])
     .unwrap_or_else(|e| panic!("{e:?}"));
     let inv = set.catalog(&fs);
@@ -709,7 +693,7 @@ fn installed(name: &str, version: &str) -> Vec<u8> {
 #[test]
 fn lockfile_and_installed_manifest_of_one_project_are_one_package() {
     let fs = FsView::from_layers(vec![
-        layer(vec![
+        support::layer(vec![
             (
                 "app/package-lock.json",
                 lockfile(&[("lodash", "4.17.20"), ("left-pad", "1.3.0")]),
@@ -719,7 +703,7 @@ fn lockfile_and_installed_manifest_of_one_project_are_one_package() {
                 lockfile(&[("lodash", "4.17.20")]),
             ),
         ]),
-        layer(vec![(
+        support::layer(vec![(
             "app/node_modules/lodash/package.json",
             installed("lodash", "4.17.20"),
         )]),

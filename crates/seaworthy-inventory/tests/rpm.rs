@@ -2,6 +2,8 @@
 //! output recorded in `testdata/rpm/*/rpm-qa.txt` (see testdata/rpm/SOURCES.md), plus
 //! damaged and hostile inputs.
 
+mod support;
+
 use std::path::PathBuf;
 
 use seaworthy_inventory::catalogers::rpm::{
@@ -406,24 +408,6 @@ fn a_damaged_ndb_blob_is_reported_not_dropped() {
     );
 }
 
-/// A layer writing `files` whole.
-fn layer(files: Vec<(&str, Vec<u8>)>) -> seaworthy_oci::layer::LayerIndex {
-    let mut index = seaworthy_oci::layer::LayerIndex::default();
-    for (path, data) in files {
-        index.entries.push(seaworthy_oci::layer::Entry {
-            path: path.to_string(),
-            kind: seaworthy_oci::EntryKind::File,
-            mode: 0o644,
-            size: data.len() as u64,
-            uid: 0,
-            gid: 0,
-        });
-        index.versioned.insert(path.to_string());
-        index.contents.insert(path.to_string(), data.into());
-    }
-    index
-}
-
 /// (name, layer) of every package of an image of `layers`, in the order listed.
 fn layers_of(layers: Vec<seaworthy_oci::layer::LayerIndex>) -> Vec<(String, usize)> {
     let fs = FsView::from_layers(layers).unwrap_or_else(|e| panic!("{e:?}"));
@@ -469,9 +453,9 @@ fn rpm_sqlite_packages_belong_to_the_layer_that_added_them() {
         .to_vec();
     let os_release = b"ID=mariner\nVERSION_ID=\"2.0\"\n".to_vec();
     let found = layers_of(vec![
-        layer(vec![("etc/os-release", os_release), (DB, base)]),
-        layer(vec![(DB, full.clone())]),
-        layer(vec![(DB, full)]),
+        support::layer(vec![("etc/os-release", os_release), (DB, base)]),
+        support::layer(vec![(DB, full.clone())]),
+        support::layer(vec![(DB, full)]),
     ]);
     assert_eq!(found.len(), 23);
     for (name, layer) in found {
@@ -490,8 +474,8 @@ fn rpm_database_rewritten_unchanged_stays_in_the_base() {
     ] {
         let data = testdata(fixture);
         let found = layers_of(vec![
-            layer(vec![(path, data.clone())]),
-            layer(vec![(path, data)]),
+            support::layer(vec![(path, data.clone())]),
+            support::layer(vec![(path, data)]),
         ]);
         assert!(!found.is_empty(), "{fixture}");
         assert!(found.iter().all(|(_, l)| *l == 0), "{fixture}: {found:?}");

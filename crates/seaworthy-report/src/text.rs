@@ -23,11 +23,7 @@ pub(crate) fn rule_summary(meta: &RuleMeta) -> String {
 
 /// Cross-references of a rule in the `peer:id` form findings use (e.g. `hadolint:DL3008`).
 pub(crate) fn rule_refs(meta: &RuleMeta) -> Vec<String> {
-    let mut refs: Vec<String> = meta
-        .refs
-        .iter()
-        .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
-        .collect();
+    let mut refs = meta.references();
     refs.sort();
     refs.dedup();
     refs

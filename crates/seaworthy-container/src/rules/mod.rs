@@ -223,11 +223,7 @@ pub fn run_non_cis(rule: &dyn NonCisRule, spec: &ContainerSpec, ctx: &Context) -
                 .join("; ")
         }),
         remediation: verdict.remediation.unwrap_or(meta.remediation).to_string(),
-        references: meta
-            .refs
-            .iter()
-            .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
-            .collect(),
+        references: meta.references(),
         suppressed: None,
         origin: None,
     })

@@ -110,6 +110,15 @@ impl RuleMeta {
             .unwrap_or(self.title)
     }
 
+    /// The cross-references as findings carry them, `peer:id` (e.g. `hadolint:DL3008`), in
+    /// declaration order.
+    pub fn references(&self) -> Vec<String> {
+        self.refs
+            .iter()
+            .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
+            .collect()
+    }
+
     pub fn cross_ref(&self, peer: Peer) -> impl Iterator<Item = &'static str> + '_ {
         self.refs
             .iter()

@@ -155,11 +155,7 @@ fn finding(meta: &RuleMeta, location: Location, message: &str) -> Finding {
         location,
         evidence: None,
         remediation: meta.remediation.to_string(),
-        references: meta
-            .refs
-            .iter()
-            .map(|r| format!("{}:{}", r.peer.as_str(), r.id))
-            .collect(),
+        references: meta.references(),
         suppressed: None,
         origin: None,
     }
