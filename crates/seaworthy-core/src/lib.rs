@@ -18,5 +18,5 @@ pub use finding::{DockerfileLine, Finding, Origin, Suppression};
 pub use location::{Location, Position, Span};
 pub use report::{InputError, REPORT_SCHEMA_VERSION, Report, Summary};
 pub use rule::{Area, CrossRef, Peer, RuleMeta};
-pub use scanner::{ParseScannerError, Scanner, Thresholds};
+pub use scanner::{ParseScannerError, Scanner, Thresholds, threshold_of};
 pub use severity::{ParseSeverityError, Severity};

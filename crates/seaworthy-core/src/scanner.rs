@@ -97,16 +97,23 @@ impl Thresholds {
     }
 
     pub fn for_scanner(&self, scanner: Scanner) -> Option<Severity> {
-        self.by_scanner
-            .get(&scanner)
-            .copied()
-            .unwrap_or(self.default)
+        threshold_of(scanner, self.default, &self.by_scanner)
     }
 
     /// The threshold an image finding (by rule id) or an advisory gates at.
     pub fn for_rule(&self, rule_id: &str) -> Option<Severity> {
         self.for_scanner(Scanner::of_rule(rule_id))
     }
+}
+
+/// `scanner`'s own threshold in `by_scanner` when it has one, else `default`: the one rule
+/// every gate (image report, assess image area, waivers) follows.
+pub fn threshold_of(
+    scanner: Scanner,
+    default: Option<Severity>,
+    by_scanner: &BTreeMap<Scanner, Option<Severity>>,
+) -> Option<Severity> {
+    by_scanner.get(&scanner).copied().unwrap_or(default)
 }
 
 #[cfg(test)]

@@ -340,7 +340,8 @@ impl FailOn {
     }
 }
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+/// `none` or a severity, for `--fail-on` and `[image.scanner-fail-on]`.
+pub(crate) fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     if s.eq_ignore_ascii_case("none") {
         return Ok(FailOn::None);
     }

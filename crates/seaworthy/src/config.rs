@@ -101,17 +101,9 @@ where
     let raw = BTreeMap::<Scanner, String>::deserialize(d)?;
     raw.into_iter()
         .map(|(scanner, value)| {
-            if value.eq_ignore_ascii_case("none") {
-                return Ok((scanner, None));
-            }
-            value
-                .parse::<Severity>()
-                .map(|s| (scanner, Some(s)))
-                .map_err(|_| {
-                    serde::de::Error::custom(format!(
-                        "`{scanner}`: unknown threshold (expected one of: critical, high, medium, low, info, none)"
-                    ))
-                })
+            crate::cli::parse_fail_on(&value)
+                .map(|f| (scanner, f.threshold()))
+                .map_err(|e| serde::de::Error::custom(format!("`{scanner}`: {e}")))
         })
         .collect()
 }

@@ -120,56 +120,10 @@ pub fn set_active_progress(progress: Option<ActiveProgress>) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
-    use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, TermLike};
+    use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget};
 
     use super::*;
-
-    /// What the progress display did to the terminal, one entry per call.
-    #[derive(Debug, Clone, Default)]
-    struct Recorder(Arc<Mutex<Vec<String>>>);
-
-    impl Recorder {
-        fn push(&self, s: String) -> std::io::Result<()> {
-            self.0.lock().map(|mut v| v.push(s)).ok();
-            Ok(())
-        }
-
-        fn calls(&self) -> Vec<String> {
-            self.0.lock().map(|v| v.clone()).unwrap_or_default()
-        }
-    }
-
-    impl TermLike for Recorder {
-        fn width(&self) -> u16 {
-            80
-        }
-        fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
-            self.push(format!("up {n}"))
-        }
-        fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
-            self.push(format!("down {n}"))
-        }
-        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn write_line(&self, s: &str) -> std::io::Result<()> {
-            self.push(format!("line {s}"))
-        }
-        fn write_str(&self, s: &str) -> std::io::Result<()> {
-            self.push(format!("str {s}"))
-        }
-        fn clear_line(&self) -> std::io::Result<()> {
-            self.push("clear".to_string())
-        }
-        fn flush(&self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::progress::recording::Recorder;
 
     /// Issue 19 item 10: a warning said while spinners run clears them first and has them
     /// drawn again below it, instead of being written into a spinner's line.

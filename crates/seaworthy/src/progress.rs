@@ -136,23 +136,38 @@ impl FeedBars {
     }
 }
 
+/// A terminal for tests that records what progress drawing does to it, one entry per call.
 #[cfg(test)]
-mod tests {
-    use indicatif::{ProgressBar, ProgressDrawTarget, TermLike};
+pub(crate) mod recording {
     use std::sync::{Arc, Mutex};
 
-    #[derive(Debug, Clone, Default)]
-    struct Screen(Arc<Mutex<String>>);
+    use indicatif::TermLike;
 
-    impl TermLike for Screen {
+    #[derive(Debug, Clone, Default)]
+    pub struct Recorder(Arc<Mutex<Vec<String>>>);
+
+    impl Recorder {
+        fn push(&self, s: String) -> std::io::Result<()> {
+            if let Ok(mut v) = self.0.lock() {
+                v.push(s);
+            }
+            Ok(())
+        }
+
+        pub fn calls(&self) -> Vec<String> {
+            self.0.lock().map(|v| v.clone()).unwrap_or_default()
+        }
+    }
+
+    impl TermLike for Recorder {
         fn width(&self) -> u16 {
             120
         }
-        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
-            Ok(())
+        fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+            self.push(format!("up {n}"))
         }
-        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
-            Ok(())
+        fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+            self.push(format!("down {n}"))
         }
         fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
             Ok(())
@@ -161,25 +176,28 @@ mod tests {
             Ok(())
         }
         fn write_line(&self, s: &str) -> std::io::Result<()> {
-            self.write_str(s)
+            self.push(format!("line {s}"))
         }
         fn write_str(&self, s: &str) -> std::io::Result<()> {
-            if let Ok(mut screen) = self.0.lock() {
-                screen.push_str(s);
-                screen.push('\n');
-            }
-            Ok(())
+            self.push(format!("str {s}"))
         }
         fn clear_line(&self) -> std::io::Result<()> {
-            Ok(())
+            self.push("clear".to_string())
         }
         fn flush(&self) -> std::io::Result<()> {
             Ok(())
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use indicatif::{ProgressBar, ProgressDrawTarget};
+
+    use super::recording::Recorder;
 
     fn drawn(total_known: bool, length: Option<u64>, read: u64) -> String {
-        let screen = Screen::default();
+        let screen = Recorder::default();
         let bar = ProgressBar::with_draw_target(
             length,
             ProgressDrawTarget::term_like(Box::new(screen.clone())),
@@ -188,7 +206,7 @@ mod tests {
         bar.set_message("1/3 layers");
         bar.set_position(read);
         bar.finish();
-        screen.0.lock().map(|s| s.clone()).unwrap_or_default()
+        screen.calls().join("\n")
     }
 
     /// Issue 19 item 10: sizes in human units, and no made-up total for a stream of unknown size.

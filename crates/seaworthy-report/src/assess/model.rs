@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use seaworthy_core::{CheckResult, Finding, InputError, Scanner, Severity, Status};
+use seaworthy_core::{CheckResult, Finding, InputError, Scanner, Severity, Status, threshold_of};
 use serde::{Deserialize, Serialize};
 
 /// Bumped on any incompatible change of the assess JSON; documented in
@@ -297,13 +297,14 @@ impl AreaReport {
     /// Whether `item` is at or above its threshold: its scanner's in the image area when one is
     /// configured, else `fail_on`. Waivers and the area's mode are not looked at.
     pub fn reaches_threshold(&self, item: &Item) -> bool {
-        let own = match self.area {
-            AreaKind::Image => self
-                .scanner_fail_on
-                .get(&Scanner::of_rule(&item.finding.rule_id)),
-            _ => None,
+        let threshold = match self.area {
+            AreaKind::Image => threshold_of(
+                Scanner::of_rule(&item.finding.rule_id),
+                Some(self.fail_on),
+                &self.scanner_fail_on,
+            ),
+            _ => Some(self.fail_on),
         };
-        let threshold = own.copied().unwrap_or(Some(self.fail_on));
         threshold.is_some_and(|t| item.finding.severity >= t)
     }
 

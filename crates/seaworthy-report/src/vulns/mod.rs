@@ -19,7 +19,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
-use seaworthy_core::{Finding, Scanner, Severity, Suppression};
+use seaworthy_core::{Finding, Scanner, Severity, Suppression, threshold_of};
 use seaworthy_inventory::Inventory;
 use seaworthy_oci::ImageInfo;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
@@ -122,10 +122,7 @@ impl VulnReportInput<'_> {
     /// Whether an item of `severity` found by `scanner` gates: the scanner's threshold when one
     /// is configured, else `--fail-on`.
     pub fn gates(&self, scanner: Scanner, severity: Severity) -> bool {
-        let threshold = match self.scanner_fail_on.get(&scanner) {
-            Some(own) => *own,
-            None => self.fail_on,
-        };
+        let threshold = threshold_of(scanner, self.fail_on, self.scanner_fail_on);
         threshold.is_some_and(|t| gates(severity, t))
     }
 
