@@ -59,6 +59,10 @@ pub struct Context<'a> {
     pub model: &'a Model,
     pub config: &'a Config,
     pub runs: Vec<RunScript>,
+    /// The scripts of `ONBUILD RUN` triggers (`instr` is the ONBUILD): they run in the builds
+    /// of images FROM this one, not in this build, so the rules leave them; ShellCheck checks
+    /// them, in the stage's SHELL, as hadolint does.
+    pub onbuild_runs: Vec<RunScript>,
     /// The target stage and the stages it builds on, nearest first (computed once).
     shipped: Vec<usize>,
     /// For each stage, whether it is in `shipped`.
@@ -68,12 +72,19 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn new(df: &'a Dockerfile, model: &'a Model, config: &'a Config) -> Self {
         let shells = Shells::new(df, model);
-        let runs = df
-            .instructions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, ins)| run_script(df, model, &shells, i, ins))
-            .collect();
+        let mut runs = Vec::new();
+        let mut onbuild_runs = Vec::new();
+        for (i, ins) in df.instructions.iter().enumerate() {
+            match &ins.kind {
+                Kind::Run(cmd) => runs.extend(run_script(df, model, &shells, i, ins, cmd)),
+                Kind::Onbuild(trigger) => {
+                    if let Kind::Run(cmd) = &trigger.kind {
+                        onbuild_runs.extend(run_script(df, model, &shells, i, ins, cmd));
+                    }
+                }
+                _ => {}
+            }
+        }
         let shipped = model.target_chain();
         let mut is_shipped = vec![false; model.stages.len()];
         for &s in &shipped {
@@ -86,6 +97,7 @@ impl<'a> Context<'a> {
             model,
             config,
             runs,
+            onbuild_runs,
             shipped,
             is_shipped,
         }
@@ -285,16 +297,16 @@ fn is_posix_shell(shell: &[String]) -> bool {
     )
 }
 
+/// The script of `cmd`, the command of instruction `i` (a RUN, or an ONBUILD whose trigger is
+/// a RUN: the trigger shares the ONBUILD's text, offsets and heredocs).
 fn run_script(
     df: &Dockerfile,
     model: &Model,
     shells: &Shells,
     i: usize,
     ins: &Instruction,
+    cmd: &Command,
 ) -> Option<RunScript> {
-    let Kind::Run(cmd) = &ins.kind else {
-        return None;
-    };
     let shell = shell_of(df, model, shells, i);
     if shell.is_some_and(|s| !is_posix_shell(s)) {
         return None;

@@ -158,6 +158,47 @@ fn a_script_seen_twice_is_checked_once_and_reported_for_each_file() {
     );
 }
 
+/// ONBUILD RUN triggers are checked as hadolint checks them: the script starts after
+/// `ONBUILD RUN `, in the stage's SHELL; pragmas apply; exec form is no script.
+#[test]
+fn onbuild_run_scripts_are_checked_at_their_line_and_column() {
+    let Some(sc) = shellcheck() else { return };
+    let text = "FROM alpine:3.20\n\
+                ONBUILD RUN echo $1\n\
+                ONBUILD RUN [\"echo\", \"$1\"]\n\
+                # hadolint ignore=SC2086\n\
+                ONBUILD RUN echo $1\n\
+                onbuild  run --network=none echo \\\n  \"$1\" $2\n\
+                ONBUILD RUN <<EOF\necho $1\nEOF\n\
+                SHELL [\"/bin/bash\", \"-c\"]\n\
+                ONBUILD RUN [[ -n \"$1\" ]] && echo $1\n\
+                RUN echo $1\n";
+    let checked = check_with(&sc, text, Config::default());
+    assert_eq!(checked.notes, Vec::<String>::new());
+    assert_eq!(
+        positions(&checked.findings[0]),
+        [
+            "2:18 SC2086",
+            "5:18 SC2086 (suppressed)",
+            "7:8 SC2086",
+            "9:6 SC2086",
+            "12:35 SC2086",
+            "13:10 SC2086",
+        ],
+        "{:#?}",
+        checked.findings[0]
+    );
+    let bash = checked.findings[0]
+        .iter()
+        .find(|f| start(f).line == 12)
+        .expect("line 12");
+    assert!(bash.message.contains("checked as bash"), "{}", bash.message);
+    // The rules do not see the triggers (they run in another build); only ShellCheck does.
+    let opts = LintOptions::default();
+    let linted = lint_file("Dockerfile", b"FROM alpine\nONBUILD RUN echo $1\n", &opts).unwrap();
+    assert!(linted.scripts.is_none());
+}
+
 /// A stand-in `shellcheck`: a shell script in a directory of its own. `install` writes it, so
 /// no process of this test binary (whose other tests fork) ever holds it open for writing, which
 /// would make running it fail with "text file busy".

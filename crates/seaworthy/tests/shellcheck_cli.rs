@@ -250,3 +250,74 @@ fn explain_knows_shellcheck_codes() {
     let o = run_in(dir.path(), &["explain", "SC20x"], &[]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Waivers, and `assess`'s `[dockerfile] enable`/`disable` globs, take SC codes.
+#[test]
+fn waivers_and_assess_selection_take_sc_codes() {
+    if !shellcheck_installed() {
+        return;
+    }
+    let dir = project(&[
+        ("Dockerfile", DOCKERFILE),
+        (
+            "seaworthy.toml",
+            "[[waiver]]\nid = \"SC2086\"\nreason = \"splitting wanted\"\nexpires = 2099-01-01\n",
+        ),
+    ]);
+    let o = run_in(
+        dir.path(),
+        &["dockerfile", "-f", "json", "--fail-on", "info"],
+        &[],
+    );
+    let report = json(&o);
+    let how: Vec<String> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule_id"].as_str().is_some_and(|id| id.starts_with("SC")))
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule_id"].as_str().unwrap_or(""),
+                f["suppressed"]["kind"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        how,
+        [
+            "SC2086 waiver",
+            "SC2086 waiver",
+            "SC2086 hadolint-pragma",
+            "SC3010 -"
+        ],
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::write(
+        dir.path().join("seaworthy.toml"),
+        "[dockerfile]\npaths = [\"Dockerfile\"]\nenable = [\"SC*\"]\ndisable = [\"SC3010\"]\n",
+    )
+    .expect("write");
+    let o = run_in(
+        dir.path(),
+        &["assess", "--skip", "image,container,host", "-f", "json"],
+        &[],
+    );
+    let report = json(&o);
+    let ids: std::collections::BTreeSet<&str> = report["areas"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["area"] == "dockerfile")
+        .flat_map(|a| a["items"].as_array().into_iter().flatten())
+        .filter_map(|i| i["rule_id"].as_str())
+        .collect();
+    assert_eq!(
+        ids.into_iter().collect::<Vec<_>>(),
+        ["SC2086"],
+        "{}",
+        stderr(&o)
+    );
+}

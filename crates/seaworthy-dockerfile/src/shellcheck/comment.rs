@@ -1,7 +1,7 @@
 //! A ShellCheck comment as a finding: its line and column in the script back to the Dockerfile,
 //! its level on our severity scale, its message as the title, its fix as the remediation.
 
-use seaworthy_core::{Finding, Location, Severity};
+use seaworthy_core::{Finding, Location};
 
 use super::Scripts;
 use super::process::Comment;
@@ -24,7 +24,7 @@ pub fn finding(file: &Scripts, run: &RunCheck, c: &Comment, config: &Config) -> 
         .severity
         .get(&id)
         .copied()
-        .unwrap_or_else(|| level_severity(&c.level));
+        .unwrap_or_else(|| super::level_severity(&c.level));
     let lines = LineStarts::new(&run.text);
     let start = lines.offset(&run.text, c.line, c.column);
     let end = lines.offset(&run.text, c.end_line, c.end_column).max(start);
@@ -66,16 +66,6 @@ pub fn finding(file: &Scripts, run: &RunCheck, c: &Comment, config: &Config) -> 
         suppressed: file.pragmas.suppression_at(run.line, run.prev_line, &id),
         origin: None,
     })
-}
-
-/// hadolint's mapping of ShellCheck levels, on our scale as `.hadolint.yaml` levels are.
-fn level_severity(level: &str) -> Severity {
-    match level.to_ascii_lowercase().as_str() {
-        "error" => Severity::High,
-        "warning" => Severity::Medium,
-        "info" => Severity::Low,
-        _ => Severity::Info,
-    }
 }
 
 /// One line, control characters out, clipped.

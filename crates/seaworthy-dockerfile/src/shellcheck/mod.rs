@@ -1,7 +1,8 @@
-//! ShellCheck on RUN, for hadolint users: the script of every shell-form RUN, as the shell will
-//! run it (continuations and inner comment lines removed, heredocs included), is checked by the
-//! `shellcheck` program in the dialect of the stage's SHELL, and each ShellCheck comment comes
-//! back as a finding at the Dockerfile line and column, its SC code as the rule id.
+//! ShellCheck on RUN, for hadolint users: the script of every shell-form RUN and ONBUILD RUN
+//! trigger (hadolint checks those too), as the shell will run it (continuations and inner comment
+//! lines removed, heredocs included), is checked by the `shellcheck` program in the dialect of
+//! the stage's SHELL, and each ShellCheck comment comes back as a finding at the Dockerfile line
+//! and column, its SC code as the rule id.
 //!
 //! As hadolint does: the default shell is `/bin/sh`; SHELLs ShellCheck cannot read (PowerShell,
 //! cmd, zsh) are skipped, as are exec-form RUNs; the ENV and ARG names the RUN can see are
@@ -17,6 +18,7 @@
 
 mod cache;
 mod comment;
+mod family;
 mod process;
 mod script;
 
@@ -34,6 +36,10 @@ use crate::context::Context;
 use crate::lint::Pragmas;
 use crate::parser::LineIndex;
 
+pub use family::{
+    FAMILY_DOCS, FAMILY_GROUP, FAMILY_ID, FAMILY_NAME, FAMILY_REMEDIATION, FAMILY_TITLE, LEVELS,
+    level_severity, levels_text,
+};
 pub use script::Dialect;
 use script::RunCheck;
 
@@ -67,10 +73,10 @@ pub fn code(s: &str) -> Option<String> {
 pub fn explain(query: &str) -> Option<String> {
     let code = code(query.trim())?;
     let url = wiki_url(&code);
+    let levels = levels_text();
     Some(format!(
         "{code} (shellcheck): ShellCheck check {code} on RUN scripts\n\
-         area: dockerfile  group: shellcheck  default severity: ShellCheck's level (error: high, \
-         warning: medium, info: low, style: info)\n\
+         area: dockerfile  group: shellcheck  default severity: ShellCheck's level ({levels})\n\
          see also: shellcheck {code}, hadolint {code}\n\
          \n\
          A comment of ShellCheck (https://www.shellcheck.net), which seaworthy runs, when the \

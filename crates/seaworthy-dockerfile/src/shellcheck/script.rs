@@ -78,12 +78,15 @@ pub struct RunCheck {
     pub map: SourceMap,
 }
 
-/// The RUN scripts of a file ShellCheck can read, and notes on those left out for size.
+/// The RUN (and ONBUILD RUN) scripts of a file ShellCheck can read, in file order, and notes on
+/// those left out for size.
 pub fn gather(path: &str, cx: &Context<'_>) -> (Vec<RunCheck>, Vec<String>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     let mut bytes = 0;
-    for run in &cx.runs {
+    let mut runs: Vec<&RunScript> = cx.runs.iter().chain(&cx.onbuild_runs).collect();
+    runs.sort_by_key(|r| r.instr);
+    for run in runs {
         if run.is_exec_form() {
             continue;
         }
