@@ -10,11 +10,13 @@
 //! and SC2187 (ash) are left out.
 //!
 //! Speed: the scripts of every file of a run go to a few `shellcheck` processes at once (one
-//! per core, each given many scripts as files of a private temporary directory), a script seen
-//! twice is checked once, and with [`ShellCheck::with_cache`] a script checked by an earlier run
-//! (same text, same program, same options) is not checked again. Bounds: each process is killed after [`ShellCheck::TIMEOUT`] or when
-//! its output passes [`MAX_OUTPUT_BYTES`]; the scripts of a batch that failed are retried one by
-//! one, so one hostile RUN costs only its own checks, and the run says so in a note.
+//! per core, each given many scripts as files of a private temporary directory, in memory where
+//! the system has `/dev/shm`), a script seen twice is checked once, and with
+//! [`ShellCheck::with_cache`] a script checked by an earlier run (same text, same program, same
+//! options) is not checked again. Bounds: each process is killed after [`ShellCheck::TIMEOUT`]
+//! or when its output passes [`MAX_OUTPUT_BYTES`]; the scripts of a batch that failed are
+//! retried one by one, so one hostile RUN costs only its own checks, and the run says so in a
+//! note.
 
 mod cache;
 mod comment;

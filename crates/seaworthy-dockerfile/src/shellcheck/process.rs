@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -17,6 +17,9 @@ use super::MAX_OUTPUT_BYTES;
 /// Most bytes of standard error kept (for the message of a failure).
 const MAX_STDERR_BYTES: usize = 64 * 1024;
 
+/// Memory-backed storage for the script files, when the system has it (Linux).
+const SHM: &str = "/dev/shm";
+
 /// The scripts of a run, one file each (`<n>.sh`), in a directory only this user can read; it is
 /// removed when dropped.
 pub struct ScriptDir {
@@ -24,19 +27,56 @@ pub struct ScriptDir {
 }
 
 impl ScriptDir {
+    /// Writes the scripts under `$TMPDIR` when it is set; else in memory (`/dev/shm`) when there
+    /// is one, else in the system's temporary directory. Hundreds of small files cost little in
+    /// memory, but on a disk filesystem creating them took longer than linting every file of
+    /// the corpus (ext4 allocating an inode per file, past those deleted by earlier runs). A
+    /// base that fails (missing, read-only, full: a container's /dev/shm is 64 MiB) gives way to
+    /// the next.
     pub fn write(texts: &[&str]) -> io::Result<ScriptDir> {
-        let dir = tempfile::Builder::new()
-            .prefix("seaworthy-shellcheck-")
-            .tempdir()?;
-        for (n, text) in texts.iter().enumerate() {
-            std::fs::write(dir.path().join(file_name(n)), text)?;
+        let tmpdir = std::env::var_os("TMPDIR");
+        let bases = bases(
+            tmpdir.as_deref(),
+            Path::new(SHM).is_dir(),
+            std::env::temp_dir(),
+        );
+        Self::write_in(&bases, texts)
+    }
+
+    /// Writes the scripts under the first of `bases` that takes them all.
+    pub(super) fn write_in(bases: &[PathBuf], texts: &[&str]) -> io::Result<ScriptDir> {
+        let mut last = io::Error::new(io::ErrorKind::NotFound, "no temporary directory");
+        for base in bases {
+            let written = tempfile::Builder::new()
+                .prefix("seaworthy-shellcheck-")
+                .tempdir_in(base)
+                .and_then(|dir| {
+                    for (n, text) in texts.iter().enumerate() {
+                        std::fs::write(dir.path().join(file_name(n)), text)?;
+                    }
+                    Ok(ScriptDir { dir })
+                });
+            match written {
+                Ok(dir) => return Ok(dir),
+                // The partly written directory is removed when dropped.
+                Err(e) => last = e,
+            }
         }
-        Ok(ScriptDir { dir })
+        Err(last)
     }
 
     fn path(&self) -> &Path {
         self.dir.path()
     }
+}
+
+/// Where the script directory may go, in order: `$TMPDIR` alone when set (the user's choice);
+/// else `/dev/shm` (when `shm` is there), then `tmp`.
+fn bases(tmpdir: Option<&std::ffi::OsStr>, shm: bool, tmp: PathBuf) -> Vec<PathBuf> {
+    if tmpdir.is_some_and(|v| !v.is_empty()) || !shm {
+        return vec![tmp];
+    }
+    vec![PathBuf::from(SHM), tmp]
 }
 
 fn file_name(n: usize) -> String {
@@ -263,4 +303,43 @@ fn first_line(bytes: &[u8]) -> String {
         .filter(|c| !c.is_control())
         .take(200)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_go_to_memory_unless_tmpdir_says_otherwise() {
+        let tmp = PathBuf::from("/var/tmp");
+        assert_eq!(
+            bases(None, true, tmp.clone()),
+            [PathBuf::from("/dev/shm"), tmp.clone()]
+        );
+        assert_eq!(
+            bases(Some("".as_ref()), true, tmp.clone()),
+            [PathBuf::from("/dev/shm"), tmp.clone()]
+        );
+        let only_tmp = vec![tmp.clone()];
+        assert_eq!(bases(Some("/x".as_ref()), true, tmp.clone()), only_tmp);
+        assert_eq!(bases(None, false, tmp.clone()), [tmp]);
+    }
+
+    #[test]
+    fn a_base_that_fails_gives_way_to_the_next() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let not_a_dir = root.path().join("file");
+        std::fs::write(&not_a_dir, "x").unwrap_or_else(|e| panic!("{e}"));
+        let good = root.path().join("good");
+        std::fs::create_dir(&good).unwrap_or_else(|e| panic!("{e}"));
+        let dir = ScriptDir::write_in(
+            &[not_a_dir.clone(), good.clone()],
+            &["echo a\n", "echo b\n"],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(dir.path().starts_with(&good));
+        let b = std::fs::read_to_string(dir.path().join(file_name(1))).unwrap_or_default();
+        assert_eq!(b, "echo b\n");
+        assert!(ScriptDir::write_in(&[not_a_dir], &["x"]).is_err());
+    }
 }
