@@ -767,6 +767,30 @@ def feed_seeds():
         "[01 Jan 2023] DSA-1-1 pkg - x\n\t{CVE-2020-0001}\n\t[bookworm] - pkg 1:2.3-4\n\t[] - \n"
         "[99 Xyz 9999] DSA-\n\t- \n")
 
+    # vuln_intel: the first byte: bit 0 gzip-compresses the rest, bit 1 then cuts it short.
+    intel = [(n, d) for n, d in testdata_dir(vdb + "intel") if not n.endswith(".md")]
+    for name, data in intel:
+        put("vuln_intel", name, b"\x00" + data)
+        put("vuln_intel", name + "-gz", b"\x01" + data)
+        put("vuln_intel", name + "-gz-cut", b"\x03" + data)
+    put("vuln_intel", "hostile-nvd", b"\x00" + json.dumps({
+        "format": "NVD_CVE", "vulnerabilities": [
+            {"cve": {"id": "CVE-2024-0001", "id": 7, "descriptions": [{"lang": "en", "value": "x" * 5000}],
+                     "metrics": {"cvssMetricV31": [{"source": "nvd@nist.gov", "type": "Primary",
+                                                    "cvssData": {"version": "9.9", "vectorString": "CVSS:3.1/AV:N"}}],
+                                 "cvssMetricV40": {"x": 1}, "cvssMetricV2": [None, 1, "x"]},
+                     "weaknesses": [{"description": [{"lang": "en", "value": "CWE-" + "9" * 100}]}]}},
+            {"cve": [1, 2]}, None, {"cve": {"id": "cve-2024-0002", "metrics": {}}}]}).encode())
+    put("vuln_intel", "hostile-kev", b"\x00" + json.dumps({
+        "catalogVersion": "x" * 500, "vulnerabilities": [
+            {"cveID": "CVE-2024-0001", "dateAdded": "", "dueDate": "2024-01-01"},
+            {"cveID": "CVE-2024-0002", "dateAdded": "2024", "dueDate": "2024", "knownRansomwareCampaignUse": 1,
+             "vulnerabilityName": "\u0000" * 300}, 5]}).encode())
+    put("vuln_intel", "hostile-epss", b"\x00#model_version:,score_date\ncve,epss,percentile\n"
+        b"CVE-2021-44228,1e308,0.5\nCVE-2021-44228,-0,1\nCVE-2021-1,0.1,0.1\n" + b"9" * 3000 + b"\n"
+        b"CVE-2021-44228,0x1,0.5\r\n\xff\xfe\n")
+    put("vuln_intel", "deep", b"\x00{\"vulnerabilities\": [{\"cve\": {\"metrics\": " + b"[" * 100000)
+
     # vuln_ranges: "<requirement>\n<version>".
     for syntax in ("npm", "gem", "composer"):
         with open(os.path.join(CRATES, vdb + f"ranges/{syntax}-oracle.tsv"), encoding="utf-8") as f:

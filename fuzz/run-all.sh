@@ -18,7 +18,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-600}
 # use-after-free soon after the free.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
 ORDER="layer pkgdb_rpm pkgdb_dpkg pkgdb_apk pkgdb_lang pkgdb_binary vuln_feed_archive
-  vuln_feed_json vuln_feed_text vuln_ranges dockerfile compose docker_run shell secrets_scan
+  vuln_feed_json vuln_feed_text vuln_intel vuln_ranges dockerfile compose docker_run shell secrets_scan
   policy_inputs signature_payload"
 ALL=$(ls fuzz_targets | sed -n 's/\.rs$//p')
 # The listed order first, then any target not in it.

@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use seaworthy_core::files::{self, FileError, FileErrorKind, Links};
 
 use crate::sources::{
-    FeedError, Parsed, alpine_secdb, debian_list, debian_tracker, friendsofphp, nodejs_wg, osv,
-    rubysec, rustsec,
+    FeedError, Parsed, alpine_secdb, debian_list, debian_tracker, epss, friendsofphp, kev,
+    nodejs_wg, nvd, osv, rubysec, rustsec,
 };
 use crate::store::{Builder, SourceStatus, StoreError};
 
@@ -42,6 +42,12 @@ pub enum FeedKind {
     FriendsOfPhpArchive,
     /// Node.js security-wg archive (`vuln/npm/*.json`).
     NodejsWgArchive,
+    /// NVD CVE 2.0 feed (`nvdcve-2.0-2024.json.gz`): ratings, CWEs, descriptions per CVE.
+    Nvd,
+    /// CISA Known Exploited Vulnerabilities catalogue (`known_exploited_vulnerabilities.json`).
+    Kev,
+    /// FIRST EPSS scores (`epss_scores-current.csv.gz`).
+    Epss,
 }
 
 impl FeedKind {
@@ -56,7 +62,16 @@ impl FeedKind {
             FeedKind::RubysecArchive => "rubysec",
             FeedKind::FriendsOfPhpArchive => "friendsofphp",
             FeedKind::NodejsWgArchive => "nodejs-security-wg",
+            FeedKind::Nvd => nvd::SOURCE,
+            FeedKind::Kev => kev::SOURCE,
+            FeedKind::Epss => epss::SOURCE,
         }
+    }
+
+    /// Per-CVE intelligence rather than advisories: a file of these kinds that cannot be read is
+    /// reported and left out, and the other feeds are still imported.
+    pub fn is_intel(self) -> bool {
+        matches!(self, FeedKind::Nvd | FeedKind::Kev | FeedKind::Epss)
     }
 }
 
@@ -109,6 +124,14 @@ pub struct ImportSummary {
     pub skipped: u64,
     /// The first problems per source (`osv:PyPI: PYSEC-…json: …`).
     pub problems: Vec<String>,
+    /// NVD records, KEV entries and EPSS scores read (over all files; a CVE in several NVD
+    /// files is counted in each).
+    pub nvd: u64,
+    pub kev: u64,
+    pub epss: u64,
+    /// Intelligence feed files (NVD, KEV, EPSS) that could not be read and were left out, each
+    /// error naming the file; the other feeds were imported.
+    pub failed: Vec<String>,
 }
 
 /// Finds feed files under `paths` (files or directories).
@@ -194,6 +217,19 @@ pub fn source_name(kind: FeedKind, path: &Path) -> String {
             }
         }
         FeedKind::OsvRecord => format!("osv:{}", parent_name(path)),
+        FeedKind::Nvd => {
+            // `nvdcve-2.0-2024.json.gz` → `nvd:2024`, `nvdcve-2.0-modified.json` → `nvd:modified`.
+            let stem = name
+                .trim_end_matches(".gz")
+                .trim_end_matches(".json")
+                .trim_start_matches("nvdcve-2.0-")
+                .trim_start_matches("nvdcve-");
+            if stem.is_empty() || stem == name {
+                nvd::SOURCE.to_string()
+            } else {
+                format!("{}:{stem}", nvd::SOURCE)
+            }
+        }
         other => other.label().to_string(),
     }
 }
@@ -223,27 +259,44 @@ pub fn detect(path: &Path) -> Result<Option<FeedKind>, ImportError> {
         return Ok(Some(FeedKind::OsvZip));
     }
     if head.starts_with(&[0x1f, 0x8b]) {
+        // A compressed NVD feed, EPSS CSV or KEV catalogue; else an advisory archive.
+        let inflated = nvd::gunzip_head(&head, 8192);
+        let text = String::from_utf8_lossy(&inflated);
+        if nvd::sniff(&text) {
+            return Ok(Some(FeedKind::Nvd));
+        }
+        if epss::sniff(&inflated) {
+            return Ok(Some(FeedKind::Epss));
+        }
+        if kev::sniff(&text) {
+            return Ok(Some(FeedKind::Kev));
+        }
         return sniff_archive(path);
+    }
+    if epss::sniff(&head) {
+        return Ok(Some(FeedKind::Epss));
     }
     let text = String::from_utf8_lossy(&head);
     if !text.trim_start().starts_with('{') || !name.ends_with(".json") {
         return Ok(None);
     }
-    Ok(
-        if text.contains("\"distroversion\"") || text.contains("\"secfixes\"") {
-            Some(FeedKind::AlpineSecdb)
-        } else if text.contains("\"releases\"") {
-            Some(FeedKind::DebianTracker)
-        } else if text.contains("\"id\"")
-            && (text.contains("\"affected\"")
-                || text.contains("\"modified\"")
-                || text.contains("\"schema_version\""))
-        {
-            Some(FeedKind::OsvRecord)
-        } else {
-            None
-        },
-    )
+    Ok(if nvd::sniff(&text) {
+        Some(FeedKind::Nvd)
+    } else if kev::sniff(&text) {
+        Some(FeedKind::Kev)
+    } else if text.contains("\"distroversion\"") || text.contains("\"secfixes\"") {
+        Some(FeedKind::AlpineSecdb)
+    } else if text.contains("\"releases\"") {
+        Some(FeedKind::DebianTracker)
+    } else if text.contains("\"id\"")
+        && (text.contains("\"affected\"")
+            || text.contains("\"modified\"")
+            || text.contains("\"schema_version\""))
+    {
+        Some(FeedKind::OsvRecord)
+    } else {
+        None
+    })
 }
 
 /// Tells the advisory archives apart by the paths of their first members.
@@ -293,6 +346,9 @@ pub fn parse(kind: FeedKind, bytes: &[u8], file: &str) -> Result<Parsed, FeedErr
         FeedKind::RubysecArchive => rubysec::parse_tar_gz(bytes, file),
         FeedKind::FriendsOfPhpArchive => friendsofphp::parse_tar_gz(bytes, file),
         FeedKind::NodejsWgArchive => nodejs_wg::parse_tar_gz(bytes, file),
+        FeedKind::Nvd => nvd::parse(bytes, file),
+        FeedKind::Kev => kev::parse(bytes, file),
+        FeedKind::Epss => epss::parse(bytes, file),
     }
 }
 
@@ -309,7 +365,9 @@ fn read_feed(path: &Path) -> Result<Vec<u8>, ImportError> {
 }
 
 /// Parses `feeds` in parallel and writes them into a new database at `db`, replacing it only
-/// when every feed was read: any feed that fails leaves the previous database as it was.
+/// when every advisory feed was read: an advisory feed that fails leaves the previous database
+/// as it was. An intelligence feed (NVD, KEV, EPSS, see [`FeedKind::is_intel`]) that cannot be
+/// read is listed in [`ImportSummary::failed`] and the rest is imported without it.
 pub fn build(
     db: &Path,
     feeds: &[FeedFile],
@@ -327,20 +385,33 @@ pub fn build(
         .collect();
     let mut builder = Builder::create(db)?;
     let mut summary = ImportSummary::default();
+    let mut first_failure = None;
     for (feed, parsed) in feeds.iter().zip(parsed) {
-        let parsed = parsed?;
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err(e) if feed.kind.is_intel() && e.is_input_error() => {
+                summary.failed.push(e.to_string());
+                first_failure.get_or_insert(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         for advisory in &parsed.advisories {
             builder.add(advisory)?;
         }
+        builder.add_intel(&parsed.intel)?;
         let status = SourceStatus {
             name: feed.name.clone(),
             location: feed.location.clone(),
             updated: built.to_string(),
-            advisories: parsed.advisories.len() as u64,
+            advisories: (parsed.advisories.len() + parsed.intel.len()) as u64,
             skipped: parsed.skipped as u64,
         };
         builder.add_source(&status)?;
-        summary.advisories += status.advisories;
+        summary.advisories += parsed.advisories.len() as u64;
+        summary.nvd += parsed.intel.nvd.len() as u64;
+        summary.kev += parsed.intel.kev.len() as u64;
+        summary.epss += parsed.intel.epss.len() as u64;
         summary.skipped += status.skipped;
         summary.problems.extend(
             parsed
@@ -350,6 +421,10 @@ pub fn build(
                 .map(|p| format!("{}: {p}", feed.name)),
         );
         summary.sources.push(status);
+    }
+    // Nothing read at all: the previous database stays.
+    if let (true, Some(e)) = (summary.sources.is_empty(), first_failure) {
+        return Err(e);
     }
     builder.finish(built)?;
     Ok(summary)

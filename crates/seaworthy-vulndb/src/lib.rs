@@ -6,6 +6,7 @@ pub mod ecosystem;
 pub mod fetch;
 pub mod findings;
 pub mod import;
+pub mod intel;
 pub mod matcher;
 pub mod model;
 pub mod ranges;
@@ -16,4 +17,5 @@ pub mod versions;
 
 pub use ecosystem::Scheme;
 pub use findings::{CvssScore, DbSummary, LayerRef, MatchStatus, MatchedPackage, VulnMatch};
+pub use intel::{CveIntel, EpssScore, KevEntry, NvdRating};
 pub use model::{Advisory, Affected, Event, Range, Rating, RatingKind, ReqSyntax, Status};

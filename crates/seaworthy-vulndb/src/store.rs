@@ -18,10 +18,12 @@ use rusqlite::limits::Limit;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
 
+use crate::intel::{CveIntel, EpssScore, IntelRecords, KevEntry, NvdRating, cve_id};
 use crate::model::{Advisory, Affected};
+use crate::sources::{epss, kev};
 
 /// Bumped whenever tables or the JSON stored in them change shape.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,6 +36,13 @@ CREATE TABLE ids (id TEXT NOT NULL, advisory INTEGER NOT NULL);
 CREATE TABLE affected (
     ecosystem TEXT NOT NULL, package TEXT NOT NULL, advisory INTEGER NOT NULL, seq INTEGER NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (ecosystem, package, advisory, seq)) WITHOUT ROWID;
+CREATE TABLE nvd (
+    cve TEXT PRIMARY KEY, published TEXT, last_modified TEXT, description TEXT,
+    cwes TEXT NOT NULL, ratings TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE kev (
+    cve TEXT PRIMARY KEY, date_added TEXT NOT NULL, due_date TEXT NOT NULL,
+    ransomware INTEGER NOT NULL, name TEXT) WITHOUT ROWID;
+CREATE TABLE epss (cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL) WITHOUT ROWID;
 ";
 
 const INDEXES: &str = "
@@ -116,8 +125,33 @@ pub struct DbStatus {
     pub affected: u64,
     /// Advisories that could not be read when the database was built, over all sources.
     pub skipped: u64,
+    /// CVEs with an NVD record (rated or not).
+    pub nvd: u64,
+    /// CVEs in CISA's Known Exploited Vulnerabilities catalogue.
+    pub kev: u64,
+    /// CVEs with an EPSS score.
+    pub epss: u64,
+    /// The KEV catalogue's version (`2025.08.25`), when one was imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kev_catalog_version: Option<String>,
+    /// The EPSS scores' date and model version, when scores were imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epss_score_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epss_model_version: Option<String>,
+    /// One entry per feed file; for the NVD, KEV and EPSS files `advisories` counts their
+    /// records.
     pub sources: Vec<SourceStatus>,
 }
+
+/// An `nvd` row: published, last modified, description, CWE ids (JSON), ratings (JSON).
+type NvdRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
 
 /// A read-only handle on a built database.
 pub struct Store {
@@ -493,8 +527,89 @@ impl Store {
             advisories: count("advisories")?,
             affected: count("affected")?,
             skipped: sources.iter().map(|s| s.skipped).sum(),
+            nvd: count("nvd")?,
+            kev: count("kev")?,
+            epss: count("epss")?,
+            kev_catalog_version: self.meta_opt(kev::META_CATALOG_VERSION)?,
+            epss_score_date: self.meta_opt(epss::META_SCORE_DATE)?,
+            epss_model_version: self.meta_opt(epss::META_MODEL_VERSION)?,
             sources,
         })
+    }
+
+    fn meta_opt(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.meta(key).map(|v| (!v.is_empty()).then_some(v))
+    }
+
+    /// What the NVD, KEV and EPSS feeds say about `cve` (any case; `None` when it is not a CVE
+    /// id or none of them knows it). Its statements are prepared once per store and cached: call
+    /// it once per matched CVE.
+    pub fn cve_intel(&self, cve: &str) -> Result<Option<CveIntel>, StoreError> {
+        let Some(cve) = cve_id(cve) else {
+            return Ok(None);
+        };
+        let invalid = |what: String| StoreError::Invalid {
+            path: self.path.clone(),
+            what,
+        };
+        let mut intel = CveIntel::default();
+        let mut found = false;
+        let nvd: Option<NvdRow> = self
+            .conn
+            .prepare_cached(
+                "SELECT published, last_modified, description, cwes, ratings FROM nvd WHERE cve = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([&cve], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()
+            })
+            .map_err(sql(&self.path))?;
+        if let Some((published, last_modified, description, cwes, ratings)) = nvd {
+            found = true;
+            intel.cwes = serde_json::from_str(&cwes)
+                .map_err(|e| invalid(format!("nvd row of {cve}: cwes: {}", json_problem(&e))))?;
+            intel.nvd = serde_json::from_str::<Vec<NvdRating>>(&ratings)
+                .map_err(|e| invalid(format!("nvd row of {cve}: ratings: {}", json_problem(&e))))?;
+            intel.published = published;
+            intel.last_modified = last_modified;
+            intel.description = description;
+        }
+        intel.kev = self
+            .conn
+            .prepare_cached("SELECT date_added, due_date, ransomware, name FROM kev WHERE cve = ?1")
+            .and_then(|mut s| {
+                s.query_row([&cve], |r| {
+                    Ok(KevEntry {
+                        date_added: r.get(0)?,
+                        due_date: r.get(1)?,
+                        ransomware: r.get::<_, i64>(2)? != 0,
+                        name: r.get(3)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(sql(&self.path))?;
+        intel.epss = self
+            .conn
+            .prepare_cached("SELECT score, percentile FROM epss WHERE cve = ?1")
+            .and_then(|mut s| {
+                s.query_row([&cve], |r| {
+                    Ok((r.get::<_, Option<f64>>(0)?, r.get::<_, Option<f64>>(1)?))
+                })
+                .optional()
+            })
+            .map_err(sql(&self.path))?
+            .and_then(|(score, percentile)| {
+                let unit = |v: Option<f64>| v.filter(|v| v.is_finite() && (0.0..=1.0).contains(v));
+                Some(EpssScore {
+                    score: unit(score)?,
+                    percentile: unit(percentile)?,
+                })
+            });
+        found |= intel.kev.is_some() || intel.epss.is_some();
+        Ok(found.then_some(intel))
     }
 
     /// Every affected entry for a package in an ecosystem (exact, normalized names).
@@ -621,6 +736,8 @@ pub struct Builder {
     temp: PathBuf,
     target: PathBuf,
     advisories: u64,
+    /// Feed facts for `meta` (the last value of a key wins).
+    meta: Vec<(String, String)>,
 }
 
 impl Builder {
@@ -651,6 +768,7 @@ impl Builder {
             temp,
             target: target.to_path_buf(),
             advisories: 0,
+            meta: Vec::new(),
         })
     }
 
@@ -720,6 +838,57 @@ impl Builder {
         Ok(())
     }
 
+    /// Stores NVD records, KEV entries and EPSS scores, and keeps the feed's facts for `meta`.
+    /// A CVE in several NVD files keeps the record modified last; a CVE listed twice in KEV or
+    /// EPSS keeps the entry added last.
+    pub fn add_intel(&mut self, intel: &IntelRecords) -> Result<(), StoreError> {
+        let temp = self.temp.clone();
+        let conn = self.conn()?;
+        let mut nvd = conn
+            .prepare_cached(
+                "INSERT INTO nvd VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (cve) DO UPDATE SET \
+                 published = excluded.published, last_modified = excluded.last_modified, \
+                 description = excluded.description, cwes = excluded.cwes, \
+                 ratings = excluded.ratings \
+                 WHERE coalesce(excluded.last_modified, '') >= coalesce(nvd.last_modified, '')",
+            )
+            .map_err(sql(&temp))?;
+        for r in &intel.nvd {
+            nvd.execute(params![
+                r.cve,
+                r.published,
+                r.last_modified,
+                r.description,
+                to_json(&r.cwes, &temp, &r.cve)?,
+                to_json(&r.ratings, &temp, &r.cve)?
+            ])
+            .map_err(sql(&temp))?;
+        }
+        let mut kev = conn
+            .prepare_cached("INSERT OR REPLACE INTO kev VALUES (?1, ?2, ?3, ?4, ?5)")
+            .map_err(sql(&temp))?;
+        for (cve, e) in &intel.kev {
+            kev.execute(params![
+                cve,
+                e.date_added,
+                e.due_date,
+                i64::from(e.ransomware),
+                e.name
+            ])
+            .map_err(sql(&temp))?;
+        }
+        let mut epss = conn
+            .prepare_cached("INSERT OR REPLACE INTO epss VALUES (?1, ?2, ?3)")
+            .map_err(sql(&temp))?;
+        for (cve, e) in &intel.epss {
+            epss.execute(params![cve, e.score, e.percentile])
+                .map_err(sql(&temp))?;
+        }
+        drop((nvd, kev, epss));
+        self.meta.extend(intel.meta.iter().cloned());
+        Ok(())
+    }
+
     /// Commits, indexes, records `built`, and renames the file over the target.
     pub fn finish(mut self, built: &str) -> Result<PathBuf, StoreError> {
         let conn = self.conn.take().ok_or_else(|| StoreError::Invalid {
@@ -732,6 +901,16 @@ impl Builder {
                     "INSERT INTO meta VALUES ('schema_version', ?1), ('built', ?2)",
                     params![SCHEMA_VERSION.to_string(), built],
                 )
+            })
+            .and_then(|_| {
+                let mut stmt = conn.prepare("INSERT OR REPLACE INTO meta VALUES (?1, ?2)")?;
+                for (key, value) in &self.meta {
+                    // Never over the database's own keys.
+                    if key != "schema_version" && key != "built" {
+                        stmt.execute(params![key, value])?;
+                    }
+                }
+                Ok(())
             })
             // No ANALYZE: every lookup is a primary-key prefix, and STAT4 samples would make
             // SQLite re-plan the statement for each new package name (a fifth of matching time).

@@ -11,6 +11,15 @@ pub const ALPINE_SECDB_URL: &str = "https://secdb.alpinelinux.org";
 pub const OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 pub const RUSTSEC_URL: &str =
     "https://github.com/rustsec/advisory-db/archive/refs/heads/main.tar.gz";
+/// NVD's CVE API 2.0 feeds: `<url>/nvdcve-2.0-YYYY.json.gz` and `nvdcve-2.0-modified.json.gz`.
+pub const NVD_URL: &str = "https://nvd.nist.gov/feeds/json/cve/2.0";
+/// The first year NVD publishes a yearly feed for (it holds every CVE up to 2002).
+pub const NVD_FIRST_YEAR: u16 = 2002;
+/// CISA's Known Exploited Vulnerabilities catalogue.
+pub const KEV_URL: &str =
+    "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
+/// FIRST's daily EPSS scores of every CVE.
+pub const EPSS_URL: &str = "https://epss.cyentia.com/epss_scores-current.csv.gz";
 
 /// Alpine branches fetched by default (secdb publishes one directory per branch).
 pub const ALPINE_BRANCHES: &[&str] = &[
@@ -43,6 +52,15 @@ pub struct FeedUrls {
     pub osv: String,
     pub osv_ecosystems: Vec<String>,
     pub rustsec: String,
+    /// NVD feed base URL (`<url>/nvdcve-2.0-<year>.json.gz` for each of `nvd_years`, then
+    /// `<url>/nvdcve-2.0-modified.json.gz`).
+    pub nvd: String,
+    /// Years of the NVD feeds fetched (default: 2002 to the current year).
+    pub nvd_years: Vec<u16>,
+    /// URL of the KEV catalogue (JSON).
+    pub kev: String,
+    /// URL of the EPSS scores (CSV, gzip or plain).
+    pub epss: String,
 }
 
 impl Default for FeedUrls {
@@ -54,8 +72,34 @@ impl Default for FeedUrls {
             osv: OSV_URL.into(),
             osv_ecosystems: OSV_ECOSYSTEMS.iter().map(|s| s.to_string()).collect(),
             rustsec: RUSTSEC_URL.into(),
+            nvd: NVD_URL.into(),
+            nvd_years: (NVD_FIRST_YEAR..=current_year().max(NVD_FIRST_YEAR)).collect(),
+            kev: KEV_URL.into(),
+            epss: EPSS_URL.into(),
         }
     }
+}
+
+/// The current year (UTC) from the system clock.
+fn current_year() -> u16 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    year_of_day((secs / 86_400) as i64)
+}
+
+/// The year of a day counted from 1970-01-01 (the civil calendar, H. Hinnant's algorithm).
+fn year_of_day(days: i64) -> u16 {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    u16::try_from(year).unwrap_or(u16::MAX)
 }
 
 /// One download and how to read it.
@@ -143,6 +187,38 @@ impl FeedUrls {
                 "rustsec".into(),
             );
         }
+        if !self.nvd.is_empty() {
+            let files = self
+                .nvd_years
+                .iter()
+                .map(|y| y.to_string())
+                .chain(std::iter::once("modified".to_string()));
+            for which in files {
+                let file = format!("nvdcve-2.0-{which}.json.gz");
+                add(
+                    join(&self.nvd, &file),
+                    format!("nvd/{file}"),
+                    FeedKind::Nvd,
+                    format!("nvd:{which}"),
+                );
+            }
+        }
+        if !self.kev.is_empty() {
+            add(
+                self.kev.clone(),
+                "kev/known_exploited_vulnerabilities.json".into(),
+                FeedKind::Kev,
+                "cisa-kev".into(),
+            );
+        }
+        if !self.epss.is_empty() {
+            add(
+                self.epss.clone(),
+                "epss/epss_scores-current.csv.gz".into(),
+                FeedKind::Epss,
+                "epss".into(),
+            );
+        }
         out
     }
 }
@@ -177,7 +253,9 @@ pub struct UpdateSummary {
 }
 
 /// Downloads every planned file into `cache_dir` and rebuilds the database at `db`. The first
-/// failed download or unreadable feed aborts the update; the previous database stays.
+/// failed download or unreadable advisory feed aborts the update; the previous database stays.
+/// An NVD, KEV or EPSS file that downloads but cannot be read is left out and listed in
+/// [`ImportSummary::failed`]; the rest is imported.
 pub fn update(
     db: &Path,
     fetcher: &Fetcher,
@@ -226,4 +304,41 @@ fn cache_dir() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .unwrap_or_else(std::env::temp_dir);
     base.join("seaworthy")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_of_days() {
+        assert_eq!(year_of_day(0), 1970);
+        assert_eq!(year_of_day(-1), 1969);
+        // 2024-02-29 and 2024-12-31, 2025-01-01.
+        assert_eq!(year_of_day(19_782), 2024);
+        assert_eq!(year_of_day(20_088), 2024);
+        assert_eq!(year_of_day(20_089), 2025);
+    }
+
+    #[test]
+    fn intel_feeds_are_planned_after_the_advisories() {
+        let urls = FeedUrls {
+            nvd_years: vec![2023, 2024],
+            ..FeedUrls::default()
+        };
+        let names: Vec<String> = urls.plan().into_iter().map(|p| p.name).collect();
+        let tail = &names[names.len() - 5..];
+        assert_eq!(
+            tail,
+            ["nvd:2023", "nvd:2024", "nvd:modified", "cisa-kev", "epss"]
+        );
+        let plan = urls.plan();
+        let nvd = plan.iter().find(|p| p.name == "nvd:2024").map(|p| &p.job);
+        assert_eq!(
+            nvd.map(|j| j.url.as_str()),
+            Some("https://nvd.nist.gov/feeds/json/cve/2.0/nvdcve-2.0-2024.json.gz")
+        );
+        assert!(FeedUrls::default().nvd_years.first() == Some(&2002));
+        assert!(FeedUrls::default().nvd_years.last() >= Some(&2025));
+    }
 }

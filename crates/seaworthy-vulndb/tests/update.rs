@@ -81,7 +81,124 @@ fn urls(server: &FeedServer) -> FeedUrls {
         osv: server.url("osv"),
         osv_ecosystems: vec!["PyPI".into()],
         rustsec: server.url("rustsec/main.tar.gz"),
+        nvd: String::new(),
+        nvd_years: Vec::new(),
+        kev: String::new(),
+        epss: String::new(),
     }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// NVD's yearly and modified feeds, the KEV catalogue and the EPSS scores from their own base
+/// URLs beside an advisory feed; a broken EPSS file is left out and named, the rest imported.
+#[test]
+fn update_fetches_nvd_kev_and_epss_from_their_urls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let www = tmp.path().join("www");
+    let put = |rel: &str, bytes: &[u8]| {
+        let p = www.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    };
+    let nvd = std::fs::read(testdata("intel/nvdcve-2.0-sample.json")).unwrap();
+    put("nvd/feeds/nvdcve-2.0-2023.json.gz", &gzip(&nvd));
+    put(
+        "nvd/feeds/nvdcve-2.0-2024.json.gz",
+        &gzip(br#"{"format": "NVD_CVE", "vulnerabilities": []}"#),
+    );
+    put("nvd/feeds/nvdcve-2.0-modified.json.gz", &gzip(&nvd));
+    put(
+        "cisa/known_exploited_vulnerabilities.json",
+        &std::fs::read(testdata("intel/known_exploited_vulnerabilities.json")).unwrap(),
+    );
+    let csv = std::fs::read(testdata("intel/epss_scores-sample.csv")).unwrap();
+    put("epss/epss_scores-current.csv.gz", &gzip(&csv));
+    put("osv/PyPI/all.zip", &osv_zip());
+    let server = feed_server::start(&www);
+    let db = tmp.path().join("vuln.db");
+    let fetcher = fetcher(&tmp.path().join("cache"));
+    let urls = FeedUrls {
+        debian_tracker: String::new(),
+        alpine_secdb: String::new(),
+        alpine_branches: Vec::new(),
+        osv: server.url("osv"),
+        osv_ecosystems: vec!["PyPI".into()],
+        rustsec: String::new(),
+        nvd: server.url("nvd/feeds/"),
+        nvd_years: vec![2023, 2024],
+        kev: server.url("cisa/known_exploited_vulnerabilities.json"),
+        epss: server.url("epss/epss_scores-current.csv.gz"),
+    };
+    let summary = update(&db, &fetcher, &urls, "2026-12-07T01:00:00Z", &|_| {}).unwrap();
+    assert!(
+        summary.import.failed.is_empty(),
+        "{:?}",
+        summary.import.failed
+    );
+    assert_eq!(server.requests("nvd/feeds/nvdcve-2.0-2023.json.gz"), 1);
+    assert_eq!(server.requests("nvd/feeds/nvdcve-2.0-modified.json.gz"), 1);
+    assert_eq!(
+        (summary.import.nvd, summary.import.kev, summary.import.epss),
+        (8, 4, 6)
+    );
+    let store = Store::open(&db).unwrap();
+    let status = store.status().unwrap();
+    let names: Vec<&str> = status.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "cisa-kev",
+            "epss",
+            "nvd:2023",
+            "nvd:2024",
+            "nvd:modified",
+            "osv:PyPI"
+        ]
+    );
+    assert_eq!((status.nvd, status.kev, status.epss), (4, 4, 6));
+    assert_eq!(
+        status.epss_score_date.as_deref(),
+        Some("2026-05-18T00:00:00Z")
+    );
+    let intel = store.cve_intel("CVE-2020-1747").unwrap().unwrap();
+    assert!(intel.nvd.iter().any(|r| r.source == "nvd" && r.primary));
+    drop(store);
+
+    // The EPSS file turns into garbage upstream: the update names it and imports the rest.
+    put(
+        "epss/epss_scores-current.csv.gz",
+        b"<html>maintenance</html>",
+    );
+    let later = std::time::SystemTime::now() + Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(www.join("epss/epss_scores-current.csv.gz"))
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let summary = update(&db, &fetcher, &urls, "2026-12-07T02:00:00Z", &|_| {}).unwrap();
+    assert_eq!(
+        summary.import.failed.len(),
+        1,
+        "{:?}",
+        summary.import.failed
+    );
+    assert!(
+        summary.import.failed[0].contains("epss_scores-current.csv.gz"),
+        "{:?}",
+        summary.import.failed
+    );
+    assert!(!summary.import.failed[0].contains("maintenance"));
+    let status = Store::open(&db).unwrap().status().unwrap();
+    assert_eq!(status.built, "2026-12-07T02:00:00Z");
+    assert_eq!((status.nvd, status.kev, status.epss), (4, 4, 0));
+    assert_eq!(status.epss_score_date, None);
 }
 
 fn fetcher(cache: &Path) -> Fetcher {

@@ -524,15 +524,19 @@ pub struct ImageScanArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
-    /// Download the advisory feeds (Debian tracker, Alpine secdb, OSV exports, RustSec) and
-    /// rebuild the database. Base URLs: SEAWORTHY_DEBIAN_TRACKER_URL, SEAWORTHY_ALPINE_SECDB_URL,
-    /// SEAWORTHY_OSV_URL, SEAWORTHY_RUSTSEC_URL (or `[db]` in seaworthy.toml); an empty value
-    /// disables a source.
-    Update(DbUpdateArgs),
+    /// Download the advisory feeds (Debian tracker, Alpine secdb, OSV exports, RustSec) and the
+    /// per-CVE intelligence (NVD CVE 2.0 feeds, CISA KEV, FIRST EPSS) and rebuild the database.
+    /// Base URLs: SEAWORTHY_DEBIAN_TRACKER_URL, SEAWORTHY_ALPINE_SECDB_URL, SEAWORTHY_OSV_URL,
+    /// SEAWORTHY_RUSTSEC_URL, SEAWORTHY_NVD_URL, SEAWORTHY_KEV_URL, SEAWORTHY_EPSS_URL (or `[db]`
+    /// in seaworthy.toml); an empty value disables a source.
+    Update(Box<DbUpdateArgs>),
     /// Build the database from feed files on disk (air-gapped CI): OSV `all.zip` exports and
-    /// records, Debian tracker JSON and `data/{CVE,DSA,DLA,DTSA}/list`, Alpine secdb JSON, and the
-    /// RustSec, rubysec, FriendsOfPHP and Node.js security-wg archives (`.tar.gz`); directories
-    /// are searched. A `.db` file written by `db export` is copied as is.
+    /// records, Debian tracker JSON and `data/{CVE,DSA,DLA,DTSA}/list`, Alpine secdb JSON, the
+    /// RustSec, rubysec, FriendsOfPHP and Node.js security-wg archives (`.tar.gz`), NVD CVE 2.0
+    /// feeds (`nvdcve-2.0-*.json[.gz]`), the CISA KEV catalogue and FIRST EPSS scores
+    /// (`.csv[.gz]`); directories are searched. An NVD, KEV or EPSS file that cannot be read is
+    /// named and left out, the rest is imported (exit 2). A `.db` file written by `db export` is
+    /// copied as is.
     Import(DbImportArgs),
     /// Write the database to one portable file (use it with `--db FILE` or `db import FILE`).
     Export(DbExportArgs),
@@ -567,6 +571,16 @@ pub struct DbUpdateArgs {
     /// RustSec advisory-db archive URL (`.tar.gz`).
     #[arg(long, env = "SEAWORTHY_RUSTSEC_URL")]
     pub rustsec_url: Option<String>,
+    /// NVD CVE 2.0 feed base URL (`<url>/nvdcve-2.0-<year>.json.gz` for 2002 to this year, and
+    /// `<url>/nvdcve-2.0-modified.json.gz`).
+    #[arg(long, env = "SEAWORTHY_NVD_URL")]
+    pub nvd_url: Option<String>,
+    /// CISA Known Exploited Vulnerabilities catalogue URL (JSON).
+    #[arg(long, env = "SEAWORTHY_KEV_URL")]
+    pub kev_url: Option<String>,
+    /// FIRST EPSS scores URL (`epss_scores-current.csv.gz`).
+    #[arg(long, env = "SEAWORTHY_EPSS_URL")]
+    pub epss_url: Option<String>,
     /// Progress bars on standard error: auto (only on a terminal), always, never.
     #[arg(long, value_enum, env = "SEAWORTHY_PROGRESS", default_value = "auto")]
     pub progress: ColorChoice,

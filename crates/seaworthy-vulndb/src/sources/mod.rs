@@ -3,13 +3,17 @@
 //! is skipped and counted; a malformed feed (truncated archive or JSON) is an error for the whole
 //! file so that an update keeps the previous database.
 
+use crate::intel::IntelRecords;
 use crate::model::Advisory;
 
 pub mod alpine_secdb;
 pub mod debian_list;
 pub mod debian_tracker;
+pub mod epss;
 pub mod friendsofphp;
+pub mod kev;
 pub mod nodejs_wg;
+pub mod nvd;
 pub mod osv;
 pub mod rubysec;
 pub mod rustsec;
@@ -26,6 +30,8 @@ pub struct Parsed {
     pub skipped: usize,
     /// The first [`MAX_PROBLEMS`] reasons, each naming the entry (`GO-2023-1234.json: …`).
     pub problems: Vec<String>,
+    /// Per-CVE intelligence (NVD, CISA KEV, EPSS feeds), kept beside the advisories.
+    pub intel: IntelRecords,
 }
 
 impl Parsed {
@@ -39,6 +45,10 @@ impl Parsed {
 
     pub fn merge(&mut self, other: Parsed) {
         self.advisories.extend(other.advisories);
+        self.intel.nvd.extend(other.intel.nvd);
+        self.intel.kev.extend(other.intel.kev);
+        self.intel.epss.extend(other.intel.epss);
+        self.intel.meta.extend(other.intel.meta);
         self.skipped += other.skipped;
         for p in other.problems {
             if self.problems.len() < MAX_PROBLEMS {
@@ -63,5 +73,45 @@ impl FeedError {
             file: file.into(),
             what: what.into(),
         }
+    }
+}
+
+/// What is wrong with a JSON feed, without quoting it (serde's messages can quote values).
+pub(crate) fn json_problem(e: &serde_json::Error) -> String {
+    let what = match e.classify() {
+        serde_json::error::Category::Io => "cannot be read (truncated or corrupt gzip?)",
+        serde_json::error::Category::Eof => "ends early (truncated?)",
+        serde_json::error::Category::Syntax => "is not valid JSON",
+        serde_json::error::Category::Data => "is JSON of an unexpected shape",
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
+}
+
+/// Gzip-compressed bytes (by the magic number).
+pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// A reader that fails once more than `limit` bytes came through it (a bound on what a
+/// compressed feed may inflate to).
+pub(crate) struct Capped<R> {
+    pub inner: R,
+    pub left: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One byte more tells a file of exactly the limit from a longer one.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other("inflates past the size limit")),
+            };
+        }
+        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
     }
 }

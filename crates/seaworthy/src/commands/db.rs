@@ -80,7 +80,23 @@ pub fn store_failure(e: StoreError) -> Failure {
     }
 }
 
-pub fn run_update(args: &DbUpdateArgs) -> Result<String, Failure> {
+/// What `db import` / `db update` did: the text for stdout, and the NVD, KEV or EPSS files that
+/// could not be read and were left out (each error names its file); any makes the exit code 2.
+pub struct Outcome {
+    pub text: String,
+    pub left_out: Vec<String>,
+}
+
+impl From<String> for Outcome {
+    fn from(text: String) -> Outcome {
+        Outcome {
+            text,
+            left_out: Vec::new(),
+        }
+    }
+}
+
+pub fn run_update(args: &DbUpdateArgs) -> Result<Outcome, Failure> {
     let section = db_section(&args.db)?;
     let db = db_path(&args.db)?;
     let pick = |cli: &Option<String>, file: &Option<String>, default: String| {
@@ -117,6 +133,10 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<String, Failure> {
             defaults.osv_ecosystems,
         ),
         rustsec: pick(&args.rustsec_url, &section.rustsec_url, defaults.rustsec),
+        nvd: pick(&args.nvd_url, &section.nvd_url, defaults.nvd),
+        nvd_years: defaults.nvd_years,
+        kev: pick(&args.kev_url, &section.kev_url, defaults.kev),
+        epss: pick(&args.epss_url, &section.epss_url, defaults.epss),
     };
     let cache = args
         .cache_dir
@@ -165,8 +185,28 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<String, Failure> {
         summary.not_modified,
         summary.downloaded_bytes as f64 / (1 << 20) as f64
     );
+    intel_line(&mut out, &summary.import);
     skipped_lines(&mut out, &summary.import);
-    Ok(out)
+    Ok(Outcome {
+        text: out,
+        left_out: summary.import.failed,
+    })
+}
+
+/// `; NVD: 125 CVE records, KEV: 1404 entries, EPSS: 5 scores` when any were read.
+fn intel_line(out: &mut String, summary: &import::ImportSummary) {
+    let parts: Vec<String> = [
+        ("NVD", summary.nvd, "CVE records"),
+        ("KEV", summary.kev, "entries"),
+        ("EPSS", summary.epss, "scores"),
+    ]
+    .iter()
+    .filter(|(_, n, _)| *n > 0)
+    .map(|(what, n, unit)| format!("{what}: {n} {unit}"))
+    .collect();
+    if !parts.is_empty() {
+        let _ = write!(out, "; {}", parts.join(", "));
+    }
 }
 
 fn skipped_lines(out: &mut String, summary: &import::ImportSummary) {
@@ -189,7 +229,7 @@ fn skipped_lines(out: &mut String, summary: &import::ImportSummary) {
     out.push('\n');
 }
 
-pub fn run_import(args: &DbImportArgs) -> Result<String, Failure> {
+pub fn run_import(args: &DbImportArgs) -> Result<Outcome, Failure> {
     let db = db_path(&args.db)?;
     // A database written by `db export`: copied next to the database, validated (schema,
     // integrity), then renamed into place; a hostile or broken file leaves the old one as it was.
@@ -205,20 +245,24 @@ pub fn run_import(args: &DbImportArgs) -> Result<String, Failure> {
                 input,
             }
         })?;
-        return Ok(format!(
-            "Imported {} into {}\n",
-            single.display(),
-            db.display()
-        ));
+        return Ok(format!("Imported {} into {}\n", single.display(), db.display()).into());
     }
     let feeds = import::discover(&args.paths).map_err(import_failure)?;
     let built = created_now();
     let summary = import::build(&db, &feeds, &built, &|feed, parsed| {
-        crate::note!(
-            "seaworthy: read {} ({} advisories)",
-            feed.location,
-            parsed.advisories.len()
-        );
+        if feed.kind.is_intel() {
+            crate::note!(
+                "seaworthy: read {} ({} records)",
+                feed.location,
+                parsed.intel.len()
+            );
+        } else {
+            crate::note!(
+                "seaworthy: read {} ({} advisories)",
+                feed.location,
+                parsed.advisories.len()
+            );
+        }
     })
     .map_err(import_failure)?;
     let mut out = format!(
@@ -227,8 +271,12 @@ pub fn run_import(args: &DbImportArgs) -> Result<String, Failure> {
         summary.sources.len(),
         db.display()
     );
+    intel_line(&mut out, &summary);
     skipped_lines(&mut out, &summary);
-    Ok(out)
+    Ok(Outcome {
+        text: out,
+        left_out: summary.failed,
+    })
 }
 
 fn import_failure(e: import::ImportError) -> Failure {
@@ -287,6 +335,20 @@ fn status_table(s: &DbStatus) -> String {
             s.skipped
         );
     }
+    let _ = writeln!(out, "NVD             {} CVE records", s.nvd);
+    let kev_version = s
+        .kev_catalog_version
+        .as_deref()
+        .map(|v| format!(" (catalog {})", shown(v)))
+        .unwrap_or_default();
+    let _ = writeln!(out, "KEV             {} entries{kev_version}", s.kev);
+    let epss_date = match (&s.epss_score_date, &s.epss_model_version) {
+        (Some(d), Some(m)) => format!(" (scored {}, model {})", shown(d), shown(m)),
+        (Some(d), None) => format!(" (scored {})", shown(d)),
+        (None, Some(m)) => format!(" (model {})", shown(m)),
+        (None, None) => String::new(),
+    };
+    let _ = writeln!(out, "EPSS            {} scores{epss_date}", s.epss);
     let _ = writeln!(
         out,
         "\n{:<32} {:>10} {:>8}  {:<20}  location",
@@ -403,23 +465,33 @@ pub fn execute(command: &DbCommand) -> ExitCode {
     let result = match command {
         DbCommand::Update(args) => run_update(args),
         DbCommand::Import(args) => run_import(args),
-        DbCommand::Export(args) => run_export(args),
-        DbCommand::Status(args) => run_status(args),
-        DbCommand::Search(args) => run_search(args),
+        DbCommand::Export(args) => run_export(args).map(Outcome::from),
+        DbCommand::Status(args) => run_status(args).map(Outcome::from),
+        DbCommand::Search(args) => run_search(args).map(Outcome::from),
     };
     match result {
-        Ok(text) => {
+        Ok(outcome) => {
             let out = OutputArgs {
                 format: OutputFormat::Table,
                 output: None,
                 color: ColorChoice::Never,
             };
-            match emit(&out, &text) {
-                Ok(()) => ExitCode::Pass,
-                Err(e) => {
-                    crate::say!("seaworthy: {e}");
-                    ExitCode::Internal
-                }
+            if let Err(e) = emit(&out, &outcome.text) {
+                crate::say!("seaworthy: {e}");
+                return ExitCode::Internal;
+            }
+            // An intelligence feed that could not be read: named (never quoted), the rest was
+            // imported, and the run fails as bad input.
+            for e in &outcome.left_out {
+                crate::say!(
+                    "seaworthy: error: {} (left out; the other feeds were imported)",
+                    shown(e)
+                );
+            }
+            if outcome.left_out.is_empty() {
+                ExitCode::Pass
+            } else {
+                ExitCode::Usage
             }
         }
         Err(f) => failure_code(&f),
