@@ -863,6 +863,38 @@ def text_seeds():
             put("signature_payload", name, data)
 
 
+def sbom_seeds():
+    """sbom_read: CycloneDX, SPDX and Syft JSON documents, real and hostile."""
+    for name, data in testdata_dir("seaworthy-inventory/testdata/sbom", ".json"):
+        put("sbom_read", name, data)
+    deb = "pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64&distro=debian-12"
+    put("sbom_read", "cyclonedx", json.dumps({
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+            {"type": "operating-system", "name": "debian", "version": "12"},
+            {"type": "library", "name": "zlib1g", "purl": deb, "properties": [
+                {"name": "seaworthy:cataloger", "value": "dpkg"},
+                {"name": "seaworthy:source:name", "value": "zlib"},
+                {"name": "seaworthy:location:path", "value": "/var/lib/dpkg/status"},
+                {"name": "seaworthy:layer:index", "value": "3"},
+                {"name": "seaworthy:layer:digest", "value": "sha256:" + "1" * 64},
+                {"name": "syft:location:0:layerID", "value": "sha256:" + "2" * 64}]},
+            {"type": "library", "name": "x", "purl": "pkg:rpm/rocky/x@1-2?epoch=1",
+             "components": [{"type": "library", "name": "y", "purl": "pkg:npm/%40s/y@1"}]},
+            {"type": "library", "name": "z", "purl": "pkg:swift/z@1"},
+            {"type": "library", "name": "w", "purl": 5}]}))
+    put("sbom_read", "spdx", json.dumps({
+        "spdxVersion": "SPDX-2.3", "packages": [
+            {"SPDXID": "SPDXRef-OperatingSystem", "name": "alpine", "versionInfo": "3.20.3",
+             "primaryPackagePurpose": "OPERATING_SYSTEM"},
+            {"SPDXID": "SPDXRef-Package-apk-busybox", "name": "busybox", "versionInfo": "1.36.1-r29",
+             "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                               "referenceLocator": "pkg:apk/alpine/busybox@1.36.1-r29?arch=x86_64"}],
+             "sourceInfo": "cataloger apk: layer 0 sha256:" + "1" * 64 + ", path /lib/apk/db/installed"
+                           "; layer 99999999999999999999, path /x; source package busybox 1.36.1-r29"}]}))
+    put("sbom_read", "truncated", '{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"purl": "pkg:')
+    put("sbom_read", "deep", '{"artifacts": ' + "[" * 200 + "]" * 200 + "}")
+
+
 def main():
     base, escapes, whiteouts = layer_seeds()
     image_seeds(base, escapes, whiteouts)
@@ -873,6 +905,7 @@ def main():
     binary_seeds()
     feed_seeds()
     text_seeds()
+    sbom_seeds()
     for target in sorted(os.listdir(CORPUS)):
         seeds = [f for f in os.listdir(os.path.join(CORPUS, target)) if f.startswith("seed-")]
         print(f"{target}: {len(seeds)} seeds")

@@ -7,6 +7,7 @@ pub mod catalogers;
 pub mod os;
 pub mod package;
 pub mod purl;
+pub mod sbom;
 
 pub use cataloger::{CatalogError, Cataloger, CatalogerSet, Env, Inventory};
 pub use os::OsInfo;

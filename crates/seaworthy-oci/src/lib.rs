@@ -69,7 +69,8 @@ impl<'a> LoadOptions<'a> {
     }
 }
 
-/// Reads the image `reference` names (see [`Reference::parse`]) into a filesystem view.
+/// Reads the image `reference` names (see [`Reference::parse`]) into a filesystem view; an
+/// unpacked root filesystem (`dir:`, `rootfs:`) is read as an image of one layer.
 pub fn load(reference: &str, opts: &LoadOptions<'_>) -> Result<Image> {
     match Reference::parse(reference) {
         Reference::DockerArchive { path, tag } => load_archive(reference, &path, tag, opts),
@@ -83,6 +84,15 @@ pub fn load(reference: &str, opts: &LoadOptions<'_>) -> Result<Image> {
             load_layout(TarStore::open(&path)?, reference, "oci-archive", tag, opts)
         }
         Reference::Daemon(name) => sources::daemon::load(&name, reference, opts),
+        Reference::Rootfs(path) => {
+            let src = sources::rootfs::Rootfs::open(&path, reference, &opts.limits)?;
+            scan::scan_source(&src, opts.filter, &opts.limits, opts.progress)
+        }
+        Reference::Sbom(path) => Err(ImageError::bad(
+            path.display().to_string(),
+            "`sbom:` names an SBOM, which has packages but no image: `seaworthy image sbom:FILE` \
+             scans it for vulnerabilities",
+        )),
         Reference::Registry(name) => load_registry(&name, reference, opts),
         Reference::Name(name) => {
             if sources::daemon::has_image(&name)? {

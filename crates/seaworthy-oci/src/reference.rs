@@ -1,5 +1,6 @@
 //! What the user asked for: `docker-archive:`, `oci-dir:`, `oci-archive:`, `docker:`,
-//! `registry:` or a bare reference resolved by looking (path, then daemon, then registry).
+//! `registry:`, an unpacked root filesystem (`dir:`, `rootfs:`), an SBOM (`sbom:`) or a bare
+//! reference resolved by looking (path, then daemon, then registry).
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,10 @@ pub enum Reference {
     },
     Daemon(String),
     Registry(String),
+    /// `dir:PATH` or `rootfs:PATH`: an unpacked root filesystem, read as one layer.
+    Rootfs(PathBuf),
+    /// `sbom:FILE`: a CycloneDX, SPDX or Syft JSON document, read without any image.
+    Sbom(PathBuf),
     /// No scheme and no such path: the daemon if it has the image, else a registry.
     Name(String),
 }
@@ -39,6 +44,15 @@ impl Reference {
         }
         if let Some(rest) = input.strip_prefix("docker:") {
             return Reference::Daemon(rest.trim_start_matches("//").to_string());
+        }
+        if let Some(rest) = input
+            .strip_prefix("dir:")
+            .or_else(|| input.strip_prefix("rootfs:"))
+        {
+            return Reference::Rootfs(PathBuf::from(rest));
+        }
+        if let Some(rest) = input.strip_prefix("sbom:") {
+            return Reference::Sbom(PathBuf::from(rest));
         }
         if let Some(rest) = input.strip_prefix("registry:") {
             return Reference::Registry(rest.trim_start_matches("//").to_string());
@@ -111,6 +125,18 @@ mod tests {
         assert_eq!(
             Reference::parse("registry://127.0.0.1:5000/a/b:1"),
             Reference::Registry("127.0.0.1:5000/a/b:1".into())
+        );
+        assert_eq!(
+            Reference::parse("dir:/srv/root"),
+            Reference::Rootfs("/srv/root".into())
+        );
+        assert_eq!(
+            Reference::parse("rootfs:./r:x"),
+            Reference::Rootfs("./r:x".into())
+        );
+        assert_eq!(
+            Reference::parse("sbom:app.cdx.json"),
+            Reference::Sbom("app.cdx.json".into())
         );
         assert_eq!(
             Reference::parse("nosuchthing:latest"),

@@ -83,14 +83,11 @@ fn describe(head: &[u8]) -> &'static str {
 fn describe_json(json: &str) -> &'static str {
     let has = |key: &str| json.contains(&format!("\"{key}\""));
     if has("bomFormat") {
-        "is a CycloneDX SBOM, not an image: seaworthy reads images (archives, layouts, the \
-         daemon, registries)"
+        "is a CycloneDX SBOM, not an image: scan it with `seaworthy image sbom:FILE`"
     } else if has("spdxVersion") {
-        "is an SPDX SBOM, not an image: seaworthy reads images (archives, layouts, the daemon, \
-         registries)"
+        "is an SPDX SBOM, not an image: scan it with `seaworthy image sbom:FILE`"
     } else if has("artifacts") && (has("descriptor") || has("source")) {
-        "is a Syft JSON SBOM, not an image: seaworthy reads images (archives, layouts, the \
-         daemon, registries)"
+        "is a Syft JSON SBOM, not an image: scan it with `seaworthy image sbom:FILE`"
     } else if has("schemaVersion") && (has("layers") || has("manifests")) {
         "is an image manifest or index alone: give the whole OCI layout directory \
          (`oci-dir:PATH`) or archive"

@@ -251,7 +251,7 @@ fn source_package(field: Option<&str>, name: &str, version: &str) -> SourcePacka
 }
 
 /// `1.2-3+b1` → `1.2-3`.
-fn strip_binnmu(version: &str) -> &str {
+pub(crate) fn strip_binnmu(version: &str) -> &str {
     match version.rsplit_once("+b") {
         Some((base, n))
             if !base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) =>

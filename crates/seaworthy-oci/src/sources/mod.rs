@@ -1,10 +1,12 @@
 //! Where images come from. Random-access sources (files, registry) implement [`ImageSource`];
-//! the daemon streams one export and is scanned as it arrives.
+//! the daemon streams one export and is scanned as it arrives; an unpacked root filesystem
+//! (`dir:`, `rootfs:`) is one pseudo-layer written as a tar stream.
 
 pub mod daemon;
 pub mod docker_archive;
 pub mod oci_layout;
 pub mod registry;
+pub mod rootfs;
 
 use std::io::Read;
 

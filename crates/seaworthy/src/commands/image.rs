@@ -1,10 +1,11 @@
 //! `seaworthy image REF`: inventory the image, match every package against the vulnerability
-//! database, report, and gate on `--fail-on`.
+//! database, report, and gate on `--fail-on`. REF may also be an SBOM (`sbom:FILE`) or an
+//! unpacked root filesystem (`dir:PATH`, `rootfs:PATH`): see [`ScanInput`].
 
 use std::collections::BTreeMap;
 
 use seaworthy_core::{Scanner, Severity, Thresholds};
-use seaworthy_oci::{ImageError, load};
+use seaworthy_oci::ImageError;
 use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_packages};
 
@@ -14,6 +15,7 @@ use crate::cli::{OutputArgs, OutputFormat};
 use crate::commands::db::{self, Failure};
 use crate::commands::provenance;
 use crate::commands::sbom::{load_options, show_progress};
+use crate::commands::scan_input::ScanInput;
 use crate::config;
 use crate::exit::ExitCode;
 use crate::output::{emit, use_color};
@@ -128,12 +130,12 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
     };
     let filter = seaworthy_image::WithRuleFiles(&catalogers);
     let opts = load_options(&args.image, &filter, progress);
-    let image = load(&args.image.image, &opts);
+    let scan_input = ScanInput::of(&args.image.image);
+    let loaded = scan_input.load(&args.image.image, &opts, &catalogers, &scanners);
     if let Some(b) = &bar {
         b.finish();
     }
-    let mut image = image.map_err(image_failure)?;
-    let inventory = catalogers.catalog(&image.fs);
+    let (mut image, inventory) = loaded.map_err(image_failure)?;
     let layers = layer_refs(&image.info);
     let options = MatchOptions {
         ignore_unfixed: args.ignore_unfixed || file.image.ignore_unfixed,
@@ -153,11 +155,12 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
             .retain(|m| args.severity.contains(&m.severity));
     }
     let keys: Vec<_> = args.keys.iter().chain(&file.image.keys).collect();
-    let signature = if keys.is_empty() || !scanners.contains(&Scanner::Trust) {
-        None
-    } else {
-        Some(verify_signature(&image.info, &keys, &opts)?)
-    };
+    let signature =
+        if keys.is_empty() || !scanners.contains(&Scanner::Trust) || !scan_input.has_image() {
+            None
+        } else {
+            Some(verify_signature(&image.info, &keys, &opts)?)
+        };
     let settings = seaworthy_image::Settings {
         trusted_registries: file.dockerfile.trusted_registries.clone(),
         minimal: file.image.minimal,
@@ -167,6 +170,7 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
             .iter()
             .cloned()
             .chain(rules_not_chosen(&scanners))
+            .chain(scan_input.rules_not_applicable())
             .collect(),
         signature,
         signature_severity: file.image.signature_severity,

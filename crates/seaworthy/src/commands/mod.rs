@@ -11,3 +11,4 @@ pub mod provenance;
 pub mod rules;
 pub mod run;
 pub mod sbom;
+pub mod scan_input;

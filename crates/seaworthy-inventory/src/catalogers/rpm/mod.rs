@@ -166,7 +166,7 @@ fn to_package(h: RpmHeader, env: &Env<'_>) -> Package {
 
 /// `util-linux-2.32.1-42.el8_8.src.rpm` → (`util-linux`, `2.32.1-42.el8_8`): name, version
 /// and release split at the last two dashes.
-fn parse_source_rpm(file: &str) -> Option<(&str, &str)> {
+pub(crate) fn parse_source_rpm(file: &str) -> Option<(&str, &str)> {
     let stem = file
         .strip_suffix(".src.rpm")
         .or_else(|| file.strip_suffix(".nosrc.rpm"))?;
