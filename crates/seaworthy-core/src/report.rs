@@ -30,6 +30,10 @@ impl InputError {
     }
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// Counts behind the verdict.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
@@ -39,6 +43,9 @@ pub struct Summary {
     pub medium: usize,
     pub low: usize,
     pub info: usize,
+    /// Vulnerabilities no source rates (never in configuration reports).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown: usize,
     pub suppressed: usize,
     pub errors: usize,
 }
@@ -91,6 +98,7 @@ impl Report {
                 Severity::Medium => &mut summary.medium,
                 Severity::Low => &mut summary.low,
                 Severity::Info => &mut summary.info,
+                Severity::Unknown => &mut summary.unknown,
             } += 1;
         }
         let passed = !findings

@@ -39,7 +39,8 @@ pub(crate) fn render(report: &Report) -> String {
 pub(crate) fn kind_of(severity: Severity, gating: bool) -> &'static str {
     if gating {
         "error"
-    } else if severity >= Severity::Medium {
+    } else if severity >= Severity::Medium || severity == Severity::Unknown {
+        // An unrated vulnerability is not a minor one: it is shown, not buried.
         "warning"
     } else {
         "notice"

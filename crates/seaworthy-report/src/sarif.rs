@@ -232,7 +232,7 @@ pub(crate) fn level(s: Severity) -> &'static str {
     match s {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
-        Severity::Low | Severity::Info => "note",
+        Severity::Low | Severity::Info | Severity::Unknown => "note",
     }
 }
 
@@ -244,6 +244,8 @@ pub(crate) fn security_severity(s: Severity) -> &'static str {
         Severity::Medium => "5.5",
         Severity::Low => "3.0",
         Severity::Info => "1.0",
+        // No rating: GitHub shows no severity for 0.0.
+        Severity::Unknown => "0.0",
     }
 }
 

@@ -77,7 +77,7 @@ fn snippet_level(s: Severity) -> Level<'static> {
         Severity::Critical | Severity::High => Level::ERROR,
         Severity::Medium => Level::WARNING,
         Severity::Low => Level::NOTE,
-        Severity::Info => Level::INFO,
+        Severity::Info | Severity::Unknown => Level::INFO,
     }
 }
 
@@ -343,7 +343,7 @@ fn frame(renderer: &Renderer, f: &Finding, src: &SourceText) -> Option<String> {
 
 fn summary(out: &mut String, pal: &Palette, report: &Report) {
     let s = &report.summary;
-    let active = s.critical + s.high + s.medium + s.low + s.info;
+    let active = s.critical + s.high + s.medium + s.low + s.info + s.unknown;
     let by_severity: Vec<String> = Severity::ALL
         .iter()
         .map(|&sev| {
@@ -353,6 +353,7 @@ fn summary(out: &mut String, pal: &Palette, report: &Report) {
                 Severity::Medium => s.medium,
                 Severity::Low => s.low,
                 Severity::Info => s.info,
+                Severity::Unknown => s.unknown,
             };
             (sev, n)
         })
@@ -397,5 +398,6 @@ pub(crate) fn severity_style(s: Severity) -> Style {
         Severity::Medium => AnsiColor::Yellow.on_default().effects(Effects::BOLD),
         Severity::Low => AnsiColor::BrightGreen.on_default().effects(Effects::BOLD),
         Severity::Info => AnsiColor::BrightBlue.on_default().effects(Effects::BOLD),
+        Severity::Unknown => AnsiColor::Magenta.on_default().effects(Effects::BOLD),
     }
 }

@@ -121,6 +121,18 @@ pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
+/// A probability as a short percentage: `94%`, `1.2%`, `0.04%`.
+pub(crate) fn percent(p: f64) -> String {
+    let pct = p * 100.0;
+    if pct >= 10.0 {
+        format!("{pct:.0}%")
+    } else if pct >= 1.0 {
+        format!("{pct:.1}%")
+    } else {
+        format!("{pct:.2}%")
+    }
+}
+
 /// FNV-1a, 64 bit: a small hash that never changes between releases or platforms.
 pub(crate) fn fnv1a64(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -113,7 +113,7 @@ fn charts_carry_the_fixture_numbers() {
         }
     }
     assert!(severity.contains("<title>Image: 2 critical</title>"));
-    assert!(severity.contains(">2 critical, 1 high, 1 medium</text>"));
+    assert!(severity.contains(">2 critical, 1 high, 1 medium, 1 unknown</text>"));
 
     let layers = between(&html, "id=\"chart-layers\"", "</svg>").expect("layer chart");
     assert!(layers.contains(">layer 0 (base)<title>"));
@@ -319,9 +319,9 @@ fn chromium_renders_the_counts_and_a_screenshot() {
             .count();
         assert_eq!(hidden, r.items.len() - shown, "{area}");
     }
-    // The fixture's image area: six items, two of them waived.
-    assert_eq!(number_in(&dom, "shown-image"), 4);
-    assert_eq!(number_in(&dom, "total-image"), 6);
+    // The fixture's image area: seven items, two of them waived.
+    assert_eq!(number_in(&dom, "shown-image"), 5);
+    assert_eq!(number_in(&dom, "total-image"), 7);
 
     let png = dir.join("report.png");
     let _ = std::fs::remove_file(&png);

@@ -43,12 +43,20 @@ fn verdict_summary_and_changes_follow_the_fixture() {
     assert!(changed < areas);
     let image = a.area(AreaKind::Image).unwrap();
     let t = &image.summary;
+    // The fixture has an unrated vulnerability: an Unknown column after Info.
     let row = format!(
-        "| Image | gate (≥ high) | FAIL | {} | {} | {} | {} | {} | {} | {} | {} |",
-        t.critical, t.high, t.medium, t.low, t.info, t.waived, t.new, t.gating
+        "| Image | gate (≥ high, fail-on-kev, fail-on-epss 0.5) | FAIL | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        t.critical, t.high, t.medium, t.low, t.info, t.unknown, t.waived, t.new, t.gating
     );
     assert!(md.contains(&row), "missing {row} in\n{md}");
-    assert!(md.contains("| Image | gate (≥ high) | FAIL | 2 | 1 | 1 | 0 | 0 | 2 | 1 | 2 |"));
+    assert!(md.contains(
+        "| Image | gate (≥ high, fail-on-kev, fail-on-epss 0.5) | FAIL | 2 | 1 | 1 | 0 | 0 | 1 | 2 | 1 | 2 |"
+    ));
+    assert!(md.contains("| Unknown |"));
+    assert!(
+        md.contains("| `CVE-2024-45491` | critical KEV EPSS 62% |"),
+        "{md}"
+    );
     assert!(md.contains("`CVE-2023-31484`"), "resolved item listed");
     assert!(
         md.contains("| `SW-DF-003` | seaworthy.toml:21 |"),
@@ -70,7 +78,9 @@ fn no_baseline_means_no_changes_section() {
     a.baseline = None;
     let md = render_markdown(&a);
     assert!(!md.contains("What changed"));
-    assert!(md.contains("| Image | gate (≥ high) | FAIL | 2 | 1 | 1 | 0 | 0 | 2 | - | 2 |"));
+    assert!(md.contains(
+        "| Image | gate (≥ high, fail-on-kev, fail-on-epss 0.5) | FAIL | 2 | 1 | 1 | 0 | 0 | 1 | 2 | - | 2 |"
+    ));
 }
 
 #[test]

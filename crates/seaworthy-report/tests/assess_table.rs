@@ -68,9 +68,10 @@ fn summary_row_per_area_and_total() {
         let s = &area.summary;
         let title = area.area.title();
         let status = area.status.as_str().to_ascii_uppercase();
+        // The fixture has an unrated vulnerability: an `unknown` column after `info`.
         let expected = format!(
-            "{status} {} {} {} {} {} {} {} {}",
-            s.critical, s.high, s.medium, s.low, s.info, s.waived, s.new, s.gating
+            "{status} {} {} {} {} {} {} {} {} {}",
+            s.critical, s.high, s.medium, s.low, s.info, s.unknown, s.waived, s.new, s.gating
         );
         assert!(
             row(title).ends_with(&expected),
@@ -101,7 +102,7 @@ fn gating_items_come_first_with_their_markers() {
     let out = render_table(&a, false);
     let image = a.area(AreaKind::Image).expect("image");
     let section = &out[out
-        .find("Image (gate, fail-on high) FAIL")
+        .find("Image (gate, fail-on high, fail-on-kev, fail-on-epss 0.5) FAIL")
         .expect("image section")..];
     let section = &section[..section.find("\nContainer (").expect("next section")];
     let gating: Vec<&str> = image
@@ -120,7 +121,19 @@ fn gating_items_come_first_with_their_markers() {
     let base = section.find("CVE-2023-45853").expect("base item shown");
     assert!(base > last_gating, "{section}");
     assert!(
-        section.contains("critical CVE-2024-45491 in libexpat1 GATING NEW\n"),
+        section.contains("critical KEV EPSS 62% CVE-2024-45491 in libexpat1 GATING NEW\n"),
+        "{section}"
+    );
+    assert!(
+        section.contains(
+            "    risk: in CISA KEV since 2025-01-15 (remediate by 2025-02-05); EPSS 62% \
+             (percentile 98%); CWE-190; severity from cvss 3.1 (nvd)\n"
+        ),
+        "{section}"
+    );
+    // Unrated: listed as `unknown`, not gating without unknown-severity.
+    assert!(
+        section.contains("  unknown CVE-2026-0042 in curl\n"),
         "{section}"
     );
     assert!(

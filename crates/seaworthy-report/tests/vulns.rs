@@ -20,7 +20,10 @@ use seaworthy_inventory::{Ecosystem, Inventory, OsInfo, Package, PackageLocation
 use seaworthy_oci::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
 use seaworthy_report::sbom::{SbomFormat, SbomInput, render_sbom};
 use seaworthy_report::vulns::{VulnFormat, VulnReportInput, render_vulns};
-use seaworthy_vulndb::{CvssScore, DbSummary, LayerRef, MatchStatus, MatchedPackage, VulnMatch};
+use seaworthy_vulndb::{
+    CvssScore, DbSummary, EpssScore, KevEntry, LayerRef, MatchStatus, MatchedPackage, RiskGate,
+    SortOrder, VulnMatch,
+};
 use serde_json::Value;
 
 const CREATED: &str = "2025-01-02T03:04:05Z";
@@ -216,6 +219,9 @@ fn openssl_5535(name: &str) -> VulnMatch {
             "https://www.openssl.org/news/secadv/20240627.txt".to_string(),
         ],
         notes: vec![],
+        cwes: vec![],
+        kev: None,
+        epss: None,
         origin: None,
     }
 }
@@ -248,6 +254,9 @@ fn matches() -> Vec<VulnMatch> {
                 "https://go.dev/cl/576155".to_string(),
             ],
             notes: vec![],
+            cwes: vec![],
+            kev: None,
+            epss: None,
             origin: None,
         },
         VulnMatch {
@@ -274,6 +283,9 @@ fn matches() -> Vec<VulnMatch> {
                 "https://security-tracker.debian.org/tracker/CVE-2024-0727".to_string(),
             ],
             notes: vec![],
+            cwes: vec![],
+            kev: None,
+            epss: None,
             origin: None,
         },
         VulnMatch {
@@ -283,8 +295,8 @@ fn matches() -> Vec<VulnMatch> {
             package: matched(&package("zlib1g"), Some(("zlib", "1:1.2.13.dfsg-1"))),
             status: MatchStatus::NoDsa,
             fixed_version: None,
-            severity: Severity::Medium,
-            severity_source: "default".to_string(),
+            severity: Severity::Unknown,
+            severity_source: "unrated".to_string(),
             cvss: vec![],
             title: Some(
                 "zlib before 1.3.2 allows CPU consumption via crc32_combine64 and crc32 ..."
@@ -293,6 +305,9 @@ fn matches() -> Vec<VulnMatch> {
             sources: vec!["debian-tracker".to_string()],
             references: vec!["https://github.com/madler/zlib/issues/904".to_string()],
             notes: vec!["no-dsa: Minor issue".to_string()],
+            cwes: vec![],
+            kev: None,
+            epss: None,
             origin: None,
         },
         VulnMatch {
@@ -317,6 +332,9 @@ fn matches() -> Vec<VulnMatch> {
             sources: vec!["debian-tracker".to_string()],
             references: vec!["https://bugs.debian.org/642480".to_string()],
             notes: vec!["unimportant".to_string()],
+            cwes: vec![],
+            kev: None,
+            epss: None,
             origin: None,
         },
     ];
@@ -389,6 +407,8 @@ struct Scan {
     findings: Vec<Finding>,
     fail_on: Option<Severity>,
     scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+    risk: RiskGate,
+    sort: SortOrder,
 }
 
 impl Scan {
@@ -401,6 +421,8 @@ impl Scan {
             ignored_unfixed: 0,
             findings: image_findings(),
             fail_on: Some(Severity::High),
+            risk: RiskGate::default(),
+            sort: SortOrder::default(),
             scanner_fail_on: BTreeMap::new(),
         }
     }
@@ -419,6 +441,8 @@ impl Scan {
             fail_on: self.fail_on,
             scanner_fail_on: &self.scanner_fail_on,
             scanners: &Scanner::ALL,
+            risk: self.risk,
+            sort: self.sort,
             tool_version: TOOL_VERSION,
             created: CREATED,
         };
@@ -505,7 +529,12 @@ fn table_summary_and_rows() {
     assert!(table.contains("Packages  6 scanned\n"));
     assert!(table.contains("Database  built 2025-01-01T06:00:00Z from debian-tracker, osv\n"));
     assert!(table.contains(
-        "6 vulnerabilities in 5 packages: 2 critical, 1 high, 2 medium, 0 low, 1 info\n"
+        "6 vulnerabilities in 5 packages: 2 critical, 1 high, 1 medium, 0 low, 1 info, 1 unknown\n"
+    ));
+    // Unrated is said plainly, with whether it gates.
+    assert!(table.contains(
+        "1 vulnerability of unknown severity (no source rates it): not gating unless \
+         --unknown-severity gives it one\n"
     ));
     assert!(table.contains("4 with a fix, 1 unfixed, 1 no-dsa\n"));
     assert!(table.contains("CVE-2023-45288 +2 aliases"));
@@ -533,9 +562,12 @@ fn table_summary_and_rows() {
         .take_while(|l| !l.is_empty())
         .collect();
     assert_eq!(rows.len(), 6);
-    assert!(rows[0].starts_with("critical  CVE-2024-5535") && rows[0].contains("libssl3"));
-    assert!(rows[1].starts_with("critical  CVE-2024-5535") && rows[1].contains("openssl "));
-    assert!(rows[5].starts_with("info      CVE-2011-3374"));
+    let starts =
+        |row: &str, severity: &str, id: &str| row.split_whitespace().take(2).eq([severity, id]);
+    assert!(starts(rows[0], "critical", "CVE-2024-5535") && rows[0].contains("libssl3"));
+    assert!(starts(rows[1], "critical", "CVE-2024-5535") && rows[1].contains("openssl "));
+    assert!(starts(rows[4], "info", "CVE-2011-3374"));
+    assert!(starts(rows[5], "unknown", "CVE-2026-27171"));
 }
 
 #[test]
@@ -606,10 +638,122 @@ fn per_scanner_thresholds_gate_each_scanner_apart() {
     assert!(!junit.contains("<failure"), "{junit}");
 }
 
+/// CVE-2023-4911 in libc6, as CISA's KEV catalogue lists it (catalogue 2025.08.25: added
+/// 2023-11-21, due 2023-12-12); the EPSS figures are this test's own.
+fn looney_tunables() -> VulnMatch {
+    let mut m = openssl_5535("libc6");
+    m.id = "CVE-2023-4911".to_string();
+    m.package.matched_as = Some(("glibc".to_string(), "2.36-9+deb12u1".to_string()));
+    m.severity = Severity::High;
+    m.title = Some("Looney Tunables: buffer overflow in ld.so".to_string());
+    m.kev = Some(KevEntry {
+        date_added: "2023-11-21".to_string(),
+        due_date: "2023-12-12".to_string(),
+        ransomware: false,
+        name: Some("GNU C Library Buffer Overflow Vulnerability".to_string()),
+    });
+    m.epss = Some(EpssScore {
+        score: 0.75,
+        percentile: 0.99,
+    });
+    m
+}
+
+#[test]
+fn kev_epss_and_unknown_severity_gate_as_asked() {
+    let mut scan = Scan::new();
+    scan.matches.push(looney_tunables());
+    // At critical, the high KEV match and the unrated one pass.
+    scan.fail_on = Some(Severity::Critical);
+    scan.findings.clear();
+    scan.matches.retain(|m| m.severity != Severity::Critical);
+    assert!(scan.json(VulnFormat::Json)["summary"]["passed"] == true);
+    // --fail-on-kev: the KEV match fails whatever its severity.
+    scan.risk.kev = true;
+    let doc = scan.json(VulnFormat::Json);
+    assert_eq!(doc["summary"]["passed"], false);
+    assert_eq!(doc["summary"]["failing"], 1);
+    assert_eq!(doc["summary"]["kev"], 1);
+    assert_eq!(doc["summary"]["fail_on_kev"], true);
+    let kev = doc["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "CVE-2023-4911")
+        .unwrap();
+    assert_eq!(kev["kev"]["date_added"], "2023-11-21");
+    assert_eq!(kev["kev"]["due_date"], "2023-12-12");
+    assert_eq!(kev["epss"]["score"], 0.75);
+    // --fail-on-epss: above the score passes, at it fails.
+    scan.risk.kev = false;
+    scan.risk.epss = Some(0.8);
+    assert_eq!(scan.json(VulnFormat::Json)["summary"]["passed"], true);
+    scan.risk.epss = Some(0.75);
+    assert_eq!(scan.json(VulnFormat::Json)["summary"]["failing"], 1);
+    // unknown-severity: the unrated zlib match counts as asked, and only then.
+    scan.risk.epss = None;
+    scan.fail_on = Some(Severity::Medium);
+    let failing = |scan: &Scan| scan.json(VulnFormat::Json)["summary"]["failing"].clone();
+    assert_eq!(failing(&scan), 3, "2 high + medium CVE-2024-0727");
+    scan.risk.unknown_as = Some(Severity::High);
+    assert_eq!(failing(&scan), 4);
+    let table = scan.render(VulnFormat::Table, false);
+    assert!(
+        table.contains("(no source rates it): counted as high at the gate (--unknown-severity)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("1 vulnerability in CISA's Known Exploited Vulnerabilities catalogue\n")
+    );
+    // Risk order puts the KEV match first, severity order puts it after nothing worse.
+    let rows = |table: &str| -> Vec<String> {
+        table
+            .lines()
+            .skip_while(|l| !l.starts_with("SEVERITY"))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let risk = rows(&table);
+    assert!(
+        risk[0].starts_with("high      KEV EPSS 75%  CVE-2023-4911"),
+        "{table}"
+    );
+    scan.sort = SortOrder::Package;
+    let by_package = rows(&scan.render(VulnFormat::Table, false));
+    assert!(by_package[0].contains(" apt "), "{by_package:?}");
+    // SARIF and CycloneDX carry the same facts.
+    let sarif = scan.json(VulnFormat::Sarif);
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "CVE-2023-4911")
+        .unwrap()
+        .clone();
+    assert_eq!(result["properties"]["kev"]["date_added"], "2023-11-21");
+    let bom = scan.json(VulnFormat::Cyclonedx);
+    let vuln = bom["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "CVE-2023-4911")
+        .unwrap()
+        .clone();
+    let props: Vec<&str> = vuln["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(props.contains(&"seaworthy:kev-date-added") && props.contains(&"seaworthy:epss-score"));
+}
+
 #[test]
 fn json_document() {
     let doc = Scan::new().json(VulnFormat::Json);
-    assert_eq!(doc["schema_version"], "1.4.0");
+    assert_eq!(doc["schema_version"], "1.5.0");
     assert_eq!(doc["tool"]["name"], "seaworthy");
     assert_eq!(doc["image"]["os"]["version_codename"], "bookworm");
     assert_eq!(doc["database"]["built"], "2025-01-01T06:00:00Z");
@@ -764,7 +908,7 @@ fn sarif_rules_and_results() {
         .collect();
     assert_eq!(
         levels,
-        ["error", "error", "error", "warning", "warning", "note"]
+        ["error", "error", "error", "warning", "note", "note"]
     );
     let go = &results[2];
     assert_eq!(go["ruleId"], "CVE-2023-45288");
@@ -783,7 +927,7 @@ fn sarif_rules_and_results() {
     );
     assert_eq!(location["logicalLocations"][0]["kind"], "module");
     assert_eq!(
-        results[4]["message"]["text"],
+        results[5]["message"]["text"],
         "Package zlib1g 1:1.2.13.dfsg-1 (deb) is affected by CVE-2026-27171; no fixed version (no-dsa)."
     );
 }
@@ -989,21 +1133,22 @@ fn cyclonedx_is_the_sbom_plus_vulnerabilities() {
     );
     assert_eq!(go["affects"][0]["ref"], "pkg:golang/stdlib@1.21.5");
     // No CVSS score behind the severity: the rating it came from, method `other`.
-    let apt = &vulns[5];
+    let apt = &vulns[4];
     assert_eq!(apt["id"], "CVE-2011-3374");
     assert_eq!(apt["ratings"][1]["method"], "other");
     assert_eq!(apt["ratings"][1]["severity"], "info");
     assert_eq!(apt["ratings"][1]["source"]["name"], "debian urgency");
     assert_eq!(apt.get("recommendation"), None);
-    let zlib = &vulns[4];
+    // Nothing rates it: CycloneDX's own `unknown`, never a made-up level.
+    let zlib = &vulns[5];
     assert_eq!(zlib["detail"], "no-dsa: Minor issue");
     assert_eq!(
         zlib["ratings"],
         serde_json::json!([{
-            "source": {"name": "seaworthy"},
-            "severity": "medium",
+            "source": {"name": "unrated"},
+            "severity": "unknown",
             "method": "other",
-            "justification": "severity from default"
+            "justification": "severity from unrated"
         }])
     );
 }

@@ -4,6 +4,8 @@
 use seaworthy_core::Severity;
 use serde::Serialize;
 
+use crate::intel::{EpssScore, KevEntry};
+
 /// The verdict for one package and one vulnerability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,10 +101,20 @@ pub struct VulnMatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_version: Option<String>,
     pub severity: Severity,
-    /// Where `severity` comes from: `debian urgency`, `cvss 3.1 (nvd)`, `AlmaLinux`, `default`.
+    /// Where `severity` comes from: `debian-tracker urgency`, `cvss 3.1 (osv)`, `cvss 3.1 (nvd)`,
+    /// `osv rating`, or `unrated` (then `severity` is `unknown`).
     pub severity_source: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cvss: Vec<CvssScore>,
+    /// CWE ids (from NVD).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cwes: Vec<String>,
+    /// Listed in CISA's Known Exploited Vulnerabilities catalogue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kev: Option<KevEntry>,
+    /// FIRST EPSS: probability of exploitation in the next 30 days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epss: Option<EpssScore>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Sources whose advisories matched (`debian-tracker`, `osv`, …).
@@ -116,6 +128,92 @@ pub struct VulnMatch {
     /// in, and the fix to make there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<seaworthy_core::Origin>,
+}
+
+/// What makes a vulnerability match gate, besides its severity reaching the threshold.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RiskGate {
+    /// `unknown-severity`: what an unrated match counts as at the gate (`None`: it never gates
+    /// by severity).
+    pub unknown_as: Option<Severity>,
+    /// `--fail-on-kev`: a match listed in CISA KEV gates whatever its severity.
+    pub kev: bool,
+    /// `--fail-on-epss P`: a match whose EPSS score is at least `P` gates.
+    pub epss: Option<f64>,
+}
+
+impl RiskGate {
+    /// Whether `m` gates at `threshold` (`None`: its severity never does).
+    pub fn gates(&self, m: &VulnMatch, threshold: Option<Severity>) -> bool {
+        threshold.is_some_and(|t| m.severity.for_gate(self.unknown_as) >= t)
+            || (self.kev && m.kev.is_some())
+            || self
+                .epss
+                .is_some_and(|p| m.epss.is_some_and(|e| e.score >= p))
+    }
+
+    /// The severity a match has at the gate.
+    pub fn severity(&self, m: &VulnMatch) -> Severity {
+        m.severity.for_gate(self.unknown_as)
+    }
+}
+
+/// `--sort`: the order of a report's matches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum SortOrder {
+    /// KEV first, then EPSS (highest first), then severity.
+    #[default]
+    Risk,
+    /// Severity (worst first), then id.
+    Severity,
+    /// Package name, version and path, then severity.
+    Package,
+}
+
+impl std::str::FromStr for SortOrder {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "risk" => Ok(SortOrder::Risk),
+            "severity" => Ok(SortOrder::Severity),
+            "package" => Ok(SortOrder::Package),
+            _ => Err(format!(
+                "unknown sort order `{}` (expected one of: risk, severity, package)",
+                seaworthy_core::text::escape_capped(s, 40)
+            )),
+        }
+    }
+}
+
+impl SortOrder {
+    /// Sorts `matches` in this order; ties fall back to [`VulnMatch::sort_key`].
+    pub fn sort<M: std::borrow::Borrow<VulnMatch>>(self, matches: &mut [M]) {
+        matches.sort_by(|a, b| self.compare(a.borrow(), b.borrow()));
+    }
+
+    pub fn compare(self, a: &VulnMatch, b: &VulnMatch) -> std::cmp::Ordering {
+        fn key(m: &VulnMatch) -> (std::cmp::Reverse<Severity>, &str, &str, &str, &str) {
+            m.sort_key()
+        }
+        match self {
+            SortOrder::Risk => b
+                .kev
+                .is_some()
+                .cmp(&a.kev.is_some())
+                .then_with(|| epss_of(b).total_cmp(&epss_of(a)))
+                .then_with(|| key(a).cmp(&key(b))),
+            SortOrder::Severity => key(a).cmp(&key(b)),
+            SortOrder::Package => (&a.package.name, &a.package.version, &a.package.path)
+                .cmp(&(&b.package.name, &b.package.version, &b.package.path))
+                .then_with(|| key(a).cmp(&key(b))),
+        }
+    }
+}
+
+/// The EPSS score, -1 without one (so unscored matches come last).
+fn epss_of(m: &VulnMatch) -> f64 {
+    m.epss.map_or(-1.0, |e| e.score)
 }
 
 impl VulnMatch {

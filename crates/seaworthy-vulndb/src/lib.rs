@@ -16,6 +16,8 @@ pub mod update;
 pub mod versions;
 
 pub use ecosystem::Scheme;
-pub use findings::{CvssScore, DbSummary, LayerRef, MatchStatus, MatchedPackage, VulnMatch};
+pub use findings::{
+    CvssScore, DbSummary, LayerRef, MatchStatus, MatchedPackage, RiskGate, SortOrder, VulnMatch,
+};
 pub use intel::{CveIntel, EpssScore, KevEntry, NvdRating};
 pub use model::{Advisory, Affected, Event, Range, Rating, RatingKind, ReqSyntax, Status};

@@ -15,6 +15,7 @@ use seaworthy_inventory::{Ecosystem, OsInfo, Package};
 
 use crate::ecosystem::{self, Scheme};
 use crate::findings::{CvssScore, LayerRef, MatchStatus, MatchedPackage, VulnMatch};
+use crate::intel::CveIntel;
 use crate::model::{Advisory, Affected, Event, Range, RatingKind, Status};
 use crate::store::{AffectedRow, Store, StoreError};
 use crate::{cvss, ranges};
@@ -364,6 +365,8 @@ struct Worker<'s, 'i> {
     input: &'i MatchInput<'i>,
     options: MatchOptions,
     heads: HashMap<i64, Rc<Advisory>>,
+    /// What the database knows of each CVE looked up so far.
+    intel: HashMap<String, Option<Rc<CveIntel>>>,
     scores: Scores,
     result: MatchResult,
     not_matched: HashMap<String, usize>,
@@ -377,11 +380,83 @@ impl<'s, 'i> Worker<'s, 'i> {
             input,
             options,
             heads: HashMap::new(),
+            intel: HashMap::new(),
             scores: Scores::new(),
             result: MatchResult::default(),
             not_matched: HashMap::new(),
             range_errors: BTreeSet::new(),
         }
+    }
+
+    /// The database's intelligence on `cve` (cached per worker).
+    fn intel_of(&mut self, cve: &str) -> Result<Option<Rc<CveIntel>>, StoreError> {
+        if let Some(known) = self.intel.get(cve) {
+            return Ok(known.clone());
+        }
+        let found = self.store.cve_intel(cve)?.map(Rc::new);
+        self.intel.insert(cve.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// Adds what the database knows of the match's CVEs: NVD's CVSS (which rates the match
+    /// when its advisories do not), CWE ids, the KEV listing and the EPSS score.
+    fn enrich(&mut self, m: &mut VulnMatch) -> Result<(), StoreError> {
+        let cves: Vec<String> = std::iter::once(&m.id)
+            .chain(&m.aliases)
+            .filter(|id| id.starts_with("CVE-"))
+            .cloned()
+            .collect();
+        let mut nvd: Vec<CvssScore> = Vec::new();
+        for cve in &cves {
+            let Some(intel) = self.intel_of(cve)? else {
+                continue;
+            };
+            if m.kev.is_none() {
+                m.kev.clone_from(&intel.kev);
+            }
+            if let Some(e) = intel.epss
+                && m.epss.is_none_or(|have| e.score > have.score)
+            {
+                m.epss = Some(e);
+            }
+            for cwe in &intel.cwes {
+                if !m.cwes.contains(cwe) {
+                    m.cwes.push(cwe.clone());
+                }
+            }
+            if !nvd.is_empty() {
+                continue;
+            }
+            for r in &intel.nvd {
+                let score = self
+                    .scores
+                    .entry(r.vector.clone())
+                    .or_insert_with(|| cvss::score(&r.vector));
+                if let Some(s) = score.clone() {
+                    nvd.push(CvssScore {
+                        version: s.version,
+                        vector: r.vector.clone(),
+                        score: s.score,
+                        severity: s.severity,
+                        source: r.source.clone(),
+                    });
+                }
+            }
+        }
+        if m.severity == Severity::Unknown
+            && let Some(c) = preferred_cvss(&nvd)
+        {
+            m.severity = c.severity;
+            m.severity_source = format!("cvss {} ({})", c.version, c.source);
+        }
+        for c in nvd {
+            if !m.cvss.iter().any(|have| have.vector == c.vector) {
+                m.cvss.push(c);
+            }
+        }
+        m.cvss
+            .sort_by(|a, b| b.version.cmp(&a.version).then(a.vector.cmp(&b.vector)));
+        Ok(())
     }
 
     fn packages(&mut self, packages: &[Package]) -> Result<(), StoreError> {
@@ -410,7 +485,8 @@ impl<'s, 'i> Worker<'s, 'i> {
                 }
             }
         }
-        for m in merge(p, &query, hits, self.input.layers, &mut self.scores) {
+        for mut m in merge(p, &query, hits, self.input.layers, &mut self.scores) {
+            self.enrich(&mut m)?;
             if self.options.ignore_unfixed && !m.status.has_fix() {
                 self.result.ignored_unfixed += 1;
             } else {
@@ -666,6 +742,9 @@ fn build_match(
         sources: sources.into_iter().collect(),
         references,
         notes: notes.into_iter().collect(),
+        cwes: Vec::new(),
+        kev: None,
+        epss: None,
         origin: None,
     }
 }
@@ -682,8 +761,15 @@ pub fn severity_label(label: &str) -> Option<Severity> {
     })
 }
 
-/// Distribution rating first (OS packages), then CVSS (v3.x, v4, v2 in that order of
-/// preference), then any other label; unrated vulnerabilities count as medium.
+/// CVSS versions, most preferred first.
+const CVSS_PREFERENCE: [&str; 4] = ["4.0", "3.1", "3.0", "2.0"];
+
+/// What a match's severity says when nothing rates it.
+pub const UNRATED: &str = "unrated";
+
+/// The severity of a match and where it comes from, in this order: the distribution's rating
+/// (OS packages), the advisory's own CVSS (v4.0 > v3.1 > v3.0 > v2), the advisory's own label
+/// (GHSA `HIGH`); else `unknown`, which NVD's CVSS may still rate (`Worker::enrich`).
 fn rate(group: &[&Hit], cvss: &[CvssScore], os_package: bool) -> (Severity, String) {
     let distro = group.iter().find_map(|h| {
         let own = h.affected.severity.as_deref().and_then(severity_label);
@@ -699,13 +785,18 @@ fn rate(group: &[&Hit], cvss: &[CvssScore], os_package: bool) -> (Severity, Stri
     if os_package && let Some(d) = distro.clone() {
         return d;
     }
-    let best = ["3.1", "3.0", "4.0", "2.0"].iter().find_map(|v| {
-        cvss.iter()
-            .filter(|c| c.version == *v)
-            .max_by(|a, b| a.score.total_cmp(&b.score))
-    });
-    if let Some(c) = best {
+    if let Some(c) = preferred_cvss(cvss) {
         return (c.severity, format!("cvss {} ({})", c.version, c.source));
     }
-    distro.unwrap_or((Severity::Medium, "unrated (counted as medium)".to_string()))
+    distro.unwrap_or((Severity::Unknown, UNRATED.to_string()))
+}
+
+/// The highest score of the most preferred CVSS version present.
+fn preferred_cvss(scores: &[CvssScore]) -> Option<&CvssScore> {
+    CVSS_PREFERENCE.iter().find_map(|v| {
+        scores
+            .iter()
+            .filter(|c| c.version == *v)
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+    })
 }

@@ -84,8 +84,9 @@ fn bookworm_minbase_findings_derived_by_hand() {
     assert_eq!(m.fixed_version, None);
     assert_eq!(m.sources, vec!["debian-cve-list"]);
     assert_eq!(m.notes, vec!["no-dsa: Minor issue"]);
-    assert_eq!(m.severity, Severity::Medium);
-    assert!(m.severity_source.starts_with("unrated"));
+    // Nothing rates it: unknown, never relabelled.
+    assert_eq!(m.severity, Severity::Unknown);
+    assert_eq!(m.severity_source, "unrated");
     assert_eq!(m.package.path, "/var/lib/dpkg/status");
 
     // --ignore-unfixed hides it (no fixed version), and counts it.

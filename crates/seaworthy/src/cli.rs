@@ -345,11 +345,49 @@ pub(crate) fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     if s.eq_ignore_ascii_case("none") {
         return Ok(FailOn::None);
     }
-    parse_severity(s).map(FailOn::At).map_err(|_| {
+    parse_rated_severity(s).map(FailOn::At).map_err(|_| {
         format!(
-            "unknown threshold `{s}` (expected one of: critical, high, medium, low, info, none)"
+            "unknown threshold `{}` (expected one of: critical, high, medium, low, info, none; \
+             unrated vulnerabilities gate with --unknown-severity)",
+            seaworthy_core::text::escape_capped(s, 40)
         )
     })
+}
+
+/// A severity a threshold can name: `unknown` is none of them.
+pub(crate) fn parse_rated_severity(s: &str) -> Result<Severity, String> {
+    match s.parse::<Severity>() {
+        Ok(Severity::Unknown) | Err(_) => Err(format!(
+            "unknown severity `{}` (expected one of: critical, high, medium, low, info)",
+            seaworthy_core::text::escape_capped(s, 40)
+        )),
+        Ok(sev) => Ok(sev),
+    }
+}
+
+/// An EPSS threshold: a probability from 0 to 1.
+pub(crate) fn check_probability(p: f64) -> Result<f64, String> {
+    if p.is_finite() && (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!(
+            "{p} is not a probability (expected 0 to 1, e.g. 0.5)"
+        ))
+    }
+}
+
+fn parse_probability(s: &str) -> Result<f64, String> {
+    let p: f64 = s.trim().parse().map_err(|_| {
+        format!(
+            "`{}` is not a probability (expected 0 to 1, e.g. 0.5)",
+            seaworthy_core::text::escape_capped(s, 40)
+        )
+    })?;
+    check_probability(p)
+}
+
+fn parse_sort(s: &str) -> Result<seaworthy_vulndb::SortOrder, String> {
+    s.parse()
 }
 
 fn parse_scanner(s: &str) -> Result<Scanner, String> {
@@ -477,6 +515,22 @@ pub struct ImageScanArgs {
     /// Leave out vulnerabilities without a fixed version (they are counted in the summary).
     #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED", value_parser = BoolishValueParser::new())]
     pub ignore_unfixed: bool,
+    /// What a vulnerability no source rates (`unknown`) counts as at the gate, e.g. high
+    /// [default: `[image] unknown-severity`, else it never gates; it is always listed].
+    #[arg(long, env = "SEAWORTHY_UNKNOWN_SEVERITY", value_parser = parse_rated_severity)]
+    pub unknown_severity: Option<Severity>,
+    /// Fail (exit 1) on any vulnerability in CISA's Known Exploited Vulnerabilities catalogue,
+    /// whatever its severity.
+    #[arg(long, env = "SEAWORTHY_FAIL_ON_KEV", value_parser = BoolishValueParser::new())]
+    pub fail_on_kev: bool,
+    /// Fail (exit 1) on any vulnerability whose EPSS score (probability of exploitation in the
+    /// next 30 days) is at least this, e.g. 0.5.
+    #[arg(long, value_name = "P", env = "SEAWORTHY_FAIL_ON_EPSS", value_parser = parse_probability)]
+    pub fail_on_epss: Option<f64>,
+    /// Order of the vulnerabilities: risk (KEV first, then EPSS, then severity), severity or
+    /// package [default: risk].
+    #[arg(long, env = "SEAWORTHY_SORT", value_parser = parse_sort)]
+    pub sort: Option<seaworthy_vulndb::SortOrder>,
     /// The Dockerfile the image was built from: every finding then names the instruction line
     /// that brought it in (or the base image's FROM), with a fix.
     #[arg(long, env = "SEAWORTHY_DOCKERFILE")]

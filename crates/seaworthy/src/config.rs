@@ -18,6 +18,7 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FileConfig {
     /// Default threshold of every area.
+    #[serde(default, deserialize_with = "rated")]
     pub fail_on: Option<Severity>,
     #[serde(default)]
     pub dockerfile: DockerfileSection,
@@ -60,6 +61,7 @@ pub struct DbSection {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ImageSection {
+    #[serde(default, deserialize_with = "rated")]
     pub fail_on: Option<Severity>,
     #[serde(default)]
     pub ignore_unfixed: bool,
@@ -94,6 +96,46 @@ pub struct ImageSection {
     /// scanner reports only).
     #[serde(default, deserialize_with = "scanner_thresholds")]
     pub scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+    /// What a vulnerability no source rates counts as at the gate (default: it never gates).
+    #[serde(default, deserialize_with = "rated")]
+    pub unknown_severity: Option<Severity>,
+    /// A vulnerability listed in CISA KEV fails the gate whatever its severity.
+    #[serde(default)]
+    pub fail_on_kev: bool,
+    /// A vulnerability whose EPSS score is at least this (0 to 1) fails the gate.
+    #[serde(default, deserialize_with = "probability")]
+    pub fail_on_epss: Option<f64>,
+    /// The order of the report's vulnerabilities: risk (default), severity or package.
+    #[serde(default, deserialize_with = "sort_order")]
+    pub sort: Option<seaworthy_vulndb::SortOrder>,
+}
+
+/// A threshold: one of the rated severities (`unknown` is not one).
+fn rated<'de, D>(d: D) -> Result<Option<Severity>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = Option::<String>::deserialize(d)?;
+    raw.map(|v| crate::cli::parse_rated_severity(&v).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+fn probability<'de, D>(d: D) -> Result<Option<f64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = Option::<f64>::deserialize(d)?;
+    raw.map(|v| crate::cli::check_probability(v).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+fn sort_order<'de, D>(d: D) -> Result<Option<seaworthy_vulndb::SortOrder>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = Option::<String>::deserialize(d)?;
+    raw.map(|v| v.parse().map_err(serde::de::Error::custom))
+        .transpose()
 }
 
 /// `vuln = "critical"`, `config = "none"`.
@@ -146,6 +188,7 @@ impl ImageTarget {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ContainerSection {
+    #[serde(default, deserialize_with = "rated")]
     pub fail_on: Option<Severity>,
     /// Compose files checked before deploy.
     #[serde(default)]
@@ -180,6 +223,7 @@ pub struct HostSection {
     /// Run the host checks.
     #[serde(default)]
     pub enabled: bool,
+    #[serde(default, deserialize_with = "rated")]
     pub fail_on: Option<Severity>,
     pub root: Option<PathBuf>,
     pub level: Option<u8>,
@@ -206,6 +250,7 @@ fn yes() -> bool {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DockerfileSection {
+    #[serde(default, deserialize_with = "rated")]
     pub fail_on: Option<Severity>,
     #[serde(default)]
     pub trusted_registries: Vec<String>,

@@ -187,12 +187,12 @@ impl Policy {
         &mut self,
         matches: &mut Vec<VulnMatch>,
         image: &str,
-        fail_on: Option<Severity>,
+        gates: impl Fn(&VulnMatch) -> bool,
     ) -> Vec<WaivedMatch> {
         let mut waived = Vec::new();
         let mut kept = Vec::with_capacity(matches.len());
         for m in matches.drain(..) {
-            let gates = fail_on.is_some_and(|t| m.severity >= t);
+            let gates = gates(&m);
             match self.decide_match(&m, image, gates) {
                 Some(by) => waived.push(WaivedMatch {
                     vuln: m,

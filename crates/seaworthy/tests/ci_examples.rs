@@ -164,12 +164,19 @@ fn every_seaworthy_command_of_the_ci_templates_runs() {
         www.join("tracker/data/json"),
     )
     .unwrap();
+    // The KEV catalogue too; NVD's yearly feeds and EPSS are left out (empty URLs).
+    std::fs::copy(
+        vulndb_testdata("intel/known_exploited_vulnerabilities.json"),
+        www.join("kev.json"),
+    )
+    .unwrap();
     let url = serve(www);
     project.write_config_with(
         WAIVER_RENEWED,
         &format!(
             "debian-tracker-url = \"{url}/tracker/data/json\"\nalpine-secdb-url = \"\"\n\
-             osv-url = \"\"\nrustsec-url = \"\"\n"
+             osv-url = \"\"\nrustsec-url = \"\"\nkev-url = \"{url}/kev.json\"\n\
+             nvd-url = \"\"\nepss-url = \"\"\n"
         ),
     );
     let bin_dir = Path::new(BIN).parent().unwrap();

@@ -58,8 +58,11 @@ fn bash_complete(script: &str, words: &[&str]) -> Vec<String> {
 fn bash_completes_commands_and_their_options() {
     let script = stdout(&seaworthy(&["completions", "bash"]));
     assert_eq!(bash_complete(&script, &["seaworthy", "as"]), ["assess"]);
-    let image = bash_complete(&script, &["seaworthy", "image", "--fail"]);
-    assert_eq!(image, ["--fail-on"]);
+    let image = bash_complete(&script, &["seaworthy", "image", "--fail-on-k"]);
+    assert_eq!(image, ["--fail-on-kev"]);
+    let mut image = bash_complete(&script, &["seaworthy", "image", "--fail"]);
+    image.sort();
+    assert_eq!(image, ["--fail-on", "--fail-on-epss", "--fail-on-kev"]);
     let db = bash_complete(&script, &["seaworthy", "db", "up"]);
     assert_eq!(db, ["update"]);
 }

@@ -137,9 +137,25 @@ fn image_findings_with_layers_statuses_and_exit_codes() {
     assert_eq!(zlib["package"]["layer"]["index"], 0);
     assert_eq!(zlib["package"]["path"], "/var/lib/dpkg/status");
 
-    // Gating: both are unrated (medium).
+    // Gating: nothing rates either, so they are `unknown` and pass any threshold...
+    let vulns_only = ["image", &img, "--db", &db, "--scanners", "vuln"];
     let out = run(
-        &["image", &img, "--db", &db, "--fail-on", "medium"],
+        &[&vulns_only[..], &["--fail-on", "info"]].concat(),
+        home.path(),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("2 vulnerabilities of unknown severity (no source rates them)"),
+        "{table}"
+    );
+    // ...unless the team says what they count as.
+    let out = run(
+        &[
+            &vulns_only[..],
+            &["--fail-on", "medium", "--unknown-severity", "medium"],
+        ]
+        .concat(),
         home.path(),
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
@@ -148,6 +164,12 @@ fn image_findings_with_layers_statuses_and_exit_codes() {
         table.contains("CVE-2026-27171") && table.contains("zlib1g"),
         "{table}"
     );
+    assert!(table.contains("counted as medium at the gate"), "{table}");
+    let out = run(
+        &[&vulns_only[..], &["--unknown-severity", "unknown"]].concat(),
+        home.path(),
+    );
+    assert_eq!(code(&out), 2, "unknown is no threshold: {}", stderr(&out));
     assert!(!table.contains('\u{1b}'), "no color into a pipe");
     // --ignore-unfixed: neither has a fixed version.
     let out = run(
@@ -465,6 +487,8 @@ fn waivers_vex_and_trivyignore_take_matches_out_of_the_gate() {
             "json",
             "--fail-on",
             "info",
+            "--unknown-severity",
+            "info",
         ],
         home.path(),
     );
@@ -590,12 +614,15 @@ fn scanners_select_what_runs_and_each_has_its_own_threshold() {
     // Per-scanner thresholds: configuration reports only, vulnerabilities gate at medium.
     std::fs::write(
         home.path().join("seaworthy.toml"),
-        "[image]\nscanners = [\"vuln\", \"config\"]\n\n[image.scanner-fail-on]\nconfig = \"none\"\nvuln = \"medium\"\n",
+        "[image]\nscanners = [\"vuln\", \"config\"]\nunknown-severity = \"medium\"\n\n[image.scanner-fail-on]\nconfig = \"none\"\nvuln = \"medium\"\n",
     )
     .unwrap();
     let (c, doc, _) = scan(&[]);
     assert_eq!(c, 1);
-    assert_eq!(doc["summary"]["failing"], 2, "the two medium matches only");
+    assert_eq!(
+        doc["summary"]["failing"], 2,
+        "the two unrated matches, counted as medium, only"
+    );
     assert_eq!(
         doc["summary"]["scanner_fail_on"]["config"],
         serde_json::Value::Null

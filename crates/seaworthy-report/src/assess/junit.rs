@@ -38,6 +38,15 @@ fn suite(a: &Assessment, area: &AreaReport) -> TestSuite {
         },
     ));
     suite.add_property(Property::new("fail-on", area.fail_on.as_str()));
+    if let Some(s) = area.unknown_severity {
+        suite.add_property(Property::new("unknown-severity", s.as_str()));
+    }
+    if area.fail_on_kev {
+        suite.add_property(Property::new("fail-on-kev", "true"));
+    }
+    if let Some(p) = area.fail_on_epss {
+        suite.add_property(Property::new("fail-on-epss", p.to_string()));
+    }
     suite.add_property(Property::new("status", area.status.as_str()));
     suite.add_property(Property::new("version", a.version.as_str()));
 
@@ -101,6 +110,12 @@ fn details(i: &Item) -> String {
     if let Some(e) = &f.evidence {
         let _ = writeln!(s, "evidence: {e}");
     }
+    if let Some(v) = &i.vulnerability {
+        let facts = v.facts();
+        if !facts.is_empty() {
+            let _ = writeln!(s, "risk: {}", facts.join("; "));
+        }
+    }
     if let Some(d) = f.origin.as_ref().and_then(|o| o.dockerfile.as_ref()) {
         let _ = write!(s, "from: {}:{} {}", d.path, d.line, d.instruction);
         if let Some(base) = &d.base_image {
@@ -161,6 +176,26 @@ fn add_item_properties(case: &mut TestCase, i: &Item) {
     }
     if i.from_base {
         case.add_property(Property::new("from-base", "true"));
+    }
+    if let Some(v) = &i.vulnerability {
+        if let Some(k) = &v.kev {
+            case.add_property(Property::new("kev", "true"));
+            case.add_property(Property::new("kev-date-added", k.date_added.as_str()));
+            case.add_property(Property::new("kev-due-date", k.due_date.as_str()));
+            if k.ransomware {
+                case.add_property(Property::new("kev-known-ransomware-use", "true"));
+            }
+        }
+        if let Some(e) = v.epss {
+            case.add_property(Property::new("epss", e.score.to_string()));
+            case.add_property(Property::new("epss-percentile", e.percentile.to_string()));
+        }
+        for c in &v.cwes {
+            case.add_property(Property::new("cwe", c.as_str()));
+        }
+        if !v.severity_source.is_empty() {
+            case.add_property(Property::new("severity-source", v.severity_source.as_str()));
+        }
     }
 }
 

@@ -160,51 +160,45 @@ fn what_changed(out: &mut String, a: &Assessment) {
 
 fn summary(out: &mut String, a: &Assessment) {
     let baseline = a.baseline.is_some();
+    let unknown = super::table::has_unknown(a);
     let _ = writeln!(out, "### Areas\n");
     let _ = writeln!(
         out,
-        "| Area | Mode | Status | Critical | High | Medium | Low | Info | Waived | New | Gating |\n\
-         |---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "| Area | Mode | Status | Critical | High | Medium | Low | Info |{} Waived | New | Gating |\n\
+         |---|---|---|--:|--:|--:|--:|--:|{}--:|--:|--:|",
+        if unknown { " Unknown |" } else { "" },
+        if unknown { "--:|" } else { "" },
     );
-    for r in &a.areas {
-        let t = &r.summary;
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.area.title(),
-            mode_word(r),
-            status_word(r.status),
-            t.critical,
-            t.high,
-            t.medium,
-            t.low,
-            t.info,
-            t.waived,
-            if baseline {
-                t.new.to_string()
-            } else {
-                "-".to_string()
-            },
-            t.gating
-        );
-    }
-    let t = &a.summary;
-    let _ = writeln!(
-        out,
-        "| **All** | | **{}** | {} | {} | {} | {} | {} | {} | {} | {} |",
-        run_word(a),
-        t.critical,
-        t.high,
-        t.medium,
-        t.low,
-        t.info,
-        t.waived,
-        if baseline {
+    let numbers = |t: &super::Totals| {
+        let mut cells = vec![t.critical, t.high, t.medium, t.low, t.info];
+        if unknown {
+            cells.push(t.unknown);
+        }
+        cells.push(t.waived);
+        let mut cells: Vec<String> = cells.iter().map(ToString::to_string).collect();
+        cells.push(if baseline {
             t.new.to_string()
         } else {
             "-".to_string()
-        },
-        t.gating
+        });
+        cells.push(t.gating.to_string());
+        cells.join(" | ")
+    };
+    for r in &a.areas {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            r.area.title(),
+            mode_word(r),
+            status_word(r.status),
+            numbers(&r.summary)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| **All** | | **{}** | {} |",
+        run_word(a),
+        numbers(&a.summary)
     );
     out.push('\n');
     for r in &a.areas {
@@ -228,11 +222,27 @@ fn summary(out: &mut String, a: &Assessment) {
     }
 }
 
-/// `gate (high)`: the mode and the threshold it applies.
+/// `gate (≥ high)`: the mode and the threshold it applies, with the vulnerability gates besides
+/// it (`gate (≥ high, fail-on-kev)`).
 fn mode_word(r: &AreaReport) -> String {
-    match r.mode {
-        Mode::Gate => format!("gate (≥ {})", r.fail_on),
-        Mode::Report => format!("report (≥ {})", r.fail_on),
+    let mode = match r.mode {
+        Mode::Gate => "gate",
+        Mode::Report => "report",
+    };
+    let mut settings = vec![format!("≥ {}", r.fail_on)];
+    settings.extend(r.risk_settings());
+    format!("{mode} ({})", settings.join(", "))
+}
+
+/// The severity cell of an item: `critical`, `critical KEV EPSS 94%`.
+pub(crate) fn severity_cell(i: &Item) -> String {
+    match i
+        .vulnerability
+        .as_ref()
+        .map(super::VulnDetail::exploit_marker)
+    {
+        Some(m) if !m.is_empty() => format!("{} {m}", i.finding.severity),
+        _ => i.finding.severity.to_string(),
     }
 }
 
@@ -305,7 +315,7 @@ fn problems(out: &mut String, a: &Assessment) {
                 out,
                 "| {} | {} | {} | {} |",
                 md_code(&i.finding.rule_id),
-                i.finding.severity,
+                md(&severity_cell(i)),
                 md(&item_location(i)),
                 md(&i.finding.title)
             );

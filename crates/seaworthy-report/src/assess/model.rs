@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 
 use seaworthy_core::{CheckResult, Finding, InputError, Scanner, Severity, Status, threshold_of};
+pub use seaworthy_vulndb::{EpssScore, KevEntry};
 use serde::{Deserialize, Serialize};
 
 /// Bumped on any incompatible change of the assess JSON; documented in
 /// `docs/assess-report-format.md` and `docs/report-schema.json`.
-pub const ASSESS_SCHEMA_VERSION: &str = "1.1.0";
+pub const ASSESS_SCHEMA_VERSION: &str = "1.2.0";
 
 /// The four test areas, in pipeline order (container covers compose files and running
 /// containers).
@@ -116,6 +117,66 @@ pub struct VulnDetail {
     /// Highest CVSS base score known, when any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<f64>,
+    /// Where the item's severity comes from: `debian-tracker urgency`, `cvss 3.1 (nvd)`,
+    /// `osv rating`, or `unrated` (the severity is then `unknown`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub severity_source: String,
+    /// Listed in CISA's Known Exploited Vulnerabilities catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kev: Option<KevEntry>,
+    /// FIRST EPSS: probability of exploitation in the next 30 days, and its percentile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss: Option<EpssScore>,
+    /// CWE ids (from NVD).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwes: Vec<String>,
+}
+
+impl VulnDetail {
+    /// `KEV EPSS 94%`: the exploit intelligence shown next to the severity (empty without any).
+    pub fn exploit_marker(&self) -> String {
+        let mut parts = Vec::new();
+        if self.kev.is_some() {
+            parts.push("KEV".to_string());
+        }
+        if let Some(e) = self.epss {
+            parts.push(format!("EPSS {}", crate::text::percent(e.score)));
+        }
+        parts.join(" ")
+    }
+
+    /// The facts behind the marker, one phrase each: the KEV listing, the EPSS score and
+    /// percentile, the CWEs, where the severity comes from.
+    pub fn facts(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Some(k) = &self.kev {
+            let mut s = format!(
+                "in CISA KEV since {} (remediate by {}",
+                k.date_added, k.due_date
+            );
+            if k.ransomware {
+                s.push_str("; used in ransomware campaigns");
+            }
+            s.push(')');
+            v.push(s);
+        }
+        if let Some(e) = self.epss {
+            v.push(format!(
+                "EPSS {} (percentile {})",
+                crate::text::percent(e.score),
+                crate::text::percent(e.percentile)
+            ));
+        }
+        if !self.cwes.is_empty() {
+            v.push(self.cwes.join(", "));
+        }
+        match self.severity_source.as_str() {
+            "" => {}
+            "unrated" => v.push("no source rates it".to_string()),
+            source => v.push(format!("severity from {source}")),
+        }
+        v
+    }
 }
 
 /// One finding or vulnerability of an area, with its gate state.
@@ -133,7 +194,8 @@ pub struct Item {
     /// Brought in by the base image's layers (`--ignore-base`, `base-image`): never gates.
     #[serde(default, skip_serializing_if = "is_false")]
     pub from_base: bool,
-    /// Counts towards the verdict: active, at or above `fail_on`, new when `--fail-on-new`, not
+    /// Counts towards the verdict: active, at or above `fail_on` (or, for a vulnerability, in
+    /// CISA KEV with `fail_on_kev`, at or above `fail_on_epss`), new when `--fail-on-new`, not
     /// from the base when base findings are ignored, in a gate area.
     pub gating: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,6 +212,10 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// Counts behind an area's (or the run's) verdict. Severities count active items only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
@@ -158,6 +224,9 @@ pub struct Totals {
     pub medium: usize,
     pub low: usize,
     pub info: usize,
+    /// Vulnerabilities no source rates.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown: usize,
     /// Waived by a waiver, pragma or VEX statement (still listed).
     pub waived: usize,
     /// Active items from the base image.
@@ -178,12 +247,13 @@ impl Totals {
             Severity::Medium => self.medium,
             Severity::Low => self.low,
             Severity::Info => self.info,
+            Severity::Unknown => self.unknown,
         }
     }
 
     /// Active items of every severity.
     pub fn active(&self) -> usize {
-        self.critical + self.high + self.medium + self.low + self.info
+        self.critical + self.high + self.medium + self.low + self.info + self.unknown
     }
 
     fn add(&mut self, item: &Item) {
@@ -197,6 +267,7 @@ impl Totals {
             Severity::Medium => &mut self.medium,
             Severity::Low => &mut self.low,
             Severity::Info => &mut self.info,
+            Severity::Unknown => &mut self.unknown,
         } += 1;
         self.base += usize::from(item.from_base);
         self.gating += usize::from(item.gating);
@@ -213,6 +284,7 @@ impl Totals {
         self.medium += o.medium;
         self.low += o.low;
         self.info += o.info;
+        self.unknown += o.unknown;
         self.waived += o.waived;
         self.base += o.base;
         self.gating += o.gating;
@@ -236,6 +308,8 @@ pub struct LayerCount {
     pub medium: usize,
     pub low: usize,
     pub info: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown: usize,
 }
 
 /// One area's part of the assessment.
@@ -248,6 +322,18 @@ pub struct AreaReport {
     /// Image area: a scanner's own threshold over `fail_on` (`null`: that scanner reports only).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+    /// Vulnerabilities no source rates (`unknown`) count as this at the threshold
+    /// (`[image] unknown-severity`); absent: they never reach it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_severity: Option<Severity>,
+    /// A vulnerability in CISA KEV reaches the threshold whatever its severity
+    /// (`[image] fail-on-kev`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub fail_on_kev: bool,
+    /// A vulnerability whose EPSS score is at least this reaches the threshold
+    /// (`[image] fail-on-epss`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on_epss: Option<f64>,
     /// The configuration line that enabled the area (`[host]`, `running = true`): SARIF points
     /// results without a file of their own there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -280,6 +366,9 @@ impl AreaReport {
             mode,
             fail_on,
             scanner_fail_on: BTreeMap::new(),
+            unknown_severity: None,
+            fail_on_kev: false,
+            fail_on_epss: None,
             declared_at: None,
             target_declared_at: BTreeMap::new(),
             status: AreaStatus::Pass,
@@ -295,8 +384,14 @@ impl AreaReport {
     }
 
     /// Whether `item` is at or above its threshold: its scanner's in the image area when one is
-    /// configured, else `fail_on`. Waivers and the area's mode are not looked at.
+    /// configured, else `fail_on`, an `unknown` severity counting as `unknown_severity`; or a
+    /// vulnerability that [`exploit_reason`](Self::exploit_reason) names. Waivers and the area's
+    /// mode are not looked at.
     pub fn reaches_threshold(&self, item: &Item) -> bool {
+        self.severity_reaches(item) || self.exploit_reason(item).is_some()
+    }
+
+    fn severity_reaches(&self, item: &Item) -> bool {
         let threshold = match self.area {
             AreaKind::Image => threshold_of(
                 Scanner::of_rule(&item.finding.rule_id),
@@ -305,11 +400,47 @@ impl AreaReport {
             ),
             _ => Some(self.fail_on),
         };
-        threshold.is_some_and(|t| item.finding.severity >= t)
+        threshold.is_some_and(|t| item.finding.severity.for_gate(self.unknown_severity) >= t)
     }
 
-    /// Sets every item's `gating`: a gate area, an active item at or above `fail_on`, new when
-    /// `fail_on_new`, not from the base image when `ignore_base`.
+    /// Why a vulnerability whose severity is below its threshold reaches it all the same:
+    /// `kev` (listed in CISA KEV, with `fail_on_kev`) or `epss` (scored at least
+    /// `fail_on_epss`). `None` when its severity reaches the threshold by itself.
+    pub fn exploit_reason(&self, item: &Item) -> Option<&'static str> {
+        let v = item.vulnerability.as_ref()?;
+        if self.severity_reaches(item) {
+            None
+        } else if self.fail_on_kev && v.kev.is_some() {
+            Some("kev")
+        } else if self
+            .fail_on_epss
+            .is_some_and(|p| v.epss.is_some_and(|e| e.score >= p))
+        {
+            Some("epss")
+        } else {
+            None
+        }
+    }
+
+    /// The area's vulnerability gates besides `fail_on`, for a heading:
+    /// `unknown-severity high`, `fail-on-kev`, `fail-on-epss 0.5`.
+    pub fn risk_settings(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Some(s) = self.unknown_severity {
+            v.push(format!("unknown-severity {s}"));
+        }
+        if self.fail_on_kev {
+            v.push("fail-on-kev".to_string());
+        }
+        if let Some(p) = self.fail_on_epss {
+            v.push(format!("fail-on-epss {p}"));
+        }
+        v
+    }
+
+    /// Sets every item's `gating`: a gate area, an active item that
+    /// [reaches its threshold](Self::reaches_threshold), new when `fail_on_new`, not from the base
+    /// image when `ignore_base`.
     pub fn mark_gating(&mut self, fail_on_new: bool, ignore_base: bool) {
         let gate = self.mode == Mode::Gate;
         let reaches: Vec<bool> = self

@@ -95,6 +95,15 @@ struct Notification {
 struct InvocationProperties<'a> {
     mode: Mode,
     fail_on: Severity,
+    /// What an unrated vulnerability counts as at the threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unknown_severity: Option<Severity>,
+    /// A vulnerability in CISA KEV gates whatever its severity.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    fail_on_kev: bool,
+    /// A vulnerability whose EPSS score is at least this gates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fail_on_epss: Option<f64>,
     status: AreaStatus,
     /// The whole run's verdict (every area).
     passed: bool,
@@ -155,6 +164,9 @@ struct Suppression {
 struct ResultProperties<'a> {
     severity: Severity,
     gating: bool,
+    /// Why a vulnerability gates whatever its severity: `kev` or `epss`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gating_reason: Option<&'static str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     from_base: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -246,6 +258,9 @@ fn run<'a>(a: &'a Assessment, area: &'a AreaReport, first: bool) -> Run<'a> {
             properties: InvocationProperties {
                 mode: area.mode,
                 fail_on: area.fail_on,
+                unknown_severity: area.unknown_severity,
+                fail_on_kev: area.fail_on_kev,
+                fail_on_epss: area.fail_on_epss,
                 status: area.status,
                 passed: a.passed,
                 duration_ms: area.duration_ms,
@@ -325,6 +340,13 @@ fn rule<'a>(area: AreaKind, id: &'a str, items: &[&'a Item]) -> Rule<'a> {
     if vulnerability {
         tags.push("vulnerability".to_string());
     }
+    // In CISA's Known Exploited Vulnerabilities catalogue: a filter for code-scanning views.
+    if items
+        .iter()
+        .any(|i| i.vulnerability.as_ref().is_some_and(|v| v.kev.is_some()))
+    {
+        tags.push("kev".to_string());
+    }
     tags.sort();
     Rule {
         id,
@@ -383,6 +405,7 @@ fn result<'a>(i: &'a Item, area: &AreaReport, rule_index: usize) -> SarifResult<
         properties: ResultProperties {
             severity: f.severity,
             gating: i.gating,
+            gating_reason: area.exploit_reason(i).filter(|_| i.gating),
             from_base: i.from_base,
             evidence: f.evidence.as_deref(),
             references: &f.references,

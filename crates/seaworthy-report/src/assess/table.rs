@@ -6,6 +6,7 @@
 //!
 //! area         mode    status  critical  high  medium  low  info  waived  new  gating
 //! Dockerfile   gate    FAIL           1     1       1    1     1       2    1       2
+//! …            (an `unknown` column after `info` when some vulnerability is unrated)
 //! …
 //! FAILED: 5 gating items (Dockerfile, Image, Container), 1 expired waiver
 //! ```
@@ -152,14 +153,17 @@ fn changes(out: &mut String, pal: &Palette, a: &Assessment) {
     out.push('\n');
 }
 
-/// One row per area plus a total row; numbers right-aligned.
+/// One row per area plus a total row; numbers right-aligned. An `unknown` column (vulnerabilities
+/// no source rates) only when the run has such items.
 fn summary_table(out: &mut String, pal: &Palette, a: &Assessment) {
-    const HEAD: [&str; 11] = [
-        "area", "mode", "status", "critical", "high", "medium", "low", "info", "waived", "new",
-        "gating",
+    const HEAD: [&str; 12] = [
+        "area", "mode", "status", "critical", "high", "medium", "low", "info", "unknown", "waived",
+        "new", "gating",
     ];
+    const UNKNOWN: usize = 8;
     let has_baseline = a.baseline.is_some();
-    let numbers = |t: &Totals| -> [String; 8] {
+    let show_unknown = has_unknown(a);
+    let numbers = |t: &Totals| -> [String; 9] {
         let new = if has_baseline {
             t.new.to_string()
         } else {
@@ -171,12 +175,13 @@ fn summary_table(out: &mut String, pal: &Palette, a: &Assessment) {
             t.medium.to_string(),
             t.low.to_string(),
             t.info.to_string(),
+            t.unknown.to_string(),
             t.waived.to_string(),
             new,
             t.gating.to_string(),
         ]
     };
-    let mut rows: Vec<(Option<AreaStatus>, [String; 3], [String; 8])> = a
+    let mut rows: Vec<(Option<AreaStatus>, [String; 3], [String; 9])> = a
         .areas
         .iter()
         .map(|area| {
@@ -202,21 +207,28 @@ fn summary_table(out: &mut String, pal: &Palette, a: &Assessment) {
             numbers(&a.summary),
         ));
     }
+    let shown = |i: &usize| show_unknown || *i != UNKNOWN;
     let mut widths: Vec<usize> = HEAD.iter().map(|h| h.chars().count()).collect();
     for (_, text, nums) in &rows {
         for (w, cell) in widths.iter_mut().zip(text.iter().chain(nums.iter())) {
             *w = (*w).max(cell.chars().count());
         }
     }
+    let last = HEAD.len() - 1;
     let mut head = String::new();
-    for (i, h) in HEAD.iter().enumerate() {
+    for (i, h) in HEAD.iter().enumerate().filter(|(i, _)| shown(i)) {
         head.push_str(&pad(h, widths[i], i >= 3));
-        head.push_str(if i < 10 { "  " } else { "" });
+        head.push_str(if i < last { "  " } else { "" });
     }
     let _ = writeln!(out, "{}", pal.bold(head.trim_end()));
     for (status, text, nums) in &rows {
         let mut line = String::new();
-        for (i, cell) in text.iter().chain(nums.iter()).enumerate() {
+        for (i, cell) in text
+            .iter()
+            .chain(nums.iter())
+            .enumerate()
+            .filter(|(i, _)| shown(i))
+        {
             let padded = pad(cell, widths[i], i >= 3);
             let painted = match (i, status) {
                 (2, Some(s)) => pal.status(*s, &padded),
@@ -224,11 +236,19 @@ fn summary_table(out: &mut String, pal: &Palette, a: &Assessment) {
                 _ => padded,
             };
             line.push_str(&painted);
-            line.push_str(if i < 10 { "  " } else { "" });
+            line.push_str(if i < last { "  " } else { "" });
         }
         let _ = writeln!(out, "{}", line.trim_end());
     }
     out.push('\n');
+}
+
+/// Whether any item of the run has the `unknown` severity (active or waived).
+pub(crate) fn has_unknown(a: &Assessment) -> bool {
+    a.areas
+        .iter()
+        .flat_map(|r| &r.items)
+        .any(|i| i.finding.severity == Severity::Unknown)
 }
 
 fn pad(text: &str, width: usize, right: bool) -> String {
@@ -290,9 +310,13 @@ fn details(out: &mut String, pal: &Palette, area: &AreaReport) {
         out,
         "{} {} {}",
         pal.bold(&format!(
-            "{} ({mode}, fail-on {})",
+            "{} ({mode}, fail-on {}{})",
             area.area.title(),
-            area.fail_on
+            area.fail_on,
+            area.risk_settings()
+                .iter()
+                .map(|s| format!(", {s}"))
+                .collect::<String>()
         )),
         pal.status(area.status, status_text(area.status)),
         pal.dim(&format!("{} ms", area.duration_ms))
@@ -327,10 +351,10 @@ fn details(out: &mut String, pal: &Palette, area: &AreaReport) {
     let (gating, rest): (Vec<&Item>, Vec<&Item>) = area.items.iter().partition(|i| i.gating);
     let (waived, active): (Vec<&Item>, Vec<&Item>) = rest.into_iter().partition(|i| i.is_waived());
     for i in &gating {
-        item(out, pal, i);
+        item(out, pal, area, i);
     }
     for i in active.iter().take(MAX_DETAILS) {
-        item(out, pal, i);
+        item(out, pal, area, i);
     }
     if active.len() > MAX_DETAILS {
         let _ = writeln!(
@@ -391,15 +415,28 @@ fn headline(pal: &Palette, rule_id: &str, title: &str) -> String {
     )
 }
 
-fn item(out: &mut String, pal: &Palette, i: &Item) {
+fn item(out: &mut String, pal: &Palette, area: &AreaReport, i: &Item) {
     let f = &i.finding;
-    let mut head = format!(
-        "  {} {}",
-        pal.severity(f.severity),
-        headline(pal, &f.rule_id, &f.title)
-    );
+    let mut head = format!("  {}", pal.severity(f.severity));
+    let marker = i
+        .vulnerability
+        .as_ref()
+        .map(super::VulnDetail::exploit_marker)
+        .unwrap_or_default();
+    if !marker.is_empty() {
+        let _ = write!(
+            head,
+            " {}",
+            pal.paint(severity_style(Severity::Critical), &marker)
+        );
+    }
+    let _ = write!(head, " {}", headline(pal, &f.rule_id, &f.title));
     if i.gating {
-        let _ = write!(head, " {}", pal.status(AreaStatus::Fail, "GATING"));
+        let gating = match area.exploit_reason(i) {
+            Some(why) => format!("GATING ({})", why.to_ascii_uppercase()),
+            None => "GATING".to_string(),
+        };
+        let _ = write!(head, " {}", pal.status(AreaStatus::Fail, &gating));
     }
     if i.change == Some(Change::New) {
         let _ = write!(head, " {}", pal.marker("NEW"));
@@ -427,6 +464,12 @@ fn item(out: &mut String, pal: &Palette, i: &Item) {
     }
     if let Some(e) = &f.evidence {
         let _ = writeln!(out, "    evidence: {}", terminal_safe(e));
+    }
+    if let Some(v) = &i.vulnerability {
+        let facts = v.facts();
+        if !facts.is_empty() {
+            let _ = writeln!(out, "    risk: {}", terminal_safe(&facts.join("; ")));
+        }
     }
     // The precise fix, unless the remediation below already says it.
     let fix = f.origin.as_ref().and_then(|o| o.fix.as_ref());

@@ -32,6 +32,9 @@ struct Vulnerability {
     references: Vec<Reference>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     ratings: Vec<Rating>,
+    /// CWE numbers (`CWE-79` → 79).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cwes: Vec<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -191,6 +194,30 @@ fn vulnerability(m: &VulnMatch, bom_ref: String) -> Vulnerability {
         name: "seaworthy:severity-source",
         value: or_default(&m.severity_source).to_string(),
     });
+    if let Some(kev) = &m.kev {
+        properties.push(Property {
+            name: "seaworthy:kev-date-added",
+            value: kev.date_added.clone(),
+        });
+        properties.push(Property {
+            name: "seaworthy:kev-due-date",
+            value: kev.due_date.clone(),
+        });
+        properties.push(Property {
+            name: "seaworthy:kev-known-ransomware-use",
+            value: kev.ransomware.to_string(),
+        });
+    }
+    if let Some(e) = m.epss {
+        properties.push(Property {
+            name: "seaworthy:epss-score",
+            value: e.score.to_string(),
+        });
+        properties.push(Property {
+            name: "seaworthy:epss-percentile",
+            value: e.percentile.to_string(),
+        });
+    }
     if let Some((name, version)) = &p.matched_as {
         properties.push(Property {
             name: "seaworthy:matched-as",
@@ -231,6 +258,11 @@ fn vulnerability(m: &VulnMatch, bom_ref: String) -> Vulnerability {
             })
             .collect(),
         ratings,
+        cwes: m
+            .cwes
+            .iter()
+            .filter_map(|c| c.strip_prefix("CWE-")?.parse().ok())
+            .collect(),
         description: m.title.clone(),
         detail: (!m.notes.is_empty()).then(|| m.notes.join("\n")),
         recommendation: m

@@ -1,7 +1,7 @@
 //! Vulnerability matches as findings, for the formats that speak findings (GitHub workflow
 //! commands): one finding per match, at the image and the package's file, with its layer.
 
-use seaworthy_core::{Finding, Location, Origin, Scanner};
+use seaworthy_core::{Finding, Location, Origin};
 use seaworthy_vulndb::VulnMatch;
 
 use super::VulnReportInput;
@@ -69,7 +69,7 @@ pub(crate) fn github(input: &VulnReportInput<'_>) -> String {
     }
     for m in input.sorted_matches() {
         let f = vuln_finding(image, m);
-        let kind = crate::github::kind_of(f.severity, input.gates(Scanner::Vuln, f.severity));
+        let kind = crate::github::kind_of(f.severity, input.match_gates(m));
         crate::github::finding(&mut out, kind, &f);
     }
     out

@@ -13,7 +13,7 @@ use super::{VulnReportInput, WaivedMatch, counts};
 use crate::sbom::sorted_problems;
 
 /// Bump the major version on any breaking change to the document's shape.
-pub(crate) const SCHEMA_VERSION: &str = "1.4.0";
+pub(crate) const SCHEMA_VERSION: &str = "1.5.0";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -72,6 +72,14 @@ struct Summary<'a> {
     scanner_fail_on: &'a BTreeMap<Scanner, Option<Severity>>,
     /// The scanners that ran (`--scanners`).
     scanners: &'a [Scanner],
+    /// Matches listed in CISA KEV.
+    kev: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unknown_severity: Option<Severity>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    fail_on_kev: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fail_on_epss: Option<f64>,
     failing: usize,
     passed: bool,
 }
@@ -124,6 +132,10 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             fail_on: input.fail_on,
             scanner_fail_on: input.scanner_fail_on,
             scanners: input.scanners,
+            kev: input.matches.iter().filter(|m| m.kev.is_some()).count(),
+            unknown_severity: input.risk.unknown_as,
+            fail_on_kev: input.risk.kev,
+            fail_on_epss: input.risk.epss,
             failing: input.failing() + input.failing_findings(),
             passed: input.passed(),
         },

@@ -4,7 +4,7 @@
 //! expired waiver is a failing case of its own; a clean image is one passing case.
 
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
-use seaworthy_core::{Finding, Scanner};
+use seaworthy_core::Finding;
 
 use super::VulnReportInput;
 use super::findings::vuln_finding;
@@ -24,7 +24,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
     }
     for m in input.sorted_matches() {
         let f = vuln_finding(image, m);
-        suite.add_test_case(case(image, &f, input.gates(Scanner::Vuln, f.severity)));
+        suite.add_test_case(case(image, &f, input.match_gates(m)));
     }
     for w in input.waived {
         let mut f = vuln_finding(image, &w.vuln);

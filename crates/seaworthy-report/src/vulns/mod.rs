@@ -22,7 +22,7 @@ use std::str::FromStr;
 use seaworthy_core::{Finding, Scanner, Severity, Suppression, threshold_of};
 use seaworthy_inventory::Inventory;
 use seaworthy_oci::ImageInfo;
-use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
+use seaworthy_vulndb::{DbSummary, MatchStatus, RiskGate, SortOrder, VulnMatch};
 
 pub(crate) use findings::vuln_finding;
 
@@ -108,6 +108,10 @@ pub struct VulnReportInput<'a> {
     pub scanner_fail_on: &'a BTreeMap<Scanner, Option<Severity>>,
     /// The scanners that ran (`--scanners`): what is absent was not looked for.
     pub scanners: &'a [Scanner],
+    /// What else gates a match: `unknown-severity`, `--fail-on-kev`, `--fail-on-epss`.
+    pub risk: RiskGate,
+    /// `--sort`: the order matches are listed in.
+    pub sort: SortOrder,
     pub tool_version: &'a str,
     /// RFC 3339 UTC creation time
     pub created: &'a str,
@@ -147,12 +151,16 @@ impl VulnReportInput<'_> {
         Some(label)
     }
 
-    /// How many matches reach their threshold (0 without one).
+    /// Whether a match gates: its severity (an unrated one as `unknown-severity` says) at the
+    /// vulnerability threshold, or its KEV listing or EPSS score when those gate.
+    pub fn match_gates(&self, m: &VulnMatch) -> bool {
+        let threshold = threshold_of(Scanner::Vuln, self.fail_on, self.scanner_fail_on);
+        self.risk.gates(m, threshold)
+    }
+
+    /// How many matches gate (0 without a threshold).
     pub fn failing(&self) -> usize {
-        self.matches
-            .iter()
-            .filter(|m| self.gates(Scanner::Vuln, m.severity))
-            .count()
+        self.matches.iter().filter(|m| self.match_gates(m)).count()
     }
 
     /// How many active image findings reach their threshold (0 without one).
@@ -168,10 +176,10 @@ impl VulnReportInput<'_> {
         self.failing() == 0 && self.failing_findings() == 0 && self.expired_waivers.is_empty()
     }
 
-    /// The matches in report order.
+    /// The matches in report order (`--sort`).
     fn sorted_matches(&self) -> Vec<&VulnMatch> {
         let mut matches: Vec<&VulnMatch> = self.matches.iter().collect();
-        matches.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.sort.sort(&mut matches);
         matches
     }
 }
@@ -224,7 +232,7 @@ fn status_index(status: MatchStatus) -> usize {
 /// Match counts, as the table and the JSON summary show them.
 struct Counts {
     /// In [`Severity::ALL`] order (critical first).
-    by_severity: [(Severity, usize); 5],
+    by_severity: [(Severity, usize); 6],
     /// In [`STATUSES`] order.
     by_status: [(MatchStatus, usize); 7],
     /// Distinct packages (name, version, path) with at least one match.

@@ -202,6 +202,13 @@ struct ResultProperties {
     layer: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     layer_diff_id: Option<String>,
+    /// Where the severity comes from (`cvss 3.1 (nvd)`, `unrated`, …).
+    severity_source: String,
+    /// Listed in CISA's Known Exploited Vulnerabilities catalogue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kev: Option<seaworthy_vulndb::KevEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epss: Option<seaworthy_vulndb::EpssScore>,
 }
 
 #[derive(Serialize)]
@@ -479,6 +486,9 @@ fn result(input: &VulnReportInput<'_>, m: &VulnMatch, rule_index: usize) -> Sari
             purl: p.purl.clone(),
             layer: p.layer.as_ref().map(|l| l.index),
             layer_diff_id: p.layer.as_ref().map(|l| l.diff_id.clone()),
+            severity_source: m.severity_source.clone(),
+            kev: m.kev.clone(),
+            epss: m.epss,
         }),
     }
 }

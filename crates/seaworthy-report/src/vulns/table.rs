@@ -27,10 +27,11 @@ use seaworthy_vulndb::{MatchStatus, VulnMatch};
 
 use super::{VulnReportInput, counts, cut, os_name, short_digest};
 use crate::sbom::clean_created_by;
-use crate::text::{count, terminal_safe};
+use crate::text::{count, percent, terminal_safe};
 
-const HEADERS: [&str; 7] = [
+const HEADERS: [&str; 8] = [
     "SEVERITY",
+    "EXPLOIT",
     "ID",
     "PACKAGE",
     "INSTALLED",
@@ -39,15 +40,16 @@ const HEADERS: [&str; 7] = [
     "TITLE",
 ];
 /// Widest a cell may be, per column.
-const MAX_WIDTHS: [usize; 7] = [8, 40, 40, 32, 32, 80, 60];
+const MAX_WIDTHS: [usize; 8] = [8, 16, 40, 40, 32, 32, 80, 60];
 /// Widest the layer command may be inside the LAYER cell.
 const MAX_COMMAND: usize = 60;
 
 /// Column indexes, for painting.
 const SEVERITY: usize = 0;
-const ID: usize = 1;
-const FIXED: usize = 4;
-const LAYER: usize = 5;
+const EXPLOIT: usize = 1;
+const ID: usize = 2;
+const FIXED: usize = 5;
+const LAYER: usize = 6;
 
 struct Palette {
     color: bool,
@@ -70,7 +72,9 @@ impl Palette {
 
 /// One row: the cells, and what the colors need to know.
 struct Row {
-    cells: [String; 7],
+    cells: [String; 8],
+    /// Listed in CISA KEV.
+    exploited: bool,
     severity: Severity,
     has_fix: bool,
 }
@@ -132,6 +136,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
             })
             .collect();
         let _ = writeln!(out, "{}", statuses.join(", "));
+        risk_lines(&mut out, &pal, input);
         hidden(&mut out, input.ignored_unfixed);
         incomplete(&mut out, input);
         out.push('\n');
@@ -375,6 +380,7 @@ fn table(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
     for row in &rows {
         line(out, &row.cells, &widths, |col, s| match col {
             SEVERITY => pal.paint(pal.severity(row.severity), s),
+            EXPLOIT if row.exploited => pal.paint(pal.severity(Severity::Critical), s),
             ID => pal.paint(bold, s),
             FIXED if row.has_fix => pal.paint(fix, s),
             FIXED | LAYER => pal.paint(dim, s),
@@ -415,6 +421,7 @@ fn row(m: &VulnMatch) -> Row {
     };
     let cells = [
         m.severity.as_str().to_string(),
+        exploit(m),
         id,
         package,
         m.package.version.clone(),
@@ -428,9 +435,61 @@ fn row(m: &VulnMatch) -> Row {
     }
     Row {
         cells,
+        exploited: m.kev.is_some(),
         severity: m.severity,
         has_fix: m.fixed_version.is_some(),
     }
+}
+
+/// How many matches CISA lists as exploited, and how many nothing rates (with whether they
+/// gate): the lines a reviewer must not miss.
+fn risk_lines(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
+    let kev = input.matches.iter().filter(|m| m.kev.is_some()).count();
+    if kev > 0 {
+        let text = format!(
+            "{} in CISA's Known Exploited Vulnerabilities catalogue{}",
+            count(kev, "vulnerability", "vulnerabilities"),
+            if input.risk.kev {
+                " (--fail-on-kev)"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            pal.paint(pal.severity(Severity::Critical), &text)
+        );
+    }
+    let unknown = input
+        .matches
+        .iter()
+        .filter(|m| m.severity == Severity::Unknown)
+        .count();
+    if unknown > 0 {
+        let them = if unknown == 1 { "it" } else { "them" };
+        let gate = match input.risk.unknown_as {
+            Some(s) => format!("counted as {s} at the gate (--unknown-severity)"),
+            None => format!("not gating unless --unknown-severity gives {them} one"),
+        };
+        let text = format!(
+            "{} of unknown severity (no source rates {them}): {gate}",
+            count(unknown, "vulnerability", "vulnerabilities"),
+        );
+        let _ = writeln!(out, "{}", pal.paint(pal.severity(Severity::Unknown), &text));
+    }
+}
+
+/// `KEV` when CISA lists the CVE as exploited, and the EPSS score as a percentage.
+fn exploit(m: &VulnMatch) -> String {
+    let mut parts = Vec::new();
+    if m.kev.is_some() {
+        parts.push("KEV".to_string());
+    }
+    if let Some(e) = m.epss {
+        parts.push(format!("EPSS {}", percent(e.score)));
+    }
+    parts.join(" ")
 }
 
 /// Line breaks and runs of white space become one space.
@@ -441,8 +500,8 @@ fn one_line(s: &str) -> String {
 /// Writes one row: every cell but the last padded to its column's width.
 fn line(
     out: &mut String,
-    cells: &[String; 7],
-    widths: &[usize; 7],
+    cells: &[String; 8],
+    widths: &[usize; 8],
     paint: impl Fn(usize, &str) -> String,
 ) {
     let last = cells.len().saturating_sub(1);

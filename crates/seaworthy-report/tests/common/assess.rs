@@ -1,15 +1,17 @@
 //! A hand-built assessment shared by the assess renderer tests: all four areas (the Dockerfile
 //! area reuses the findings report fixture), vulnerabilities from the base image and from a RUN
 //! line, a waived and a VEX-cleared match, host checks of every verdict in report mode, an
-//! expired and an unused waiver, and a baseline with new, unchanged and resolved items.
+//! expired and an unused waiver, and a baseline with new, unchanged and resolved items. The image
+//! area gates on CISA KEV and EPSS too; one of its vulnerabilities is in KEV with an EPSS score,
+//! one has only a score, and one is unrated (`unknown`).
 
 use seaworthy_core::{
     CheckResult, DockerfileLine, Evidence, Finding, Level, Location, Origin, Severity, Status,
     Suppression,
 };
 use seaworthy_report::assess::{
-    AreaKind, AreaReport, Assessment, BaselineSummary, Change, Item, ItemKind, LayerCount, Mode,
-    ResolvedItem, Totals, VulnDetail, WaiverNote, WaiverSummary,
+    AreaKind, AreaReport, Assessment, BaselineSummary, Change, EpssScore, Item, ItemKind, KevEntry,
+    LayerCount, Mode, ResolvedItem, Totals, VulnDetail, WaiverNote, WaiverSummary,
 };
 
 const IMAGE: &str = "registry.example.com/shop/api:1.4.2";
@@ -82,7 +84,16 @@ fn vuln(
             purl: format!("pkg:deb/debian/{package}@{version}?distro=debian-12"),
             fixed_version: fixed.map(str::to_string),
             status: if fixed.is_some() { "fixed" } else { "unfixed" }.to_string(),
-            cvss: Some(9.8),
+            cvss: (severity != Severity::Unknown).then_some(9.8),
+            severity_source: if severity == Severity::Unknown {
+                "unrated"
+            } else {
+                "debian-tracker urgency"
+            }
+            .to_string(),
+            kev: None,
+            epss: None,
+            cwes: Vec::new(),
         }),
     }
 }
@@ -138,17 +149,50 @@ pub fn assessment() -> Assessment {
     let mut image = AreaReport::new(AreaKind::Image, Mode::Gate, Severity::High);
     image.targets = vec![IMAGE.to_string()];
     image.duration_ms = 412;
+    image.fail_on_kev = true;
+    image.fail_on_epss = Some(0.5);
+    let mut exploited = vuln(
+        "CVE-2024-45491",
+        Severity::Critical,
+        "libexpat1",
+        "2.5.0-1",
+        Some("2.5.0-1+deb12u1"),
+        1,
+        (2, "RUN"),
+        Change::New,
+    );
+    if let Some(v) = &mut exploited.vulnerability {
+        v.severity_source = "cvss 3.1 (nvd)".to_string();
+        v.kev = Some(KevEntry {
+            date_added: "2025-01-15".to_string(),
+            due_date: "2025-02-05".to_string(),
+            ransomware: false,
+            name: Some("libexpat Integer Overflow Vulnerability".to_string()),
+        });
+        v.epss = Some(EpssScore {
+            score: 0.62,
+            percentile: 0.98,
+        });
+        v.cwes = vec!["CWE-190".to_string()];
+    }
+    let mut scored = vuln(
+        "CVE-2024-2236",
+        Severity::Medium,
+        "libgcrypt20",
+        "1.10.1-3",
+        None,
+        0,
+        (1, "FROM"),
+        Change::Unchanged,
+    );
+    if let Some(v) = &mut scored.vulnerability {
+        v.epss = Some(EpssScore {
+            score: 0.0004,
+            percentile: 0.09,
+        });
+    }
     image.items = vec![
-        vuln(
-            "CVE-2024-45491",
-            Severity::Critical,
-            "libexpat1",
-            "2.5.0-1",
-            Some("2.5.0-1+deb12u1"),
-            1,
-            (2, "RUN"),
-            Change::New,
-        ),
+        exploited,
         vuln(
             "CVE-2023-45853",
             Severity::Critical,
@@ -159,14 +203,15 @@ pub fn assessment() -> Assessment {
             (1, "FROM"),
             Change::Unchanged,
         ),
+        scored,
         vuln(
-            "CVE-2024-2236",
-            Severity::Medium,
-            "libgcrypt20",
-            "1.10.1-3",
+            "CVE-2026-0042",
+            Severity::Unknown,
+            "curl",
+            "7.88.1-10+deb12u5",
             None,
-            0,
-            (1, "FROM"),
+            1,
+            (2, "RUN"),
             Change::Unchanged,
         ),
     ];
@@ -239,6 +284,7 @@ pub fn assessment() -> Assessment {
             medium: 1,
             low: 0,
             info: 0,
+            unknown: 0,
         },
         LayerCount {
             image: IMAGE.to_string(),
@@ -250,6 +296,7 @@ pub fn assessment() -> Assessment {
             medium: 0,
             low: 0,
             info: 0,
+            unknown: 1,
         },
         LayerCount {
             image: IMAGE.to_string(),
@@ -261,6 +308,7 @@ pub fn assessment() -> Assessment {
             medium: 0,
             low: 0,
             info: 0,
+            unknown: 0,
         },
     ];
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use seaworthy_core::{Scanner, Severity, Thresholds};
 use seaworthy_oci::ImageError;
-use seaworthy_vulndb::LayerRef;
 use seaworthy_vulndb::matcher::{MatchInput, MatchOptions, MatchResult, match_packages};
+use seaworthy_vulndb::{LayerRef, RiskGate, SortOrder};
 
 use crate::cli;
 use crate::cli::ImageScanArgs;
@@ -45,6 +45,9 @@ pub struct Outcome {
     pub scanners: Vec<Scanner>,
     /// `[image.scanner-fail-on]`: per-scanner thresholds over `fail_on`.
     pub scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+    /// `unknown-severity`, `fail-on-kev`, `fail-on-epss` (all off in report mode but the first).
+    pub risk: RiskGate,
+    pub sort: SortOrder,
 }
 
 /// `--scanners`, else `[image] scanners`, else all of them; sorted, each once.
@@ -97,11 +100,11 @@ pub fn run(args: &ImageScanArgs) -> Result<Outcome, Failure> {
         by_scanner: outcome.scanner_fail_on.clone(),
     };
     policy.apply_to_findings(&mut outcome.findings, |f| gate.for_rule(&f.rule_id));
-    outcome.waived = policy.split_matches(
-        &mut outcome.result.matches,
-        &args.image.image,
-        gate.for_scanner(Scanner::Vuln),
-    );
+    let threshold = gate.for_scanner(Scanner::Vuln);
+    let risk = outcome.risk;
+    outcome.waived = policy.split_matches(&mut outcome.result.matches, &args.image.image, |m| {
+        risk.gates(m, threshold)
+    });
     outcome.expired_waivers = policy.expired();
     outcome.expired_warnings = policy.expired_warnings();
     Ok(outcome)
@@ -202,7 +205,17 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         report_mode,
         file.image.fail_on.or(file.fail_on),
     );
+    let risk = RiskGate {
+        unknown_as: args.unknown_severity.or(file.image.unknown_severity),
+        kev: !report_mode && (args.fail_on_kev || file.image.fail_on_kev),
+        epss: args
+            .fail_on_epss
+            .or(file.image.fail_on_epss)
+            .filter(|_| !report_mode),
+    };
     Ok(Outcome {
+        risk,
+        sort: args.sort.or(file.image.sort).unwrap_or_default(),
         image,
         inventory,
         result,
@@ -306,6 +319,8 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
         fail_on: outcome.fail_on,
         scanner_fail_on: &outcome.scanner_fail_on,
         scanners: &outcome.scanners,
+        risk: outcome.risk,
+        sort: outcome.sort,
         tool_version: env!("CARGO_PKG_VERSION"),
         created: &created,
     };

@@ -25,10 +25,13 @@ pub(super) fn section(out: &mut String, r: &AreaReport) {
         Mode::Report => "report only",
     };
     let targets: Vec<String> = r.targets.iter().map(|t| html(t)).collect();
+    let mut threshold = r.fail_on.to_string();
+    for s in r.risk_settings() {
+        let _ = write!(threshold, ", {s}");
+    }
     let _ = writeln!(
         out,
-        "<p class=\"meta\">Mode: {mode}, threshold {} · {} ms · {}</p>",
-        r.fail_on,
+        "<p class=\"meta\">Mode: {mode}, threshold {threshold} · {} ms · {}</p>",
         r.duration_ms,
         if targets.is_empty() {
             "no targets".to_string()
@@ -98,12 +101,13 @@ fn items(out: &mut String, r: &AreaReport) {
          </thead><tbody>"
     );
     for i in &r.items {
-        row(out, area, i);
+        row(out, r, i);
     }
     out.push_str("</tbody></table>\n");
 }
 
-fn row(out: &mut String, area: &str, i: &Item) {
+fn row(out: &mut String, r: &AreaReport, i: &Item) {
+    let area = r.area.as_str();
     let f = &i.finding;
     let state = if i.is_waived() { "waived" } else { "active" };
     let change = match i.change {
@@ -119,9 +123,10 @@ fn row(out: &mut String, area: &str, i: &Item) {
         out,
         "<tr data-severity=\"{sev}\" data-area=\"{area}\" data-state=\"{state}\" \
          data-change=\"{change}\" data-gating=\"{gating}\" data-kind=\"{kind}\">\
-         <td><span class=\"sev sev-{sev}\">{sev}</span></td><td><code>{rule}</code></td>\
+         <td><span class=\"sev sev-{sev}\">{sev}</span>{exploit}</td><td><code>{rule}</code></td>\
          <td><div class=\"title\">{title}</div><div class=\"msg\">{msg}</div>",
         sev = f.severity,
+        exploit = exploit_badges(i),
         gating = i.gating,
         rule = html(&f.rule_id),
         title = html(&f.title),
@@ -137,6 +142,14 @@ fn row(out: &mut String, area: &str, i: &Item) {
             html(fixed),
             html(&v.status)
         );
+        let facts = v.facts();
+        if !facts.is_empty() {
+            let _ = write!(
+                out,
+                "<div class=\"msg risk\">{}</div>",
+                html(&facts.join(" · "))
+            );
+        }
     }
     if !f.remediation.is_empty() {
         let _ = write!(
@@ -158,12 +171,35 @@ fn row(out: &mut String, area: &str, i: &Item) {
         }
         None => "active".to_string(),
     };
+    let gating = match (i.gating, r.exploit_reason(i)) {
+        (false, _) => "no".to_string(),
+        (true, None) => "yes".to_string(),
+        (true, Some(why)) => format!("yes ({})", why.to_ascii_uppercase()),
+    };
     let _ = writeln!(
         out,
-        "</td><td>{}</td><td>{waiver}</td><td>{change}</td><td>{}</td></tr>",
+        "</td><td>{}</td><td>{waiver}</td><td>{change}</td><td>{gating}</td></tr>",
         html(&item_location(i)),
-        if i.gating { "yes" } else { "no" }
     );
+}
+
+/// A `KEV` badge and the EPSS score next to a vulnerability's severity.
+fn exploit_badges(i: &Item) -> String {
+    let Some(v) = &i.vulnerability else {
+        return String::new();
+    };
+    let mut s = String::new();
+    if v.kev.is_some() {
+        s.push_str(" <span class=\"kev\" title=\"in CISA's Known Exploited Vulnerabilities catalogue\">KEV</span>");
+    }
+    if let Some(e) = v.epss {
+        let _ = write!(
+            s,
+            " <span class=\"epss\" title=\"EPSS: probability of exploitation in the next 30 days\">EPSS {}</span>",
+            crate::text::percent(e.score)
+        );
+    }
+    s
 }
 
 fn status_label(s: Status) -> &'static str {

@@ -76,10 +76,11 @@ fn header(out: &mut String, a: &Assessment) {
         ("medium", t.medium),
         ("low", t.low),
         ("info", t.info),
-        ("gating", t.gating),
-        ("waived", t.waived),
-        ("base", t.base),
     ];
+    if super::table::has_unknown(a) {
+        totals.push(("unknown", t.unknown));
+    }
+    totals.extend([("gating", t.gating), ("waived", t.waived), ("base", t.base)]);
     if let Some(b) = &a.baseline {
         totals.extend([("new", t.new), ("resolved", b.resolved.len())]);
     }
@@ -116,37 +117,46 @@ fn header(out: &mut String, a: &Assessment) {
 
 fn overview(out: &mut String, a: &Assessment) {
     let baseline = a.baseline.is_some();
-    out.push_str(
+    let unknown = super::table::has_unknown(a);
+    let _ = writeln!(
+        out,
         "<section id=\"overview\">\n<h2>Areas</h2>\n<table class=\"summary\"><thead><tr>\
          <th>Area</th><th>Mode</th><th>Status</th><th>Critical</th><th>High</th><th>Medium</th>\
-         <th>Low</th><th>Info</th><th>Waived</th><th>New</th><th>Gating</th></tr></thead><tbody>\n",
+         <th>Low</th><th>Info</th>{}<th>Waived</th><th>New</th><th>Gating</th></tr></thead><tbody>",
+        if unknown { "<th>Unknown</th>" } else { "" }
     );
     for r in &a.areas {
         let t = &r.summary;
-        let _ = writeln!(
-            out,
-            "<tr id=\"summary-{area}\"><td><a href=\"#area-{area}\">{}</a></td><td>{}</td>\
-             <td><span class=\"status status-{}\">{}</span></td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.area.title(),
-            match r.mode {
-                super::Mode::Gate => format!("gate ≥ {}", r.fail_on),
-                super::Mode::Report => format!("report ≥ {}", r.fail_on),
-            },
-            r.status.as_str(),
-            status_word(r.status),
-            t.critical,
-            t.high,
-            t.medium,
-            t.low,
-            t.info,
-            t.waived,
+        let mut settings = vec![format!("≥ {}", r.fail_on)];
+        settings.extend(r.risk_settings());
+        let mut numbers = vec![t.critical, t.high, t.medium, t.low, t.info];
+        if unknown {
+            numbers.push(t.unknown);
+        }
+        numbers.push(t.waived);
+        let mut cells: String = numbers.iter().map(|n| format!("<td>{n}</td>")).collect();
+        let _ = write!(
+            cells,
+            "<td>{}</td><td>{}</td>",
             if baseline {
                 t.new.to_string()
             } else {
                 "-".to_string()
             },
-            t.gating,
+            t.gating
+        );
+        let _ = writeln!(
+            out,
+            "<tr id=\"summary-{area}\"><td><a href=\"#area-{area}\">{}</a></td><td>{} {}</td>\
+             <td><span class=\"status status-{}\">{}</span></td>{cells}</tr>",
+            r.area.title(),
+            match r.mode {
+                super::Mode::Gate => "gate",
+                super::Mode::Report => "report",
+            },
+            settings.join(", "),
+            r.status.as_str(),
+            status_word(r.status),
             area = r.area.as_str(),
         );
     }

@@ -26,21 +26,23 @@ pub(super) fn severity_colors(s: Severity) -> (&'static str, &'static str) {
         Severity::Medium => ("#e69f00", "#000000"),
         Severity::Low => ("#56b4e9", "#000000"),
         Severity::Info => ("#bbbbbb", "#000000"),
+        Severity::Unknown => ("#cc79a7", "#000000"),
     }
 }
 
 /// Counts by severity, worst first.
-fn by_severity(t: &Totals) -> [(Severity, usize); 5] {
+fn by_severity(t: &Totals) -> [(Severity, usize); 6] {
     Severity::ALL.map(|s| (s, t.by_severity(s)))
 }
 
-fn layer_counts(l: &LayerCount) -> [(Severity, usize); 5] {
+fn layer_counts(l: &LayerCount) -> [(Severity, usize); 6] {
     [
         (Severity::Critical, l.critical),
         (Severity::High, l.high),
         (Severity::Medium, l.medium),
         (Severity::Low, l.low),
         (Severity::Info, l.info),
+        (Severity::Unknown, l.unknown),
     ]
 }
 

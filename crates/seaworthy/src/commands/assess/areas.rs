@@ -30,6 +30,9 @@ impl AreaRun {
     fn new(policy: &AreaPolicy) -> Self {
         let mut report = AreaReport::new(policy.kind, policy.mode, policy.fail_on);
         report.scanner_fail_on = policy.scanner_fail_on.clone();
+        report.unknown_severity = policy.risk.unknown_as;
+        report.fail_on_kev = policy.risk.kev;
+        report.fail_on_epss = policy.risk.epss;
         report.declared_at = policy.declared_at.clone();
         report.target_declared_at = policy.target_declared_at.clone();
         AreaRun {

@@ -70,6 +70,10 @@ pub fn as_vulnerability(finding: Finding, m: &VulnMatch) -> Item {
                 .fold(None, |best: Option<f64>, s| {
                     Some(best.map_or(s, |b| b.max(s)))
                 }),
+            severity_source: m.severity_source.clone(),
+            kev: m.kev.clone(),
+            epss: m.epss,
+            cwes: m.cwes.clone(),
         }),
     }
 }

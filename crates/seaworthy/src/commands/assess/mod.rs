@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use anyhow::Result;
-use seaworthy_core::Location;
+use seaworthy_core::{Location, Severity};
 use seaworthy_report::assess::{
     ASSESS_SCHEMA_VERSION, AreaReport, Assessment, Item, ItemKind, LayerCount, Totals,
     WaiverSummary,
@@ -185,7 +185,7 @@ fn layer_counts(
     items: &[Item],
     layers: &[(String, Vec<seaworthy_vulndb::LayerRef>, usize)],
 ) -> Vec<LayerCount> {
-    let mut counts: BTreeMap<(&str, u32), [usize; 5]> = BTreeMap::new();
+    let mut counts: BTreeMap<(&str, u32), [usize; 6]> = BTreeMap::new();
     for item in items.iter().filter(|i| !i.is_waived()) {
         let (Location::Image { image, .. }, Some(layer)) = (
             &item.finding.location,
@@ -193,8 +193,17 @@ fn layer_counts(
         ) else {
             continue;
         };
-        let slot = 4 - item.finding.severity as usize;
-        counts.entry((image.as_str(), layer)).or_default()[slot.min(4)] += 1;
+        let slot = Severity::ALL
+            .iter()
+            .position(|s| *s == item.finding.severity)
+            .unwrap_or(0);
+        if let Some(n) = counts
+            .entry((image.as_str(), layer))
+            .or_default()
+            .get_mut(slot)
+        {
+            *n += 1;
+        }
     }
     let mut out = Vec::new();
     for (image, refs, base) in layers {
@@ -214,6 +223,7 @@ fn layer_counts(
                 medium: c[2],
                 low: c[3],
                 info: c[4],
+                unknown: c[5],
             });
         }
     }

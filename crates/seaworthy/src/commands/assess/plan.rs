@@ -8,6 +8,7 @@ use anyhow::{Context as _, Result};
 use seaworthy_core::{Scanner, Severity};
 use seaworthy_policy::selection::Selection;
 use seaworthy_report::assess::{AreaKind, Mode, SourceLine};
+use seaworthy_vulndb::RiskGate;
 
 use super::declared::Declarations;
 use crate::cli::{
@@ -23,6 +24,9 @@ pub struct AreaPolicy {
     pub fail_on: Severity,
     /// Image area: per-scanner thresholds (`[image.scanner-fail-on]`), unless `--fail-on`.
     pub scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
+    /// Image and container areas' vulnerabilities: `[image] unknown-severity`, `fail-on-kev`,
+    /// `fail-on-epss` (kept in a report area, where they warn and never gate).
+    pub risk: RiskGate,
     /// The configuration line that enabled the area, and per image its Dockerfile or line.
     pub declared_at: Option<SourceLine>,
     pub target_declared_at: BTreeMap<String, SourceLine>,
@@ -115,6 +119,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             },
             fail_on,
             scanner_fail_on: BTreeMap::new(),
+            risk: RiskGate::default(),
             declared_at: None,
             target_declared_at: BTreeMap::new(),
             selection: Selection::new(enable, disable, severity).map_err(|e| {
@@ -167,6 +172,12 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
     };
 
     let i = &file.image;
+    // What gates a vulnerability besides its severity, as in `seaworthy image`.
+    let risk = RiskGate {
+        unknown_as: i.unknown_severity,
+        kev: i.fail_on_kev,
+        epss: i.fail_on_epss,
+    };
     let mut targets = i.targets.clone();
     if targets.len() == 1 && args.images.len() == 1 {
         let reference = args.images[0].clone();
@@ -187,7 +198,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
         let fail_on = threshold(i.fail_on);
         let jobs = targets
             .iter()
-            .map(|t| image_job(t, args, fail_on, &at))
+            .map(|t| image_job(t, args, fail_on, risk, &at))
             .collect();
         let mut p = policy(
             AreaKind::Image,
@@ -201,6 +212,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
         if args.fail_on.is_none() {
             p.scanner_fail_on = i.scanner_fail_on.clone();
         }
+        p.risk = risk;
         for t in &targets {
             let reference = t.reference().to_string();
             let dockerfile = match t {
@@ -274,6 +286,8 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
             &c.disable,
             &c.severity,
         )?;
+        // The running containers' vulnerabilities are judged as the image area's.
+        p.risk = risk;
         p.declared_at = declared.as_ref().and_then(|d| {
             let key = if c.running { "running" } else { "names" };
             d.key_in("container", key)
@@ -325,6 +339,7 @@ fn image_job(
     target: &ImageTarget,
     args: &AssessArgs,
     fail_on: Severity,
+    risk: RiskGate,
     at: &dyn Fn(&Path) -> PathBuf,
 ) -> ImageJob {
     let (dockerfile, build_args, target_stage, base_image) = match target {
@@ -380,6 +395,10 @@ fn image_job(
             severity: Vec::new(),
             scanners: Vec::new(),
             ignore_unfixed: false,
+            unknown_severity: risk.unknown_as,
+            fail_on_kev: risk.kev,
+            fail_on_epss: risk.epss,
+            sort: None,
             dockerfile,
             build_args,
             target: target_stage,
