@@ -728,7 +728,8 @@ def feed_seeds():
     put("vuln_feed_archive", "bomb-tar-gz", gzip.compress(tar(("file", "gems/x/y.yml", b"\0" * (16 << 20))), mtime=0))
 
     # vuln_feed_json: each input goes to every JSON parser.
-    for name, data in osv + node + testdata_dir(vdb + "alpine", ".json") + testdata_dir(vdb + "debian", ".json"):
+    secdb = testdata_dir(vdb + "wolfi", ".json") + testdata_dir(vdb + "redhat", ".json")
+    for name, data in osv + node + testdata_dir(vdb + "alpine", ".json") + testdata_dir(vdb + "debian", ".json") + secdb:
         put("vuln_feed_json", name, data)
     put("vuln_feed_json", "hostile-osv", json.dumps({
         "id": "X-1", "modified": "not a date", "aliases": ["X-1"] * 50,

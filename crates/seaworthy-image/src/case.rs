@@ -8,7 +8,8 @@
 //! file etc/shadow 640 root:*:19000::::: a file, octal mode, contents (`\n` for newlines)
 //! dir usr/local/bin 777                 a directory
 //! link bin/sh dash                      a symlink
-//! signature unsigned                    settings: verification outcome, `trusted REG`, `minimal`
+//! signature unsigned                    settings: verification outcome, `trusted REG`, `minimal`,
+//! today 2026-12-07                      the date end-of-support dates are compared with
 //! ```
 //!
 //! Files are scanned for secrets as the image walk scans them.
@@ -31,6 +32,7 @@ pub fn settings(case: &str) -> Settings {
         match word {
             "trusted" => settings.trusted_registries.push(rest.to_string()),
             "minimal" => settings.minimal = true,
+            "today" => settings.today = Some(rest.to_string()),
             "signature" => {
                 settings.signature = Some(match rest {
                     "verified" => SignatureCheck::Verified {
@@ -73,7 +75,7 @@ pub fn image(case: &str) -> Result<Image, String> {
         let layer = layers.saturating_sub(1);
         match word {
             "ref" => reference = rest.to_string(),
-            "signature" | "trusted" | "minimal" => {}
+            "signature" | "trusted" | "minimal" | "today" => {}
             "config" => {
                 let Value::Object(more) = serde_json::from_str(rest).map_err(|_| bad())? else {
                     return Err(bad());

@@ -5,6 +5,7 @@
 //! layer and the build step that brought the problem in.
 
 pub mod case;
+pub mod lifecycle;
 pub mod rules;
 pub mod subject;
 
@@ -29,6 +30,9 @@ pub struct Settings {
     pub signature: Option<SignatureCheck>,
     /// Severity of an unsigned or unverifiable image (default high).
     pub signature_severity: Option<Severity>,
+    /// Today as `YYYY-MM-DD`, for the end-of-support dates (SW-IMG-040); `None`: the system
+    /// clock (tests set it).
+    pub today: Option<String>,
 }
 
 /// What signature verification found, as the trust rules judge it.

@@ -20,6 +20,7 @@ use seaworthy_inventory::{Ecosystem, Inventory, OsInfo, Package, PackageLocation
 use seaworthy_oci::{Digest, HistoryEntry, ImageConfig, ImageInfo, LayerInfo};
 use seaworthy_report::sbom::{SbomFormat, SbomInput, render_sbom};
 use seaworthy_report::vulns::{VulnFormat, VulnReportInput, render_vulns};
+use seaworthy_vulndb::matcher::Uncovered;
 use seaworthy_vulndb::{
     CvssScore, DbSummary, EpssScore, KevEntry, LayerRef, MatchStatus, MatchedPackage, RiskGate,
     SortOrder, VulnMatch,
@@ -404,6 +405,7 @@ struct Scan {
     matches: Vec<VulnMatch>,
     db: DbSummary,
     ignored_unfixed: usize,
+    uncovered: Vec<Uncovered>,
     findings: Vec<Finding>,
     fail_on: Option<Severity>,
     scanner_fail_on: BTreeMap<Scanner, Option<Severity>>,
@@ -419,6 +421,7 @@ impl Scan {
             matches: matches(),
             db: db(),
             ignored_unfixed: 0,
+            uncovered: Vec::new(),
             findings: image_findings(),
             fail_on: Some(Severity::High),
             risk: RiskGate::default(),
@@ -434,6 +437,7 @@ impl Scan {
             matches: &self.matches,
             db: &self.db,
             ignored_unfixed: self.ignored_unfixed,
+            uncovered: &self.uncovered,
             waived: &[],
             expired_waivers: &[],
             findings: &self.findings,
@@ -753,7 +757,7 @@ fn kev_epss_and_unknown_severity_gate_as_asked() {
 #[test]
 fn json_document() {
     let doc = Scan::new().json(VulnFormat::Json);
-    assert_eq!(doc["schema_version"], "1.5.0");
+    assert_eq!(doc["schema_version"], "1.6.0");
     assert_eq!(doc["tool"]["name"], "seaworthy");
     assert_eq!(doc["image"]["os"]["version_codename"], "bookworm");
     assert_eq!(doc["database"]["built"], "2025-01-01T06:00:00Z");
@@ -782,6 +786,46 @@ fn json_document() {
         doc["matches"][2]["package"]["matched_as"],
         serde_json::json!(null),
         "stdlib has none"
+    );
+}
+
+/// A distribution no loaded advisory covers is named in the table and the JSON summary: the
+/// report never looks clean only because nothing was looked up.
+#[test]
+fn uncovered_distributions_are_named() {
+    let mut scan = Scan::new();
+    scan.uncovered = vec![Uncovered {
+        os: "Wolfi (rolling)".into(),
+        ecosystem: Some("wolfi".into()),
+        packages: 4,
+    }];
+    let table = scan.render(VulnFormat::Table, false);
+    assert!(
+        table.contains(
+            "Not checked: no advisories loaded for Wolfi (rolling): 4 packages not matched\n"
+        ),
+        "{table}"
+    );
+    let doc = scan.json(VulnFormat::Json);
+    assert_eq!(
+        doc["summary"]["uncovered"],
+        serde_json::json!([{"os": "Wolfi (rolling)", "ecosystem": "wolfi", "packages": 4}])
+    );
+    let docs = std::fs::read_to_string(crate_dir().join("../../docs/vuln-report-format.md"))
+        .expect("docs/vuln-report-format.md");
+    for key in ["uncovered", "os", "ecosystem", "packages"] {
+        assert!(docs.contains(&format!("`{key}`")), "{key}");
+    }
+    // Without matches the summary does not claim a clean image.
+    scan.matches.clear();
+    let table = scan.render(VulnFormat::Table, false);
+    assert!(
+        !table.contains("No known vulnerabilities in 6 packages"),
+        "{table}"
+    );
+    assert!(
+        table.contains("No known vulnerabilities in the 2 packages checked; 4 not checked."),
+        "{table}"
     );
 }
 

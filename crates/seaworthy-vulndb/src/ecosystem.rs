@@ -26,10 +26,17 @@ impl Scheme {
         let family = ecosystem.split(':').next().unwrap_or(ecosystem);
         Some(match family {
             "debian" | "ubuntu" => Scheme::Dpkg,
-            "alpine" => Scheme::Apk,
-            "almalinux" | "rocky" | "rhel" | "centos" | "fedora" | "oracle" | "amazon" => {
-                Scheme::Rpm
-            }
+            "alpine" | "wolfi" | "chainguard" => Scheme::Apk,
+            "almalinux"
+            | "rocky"
+            | "rhel"
+            | "centos"
+            | "fedora"
+            | "oracle"
+            | "amazon"
+            | "sles"
+            | "opensuse-leap"
+            | "opensuse-tumbleweed" => Scheme::Rpm,
             "crates.io" | "npm" => Scheme::Semver,
             "Go" => Scheme::Golang,
             "PyPI" => Scheme::Pep440,
@@ -104,10 +111,67 @@ pub fn alpine(version: &str) -> String {
     }
 }
 
+/// Wolfi's secdb (`packages.wolfi.dev/os/security.json`): one rolling release.
+pub const WOLFI: &str = "wolfi";
+/// Chainguard's secdb (`packages.cgr.dev/chainguard/security.json`): one rolling release.
+pub const CHAINGUARD: &str = "chainguard";
+/// openSUSE Tumbleweed: one rolling release.
+pub const TUMBLEWEED: &str = "opensuse-tumbleweed";
+
+/// The key of a SUSE Linux Enterprise release from os-release's `VERSION_ID` (`15.5` →
+/// `sles:15.5`, `15` → `sles:15`).
+pub fn sles(version_id: &str) -> String {
+    format!("sles:{}", version_id.trim())
+}
+
+/// `SUSE:Linux Enterprise Server 15 SP5`, `SUSE:Linux Enterprise Module for Basesystem 15 SP5`,
+/// `SUSE:Linux Enterprise Server 12 SP5-LTSS` → `15.5` / `12.5`; `… 15` → `15`. Micro and other
+/// products numbered apart from SLES (`Linux Enterprise Micro 5.5`) give `None`.
+fn sle_release(product: &str) -> Option<String> {
+    let product = product.trim();
+    let rest = product.strip_prefix("Linux Enterprise ")?;
+    if rest.starts_with("Micro") || rest.contains("Micro ") {
+        return None;
+    }
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let major_at = words
+        .iter()
+        .position(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))?;
+    let major = words[major_at];
+    let sp = words.get(major_at + 1).and_then(|w| {
+        let digits: String = w
+            .strip_prefix("SP")?
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        (!digits.is_empty()).then_some(digits)
+    });
+    Some(match sp {
+        Some(sp) => format!("{major}.{sp}"),
+        None => major.to_string(),
+    })
+}
+
+/// `Red Hat:enterprise_linux:9::appstream` → `rhel:9`. Only the main streams: Extended Update
+/// Support and other minor-release streams (`rhel_eus:9.2`, `rhel_e4s`, `rhel_aus`) carry fixes
+/// for one minor release and are left out.
+fn red_hat(rest: &str) -> Option<String> {
+    let mut parts = rest.split(':');
+    let product = parts.next()?.trim();
+    let release = parts.next()?.trim();
+    let major = release.split('.').next().unwrap_or(release);
+    (product == "enterprise_linux"
+        && !major.is_empty()
+        && major.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| format!("rhel:{major}"))
+}
+
 /// Normalizes an OSV `ecosystem` string to our key; `None` for ecosystems we do not match.
 /// `Debian:12` → `debian:bookworm`, `Ubuntu:22.04:LTS` → `ubuntu:22.04`, `Alpine:v3.18` →
-/// `alpine:v3.18`, `AlmaLinux:9` → `almalinux:9`, `Rocky Linux:9` → `rocky:9`; language
-/// ecosystems keep OSV's spelling.
+/// `alpine:v3.18`, `AlmaLinux:9` → `almalinux:9`, `Rocky Linux:9` → `rocky:9`,
+/// `Red Hat:enterprise_linux:9::appstream` → `rhel:9`, `SUSE:Linux Enterprise Server 15 SP5` →
+/// `sles:15.5`, `openSUSE:Leap 15.5` → `opensuse-leap:15.5`, `openSUSE:Tumbleweed` →
+/// `opensuse-tumbleweed`; language ecosystems keep OSV's spelling.
 pub fn from_osv(ecosystem: &str) -> Option<String> {
     let (family, rest) = match ecosystem.split_once(':') {
         Some((f, r)) => (f, Some(r)),
@@ -123,8 +187,44 @@ pub fn from_osv(ecosystem: &str) -> Option<String> {
         "Alpine" => alpine(&release(rest)?),
         "AlmaLinux" => format!("almalinux:{}", release(rest)?),
         "Rocky Linux" => format!("rocky:{}", release(rest)?),
+        "Red Hat" => red_hat(rest?)?,
+        "SUSE" => sles(&sle_release(rest?)?),
+        "openSUSE" => {
+            let product = rest?.trim();
+            if product == "Tumbleweed" {
+                TUMBLEWEED.to_string()
+            } else {
+                let version = product.strip_prefix("Leap ")?.trim();
+                if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                    return None;
+                }
+                format!("opensuse-leap:{version}")
+            }
+        }
         _ => return None,
     })
+}
+
+/// A distribution release as people name it, from its ecosystem key: `wolfi` → `Wolfi
+/// (rolling)`, `debian:bookworm` → `Debian (bookworm)`, `rhel:9` → `Red Hat Enterprise Linux
+/// (9)`.
+pub fn release_name(key: &str) -> String {
+    let (family, release) = key.split_once(':').unwrap_or((key, "rolling"));
+    let name = match family {
+        "debian" => "Debian",
+        "ubuntu" => "Ubuntu",
+        "alpine" => "Alpine",
+        "almalinux" => "AlmaLinux",
+        "rocky" => "Rocky Linux",
+        "rhel" => "Red Hat Enterprise Linux",
+        "sles" => "SUSE Linux Enterprise",
+        "opensuse-leap" => "openSUSE Leap",
+        "opensuse-tumbleweed" => "openSUSE Tumbleweed",
+        WOLFI => "Wolfi",
+        CHAINGUARD => "Chainguard",
+        other => other,
+    };
+    format!("{name} ({release})")
 }
 
 /// Normalizes a package name the way its ecosystem compares names: PyPI per PEP 503
@@ -168,6 +268,36 @@ mod tests {
         assert_eq!(from_osv("AlmaLinux:9").as_deref(), Some("almalinux:9"));
         assert_eq!(from_osv("Rocky Linux:8").as_deref(), Some("rocky:8"));
         assert_eq!(from_osv("PyPI").as_deref(), Some("PyPI"));
+        assert_eq!(
+            from_osv("Red Hat:enterprise_linux:9::appstream").as_deref(),
+            Some("rhel:9")
+        );
+        assert_eq!(
+            from_osv("Red Hat:enterprise_linux:8::baseos").as_deref(),
+            Some("rhel:8")
+        );
+        assert_eq!(from_osv("Red Hat:rhel_eus:9.2::appstream"), None);
+        assert_eq!(
+            from_osv("SUSE:Linux Enterprise Server 15 SP5").as_deref(),
+            Some("sles:15.5")
+        );
+        assert_eq!(
+            from_osv("SUSE:Linux Enterprise Module for Basesystem 15 SP6").as_deref(),
+            Some("sles:15.6")
+        );
+        assert_eq!(
+            from_osv("SUSE:Linux Enterprise Server 12 SP5-LTSS").as_deref(),
+            Some("sles:12.5")
+        );
+        assert_eq!(from_osv("SUSE:Linux Enterprise Micro 5.5"), None);
+        assert_eq!(
+            from_osv("openSUSE:Leap 15.5").as_deref(),
+            Some("opensuse-leap:15.5")
+        );
+        assert_eq!(
+            from_osv("openSUSE:Tumbleweed").as_deref(),
+            Some("opensuse-tumbleweed")
+        );
         assert_eq!(from_osv("Debian"), None);
         assert_eq!(from_osv("Hackage"), None);
     }
@@ -183,6 +313,13 @@ mod tests {
     }
 
     #[test]
+    fn release_names() {
+        assert_eq!(release_name("wolfi"), "Wolfi (rolling)");
+        assert_eq!(release_name("debian:bookworm"), "Debian (bookworm)");
+        assert_eq!(release_name("sles:15.5"), "SUSE Linux Enterprise (15.5)");
+    }
+
+    #[test]
     fn alpine_branches() {
         assert_eq!(alpine("3.18.4"), "alpine:v3.18");
         assert_eq!(alpine("v3.11"), "alpine:v3.11");
@@ -193,6 +330,10 @@ mod tests {
     fn schemes() {
         assert_eq!(Scheme::of("debian:bookworm"), Some(Scheme::Dpkg));
         assert_eq!(Scheme::of("almalinux:9"), Some(Scheme::Rpm));
+        assert_eq!(Scheme::of("sles:15.5"), Some(Scheme::Rpm));
+        assert_eq!(Scheme::of("rhel:9"), Some(Scheme::Rpm));
+        assert_eq!(Scheme::of("wolfi"), Some(Scheme::Apk));
+        assert_eq!(Scheme::of("chainguard"), Some(Scheme::Apk));
         assert_eq!(Scheme::of("crates.io"), Some(Scheme::Semver));
         assert_eq!(Scheme::of("Hackage"), None);
     }

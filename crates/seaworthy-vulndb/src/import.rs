@@ -30,6 +30,10 @@ pub enum FeedKind {
     DebianAdvisoryList(&'static str),
     /// Alpine secdb (`v3.N/main.json`).
     AlpineSecdb,
+    /// Wolfi's secdb (`packages.wolfi.dev/os/security.json`), Alpine's shape.
+    WolfiSecdb,
+    /// Chainguard's secdb (`packages.cgr.dev/chainguard/security.json`), Alpine's shape.
+    ChainguardSecdb,
     /// OSV per-ecosystem export (`<Ecosystem>/all.zip`).
     OsvZip,
     /// One OSV record (`<id>.json`).
@@ -57,6 +61,8 @@ impl FeedKind {
             FeedKind::DebianCveList => "debian-cve-list",
             FeedKind::DebianAdvisoryList(source) => source,
             FeedKind::AlpineSecdb => "alpine-secdb",
+            FeedKind::WolfiSecdb => alpine_secdb::Distro::Wolfi.source(),
+            FeedKind::ChainguardSecdb => alpine_secdb::Distro::Chainguard.source(),
             FeedKind::OsvZip | FeedKind::OsvRecord => "osv",
             FeedKind::RustsecArchive => "rustsec",
             FeedKind::RubysecArchive => "rubysec",
@@ -284,8 +290,8 @@ pub fn detect(path: &Path) -> Result<Option<FeedKind>, ImportError> {
         Some(FeedKind::Nvd)
     } else if kev::sniff(&text) {
         Some(FeedKind::Kev)
-    } else if text.contains("\"distroversion\"") || text.contains("\"secfixes\"") {
-        Some(FeedKind::AlpineSecdb)
+    } else if let Some(kind) = secdb_kind(&text) {
+        Some(kind)
     } else if text.contains("\"releases\"") {
         Some(FeedKind::DebianTracker)
     } else if text.contains("\"id\"")
@@ -296,6 +302,27 @@ pub fn detect(path: &Path) -> Result<Option<FeedKind>, ImportError> {
         Some(FeedKind::OsvRecord)
     } else {
         None
+    })
+}
+
+/// An Alpine-shaped secdb: Wolfi's or Chainguard's when its `urlprefix`, `reponame` or `apkurl`
+/// say so (`security.json` names neither), else Alpine's.
+fn secdb_kind(head: &str) -> Option<FeedKind> {
+    let shaped = [
+        "\"distroversion\"",
+        "\"secfixes\"",
+        "\"apkurl\"",
+        "\"urlprefix\"",
+    ]
+    .iter()
+    .any(|key| head.contains(key));
+    if !shaped {
+        return None;
+    }
+    Some(match alpine_secdb::Distro::sniff(head) {
+        Some(alpine_secdb::Distro::Wolfi) => FeedKind::WolfiSecdb,
+        Some(alpine_secdb::Distro::Chainguard) => FeedKind::ChainguardSecdb,
+        Some(alpine_secdb::Distro::Alpine) | None => FeedKind::AlpineSecdb,
     })
 }
 
@@ -337,6 +364,12 @@ pub fn parse(kind: FeedKind, bytes: &[u8], file: &str) -> Result<Parsed, FeedErr
             debian_list::parse_advisory_list(text()?, file, source)
         }
         FeedKind::AlpineSecdb => alpine_secdb::parse(bytes, file),
+        FeedKind::WolfiSecdb => {
+            alpine_secdb::parse_as(bytes, file, Some(alpine_secdb::Distro::Wolfi))
+        }
+        FeedKind::ChainguardSecdb => {
+            alpine_secdb::parse_as(bytes, file, Some(alpine_secdb::Distro::Chainguard))
+        }
         FeedKind::OsvZip => osv::parse_zip(bytes, file),
         FeedKind::OsvRecord => osv::parse_record(bytes, file).map(|a| Parsed {
             advisories: vec![a],

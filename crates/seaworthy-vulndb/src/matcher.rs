@@ -44,9 +44,57 @@ pub struct MatchResult {
     pub packages_matched: usize,
     /// Packages that could not be looked up (`deb on an unknown distribution`), counted by reason.
     pub not_matched: Vec<(String, usize)>,
+    /// OS packages of a distribution no loaded advisory covers (or no source seaworthy reads
+    /// covers), one entry per distribution release, sorted: the report names them rather than
+    /// look clean.
+    pub uncovered: Vec<Uncovered>,
     /// Range expressions the matcher could not evaluate (`RUSTSEC-…: …`), deduplicated.
     pub range_errors: Vec<String>,
 }
+
+/// An OS release whose packages were not matched because no advisories for it are loaded.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Uncovered {
+    /// The release as people name it: `Wolfi (rolling)`, `Debian (bookworm)`, `centos 7.9.2009`.
+    pub os: String,
+    /// The ecosystem key looked for (`wolfi`, `rhel:9`); `None` when seaworthy reads no advisory
+    /// source for this distribution at all.
+    pub ecosystem: Option<String>,
+    /// How many packages went unmatched.
+    pub packages: usize,
+}
+
+impl Uncovered {
+    /// `no advisories loaded for Wolfi (rolling): 14 packages not matched`.
+    pub fn message(&self) -> String {
+        let what = if self.ecosystem.is_some() {
+            "no advisories loaded for"
+        } else {
+            "no advisory source for"
+        };
+        let s = if self.packages == 1 { "" } else { "s" };
+        format!(
+            "{what} {}: {} package{s} not matched",
+            self.os, self.packages
+        )
+    }
+}
+
+/// The OS ids (`/etc/os-release` `ID`) seaworthy has an advisory source for.
+const KNOWN_OS: &[&str] = &[
+    "debian",
+    "ubuntu",
+    "alpine",
+    "almalinux",
+    "rocky",
+    "rhel",
+    "sles",
+    "sles_sap",
+    "opensuse-leap",
+    "opensuse-tumbleweed",
+    "wolfi",
+    "chainguard",
+];
 
 /// Where one package is looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,9 +135,19 @@ pub fn query_for(os: Option<&OsInfo>, p: &Package) -> Result<Query, String> {
             ("alpine", Ecosystem::Apk) if !os.version_id.is_empty() => {
                 Ok(ecosystem::alpine(&os.version_id))
             }
-            ("almalinux" | "rocky", Ecosystem::Rpm) if !major.is_empty() => {
+            ("almalinux" | "rocky" | "rhel", Ecosystem::Rpm) if !major.is_empty() => {
                 Ok(format!("{}:{major}", os.id))
             }
+            // SLES for SAP Applications is SLES with more modules: the same advisories.
+            ("sles" | "sles_sap", Ecosystem::Rpm) if !os.version_id.is_empty() => {
+                Ok(ecosystem::sles(&os.version_id))
+            }
+            ("opensuse-leap", Ecosystem::Rpm) if !os.version_id.is_empty() => {
+                Ok(format!("opensuse-leap:{}", os.version_id))
+            }
+            ("opensuse-tumbleweed", Ecosystem::Rpm) => Ok(ecosystem::TUMBLEWEED.to_string()),
+            ("wolfi", Ecosystem::Apk) => Ok(ecosystem::WOLFI.to_string()),
+            ("chainguard", Ecosystem::Apk) => Ok(ecosystem::CHAINGUARD.to_string()),
             (id, _) => Err(format!("{what} packages on {id} (no advisory source)")),
         }
     };
@@ -337,6 +395,7 @@ pub fn match_packages(
     let mut result = MatchResult::default();
     let mut not_matched: BTreeMap<String, usize> = BTreeMap::new();
     let mut range_errors = BTreeSet::new();
+    let mut uncovered: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
     let mut all = Vec::with_capacity(parts.len());
     for part in parts {
         all.push(part?);
@@ -350,7 +409,18 @@ pub fn match_packages(
             *not_matched.entry(reason).or_default() += n;
         }
         range_errors.extend(part.range_errors);
+        for u in part.uncovered {
+            *uncovered.entry((u.os, u.ecosystem)).or_default() += u.packages;
+        }
     }
+    result.uncovered = uncovered
+        .into_iter()
+        .map(|((os, ecosystem), packages)| Uncovered {
+            os,
+            ecosystem,
+            packages,
+        })
+        .collect();
     result
         .matches
         .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -371,6 +441,9 @@ struct Worker<'s, 'i> {
     result: MatchResult,
     not_matched: HashMap<String, usize>,
     range_errors: BTreeSet<String>,
+    /// Whether the store holds any entry under an ecosystem key (asked once per key).
+    covered: HashMap<String, bool>,
+    uncovered: HashMap<(String, Option<String>), usize>,
 }
 
 impl<'s, 'i> Worker<'s, 'i> {
@@ -385,7 +458,19 @@ impl<'s, 'i> Worker<'s, 'i> {
             result: MatchResult::default(),
             not_matched: HashMap::new(),
             range_errors: BTreeSet::new(),
+            covered: HashMap::new(),
+            uncovered: HashMap::new(),
         }
+    }
+
+    /// Whether any loaded advisory names ecosystem `key`.
+    fn covers(&mut self, key: &str) -> Result<bool, StoreError> {
+        if let Some(&known) = self.covered.get(key) {
+            return Ok(known);
+        }
+        let known = self.store.has_ecosystem(key)?;
+        self.covered.insert(key.to_string(), known);
+        Ok(known)
     }
 
     /// The database's intelligence on `cve` (cached per worker).
@@ -467,10 +552,35 @@ impl<'s, 'i> Worker<'s, 'i> {
         let query = match query_for(self.input.os, p) {
             Ok(q) => q,
             Err(reason) => {
-                *self.not_matched.entry(reason).or_default() += 1;
+                match self.input.os {
+                    // A distribution seaworthy has no source for: named in the report.
+                    Some(os) if p.ecosystem.is_os() && !KNOWN_OS.contains(&os.id.as_str()) => {
+                        let name = if os.version_id.is_empty() {
+                            os.id.clone()
+                        } else {
+                            format!("{} {}", os.id, os.version_id)
+                        };
+                        *self.uncovered.entry((name, None)).or_default() += 1;
+                    }
+                    _ => *self.not_matched.entry(reason).or_default() += 1,
+                }
                 return Ok(());
             }
         };
+        if p.ecosystem.is_os() {
+            let fallback = match &query.fallback {
+                Some(f) => self.covers(f)?,
+                None => false,
+            };
+            if !fallback && !self.covers(&query.ecosystem)? {
+                let os = ecosystem::release_name(&query.ecosystem);
+                *self
+                    .uncovered
+                    .entry((os, Some(query.ecosystem.clone())))
+                    .or_default() += 1;
+                return Ok(());
+            }
+        }
         self.result.packages_matched += 1;
         let mut hits = Vec::new();
         let mut covered = BTreeSet::new();
@@ -516,6 +626,16 @@ impl<'s, 'i> Worker<'s, 'i> {
 
     fn finish(mut self) -> MatchResult {
         self.result.not_matched = self.not_matched.into_iter().collect();
+        self.result.uncovered = self
+            .uncovered
+            .into_iter()
+            .map(|((os, ecosystem), packages)| Uncovered {
+                os,
+                ecosystem,
+                packages,
+            })
+            .collect();
+        self.result.uncovered.sort();
         self.result.range_errors = self.range_errors.into_iter().collect();
         self.result
     }

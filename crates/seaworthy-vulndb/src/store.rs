@@ -612,6 +612,15 @@ impl Store {
         Ok(found.then_some(intel))
     }
 
+    /// Whether any advisory names ecosystem `key` (`wolfi`, `debian:bookworm`): a primary-key
+    /// prefix lookup, one row at most.
+    pub fn has_ecosystem(&self, key: &str) -> Result<bool, StoreError> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM affected WHERE ecosystem = ?1 LIMIT 1")
+            .and_then(|mut s| s.exists([key]))
+            .map_err(sql(&self.path))
+    }
+
     /// Every affected entry for a package in an ecosystem (exact, normalized names).
     pub fn affected(&self, ecosystem: &str, package: &str) -> Result<Vec<AffectedRow>, StoreError> {
         let mut stmt = self

@@ -21,6 +21,11 @@ pub const KEV_URL: &str =
 /// FIRST's daily EPSS scores of every CVE.
 pub const EPSS_URL: &str = "https://epss.cyentia.com/epss_scores-current.csv.gz";
 
+/// Wolfi's secdb (Alpine's shape, one rolling release).
+pub const WOLFI_URL: &str = "https://packages.wolfi.dev/os/security.json";
+/// Chainguard's secdb (Alpine's shape, one rolling release).
+pub const CHAINGUARD_URL: &str = "https://packages.cgr.dev/chainguard/security.json";
+
 /// Alpine branches fetched by default (secdb publishes one directory per branch).
 pub const ALPINE_BRANCHES: &[&str] = &[
     "v3.14", "v3.15", "v3.16", "v3.17", "v3.18", "v3.19", "v3.20", "v3.21", "v3.22", "edge",
@@ -41,6 +46,9 @@ pub const OSV_ECOSYSTEMS: &[&str] = &[
     "Alpine",
     "Rocky Linux",
     "AlmaLinux",
+    "Red Hat",
+    "SUSE",
+    "openSUSE",
 ];
 
 /// Where each source is downloaded from. An empty URL disables the source.
@@ -52,6 +60,10 @@ pub struct FeedUrls {
     pub osv: String,
     pub osv_ecosystems: Vec<String>,
     pub rustsec: String,
+    /// URL of Wolfi's secdb (`security.json`).
+    pub wolfi: String,
+    /// URL of Chainguard's secdb (`security.json`).
+    pub chainguard: String,
     /// NVD feed base URL (`<url>/nvdcve-2.0-<year>.json.gz` for each of `nvd_years`, then
     /// `<url>/nvdcve-2.0-modified.json.gz`).
     pub nvd: String,
@@ -72,6 +84,8 @@ impl Default for FeedUrls {
             osv: OSV_URL.into(),
             osv_ecosystems: OSV_ECOSYSTEMS.iter().map(|s| s.to_string()).collect(),
             rustsec: RUSTSEC_URL.into(),
+            wolfi: WOLFI_URL.into(),
+            chainguard: CHAINGUARD_URL.into(),
             nvd: NVD_URL.into(),
             nvd_years: (NVD_FIRST_YEAR..=current_year().max(NVD_FIRST_YEAR)).collect(),
             kev: KEV_URL.into(),
@@ -185,6 +199,22 @@ impl FeedUrls {
                 "rustsec/advisory-db.tar.gz".into(),
                 FeedKind::RustsecArchive,
                 "rustsec".into(),
+            );
+        }
+        if !self.wolfi.is_empty() {
+            add(
+                self.wolfi.clone(),
+                "wolfi/security.json".into(),
+                FeedKind::WolfiSecdb,
+                "wolfi-secdb".into(),
+            );
+        }
+        if !self.chainguard.is_empty() {
+            add(
+                self.chainguard.clone(),
+                "chainguard/security.json".into(),
+                FeedKind::ChainguardSecdb,
+                "chainguard-secdb".into(),
             );
         }
         if !self.nvd.is_empty() {
@@ -340,5 +370,33 @@ mod tests {
         );
         assert!(FeedUrls::default().nvd_years.first() == Some(&2002));
         assert!(FeedUrls::default().nvd_years.last() >= Some(&2025));
+    }
+
+    #[test]
+    fn wolfi_and_chainguard_are_planned_and_can_be_turned_off() {
+        let plan = FeedUrls::default().plan();
+        let url = |name: &str| {
+            plan.iter()
+                .find(|p| p.name == name)
+                .map(|p| (p.job.url.clone(), p.kind))
+        };
+        assert_eq!(
+            url("wolfi-secdb"),
+            Some((WOLFI_URL.to_string(), FeedKind::WolfiSecdb))
+        );
+        assert_eq!(
+            url("chainguard-secdb"),
+            Some((CHAINGUARD_URL.to_string(), FeedKind::ChainguardSecdb))
+        );
+        let off = FeedUrls {
+            wolfi: String::new(),
+            chainguard: String::new(),
+            ..FeedUrls::default()
+        };
+        assert!(
+            !off.plan()
+                .iter()
+                .any(|p| p.name.ends_with("-secdb") && !p.name.starts_with("alpine"))
+        );
     }
 }

@@ -81,6 +81,8 @@ fn urls(server: &FeedServer) -> FeedUrls {
         osv: server.url("osv"),
         osv_ecosystems: vec!["PyPI".into()],
         rustsec: server.url("rustsec/main.tar.gz"),
+        wolfi: String::new(),
+        chainguard: String::new(),
         nvd: String::new(),
         nvd_years: Vec::new(),
         kev: String::new(),
@@ -130,6 +132,8 @@ fn update_fetches_nvd_kev_and_epss_from_their_urls() {
         osv: server.url("osv"),
         osv_ecosystems: vec!["PyPI".into()],
         rustsec: String::new(),
+        wolfi: String::new(),
+        chainguard: String::new(),
         nvd: server.url("nvd/feeds/"),
         nvd_years: vec![2023, 2024],
         kev: server.url("cisa/known_exploited_vulnerabilities.json"),
@@ -208,6 +212,60 @@ fn fetcher(cache: &Path) -> Fetcher {
         ..FetchOptions::default()
     };
     Fetcher::new(cache.to_path_buf(), options).unwrap()
+}
+
+/// Wolfi's and Chainguard's secdb from their own URLs, each under its own ecosystem key; a file
+/// that does not say whose it is belongs to the URL it came from.
+#[test]
+fn update_fetches_wolfi_and_chainguard_secdb() {
+    let tmp = tempfile::tempdir().unwrap();
+    let www = tmp.path().join("www");
+    std::fs::create_dir_all(www.join("os")).unwrap();
+    std::fs::create_dir_all(www.join("chainguard")).unwrap();
+    std::fs::write(
+        www.join("os/security.json"),
+        std::fs::read(testdata("wolfi/security.json")).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        www.join("chainguard/security.json"),
+        br#"{"packages": [{"pkg": {"name": "ascan", "secfixes": {"2.7.2-r1": ["CVE-2026-55093"]}}}]}"#,
+    )
+    .unwrap();
+    let server = feed_server::start(&www);
+    let db = tmp.path().join("vuln.db");
+    let urls = FeedUrls {
+        debian_tracker: String::new(),
+        alpine_secdb: String::new(),
+        alpine_branches: Vec::new(),
+        osv: String::new(),
+        osv_ecosystems: Vec::new(),
+        rustsec: String::new(),
+        wolfi: server.url("os/security.json"),
+        chainguard: server.url("chainguard/security.json"),
+        nvd: String::new(),
+        nvd_years: Vec::new(),
+        kev: String::new(),
+        epss: String::new(),
+    };
+    let fetcher = fetcher(&tmp.path().join("cache"));
+    update(&db, &fetcher, &urls, "2026-12-07T01:00:00Z", &|_| {}).unwrap();
+    let store = Store::open(&db).unwrap();
+    let names: Vec<String> = store
+        .status()
+        .unwrap()
+        .sources
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    assert_eq!(names, ["chainguard-secdb", "wolfi-secdb"]);
+    assert!(store.has_ecosystem("wolfi").unwrap());
+    assert!(store.has_ecosystem("chainguard").unwrap());
+    assert!(!store.has_ecosystem("alpine:v3.20").unwrap());
+    let wolfi = store.affected("wolfi", "aactl").unwrap();
+    assert!(!wolfi.is_empty());
+    let cg = store.affected("chainguard", "ascan").unwrap();
+    assert_eq!(cg.len(), 1);
 }
 
 #[test]

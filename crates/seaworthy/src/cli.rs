@@ -625,6 +625,12 @@ pub struct DbUpdateArgs {
     /// RustSec advisory-db archive URL (`.tar.gz`).
     #[arg(long, env = "SEAWORTHY_RUSTSEC_URL")]
     pub rustsec_url: Option<String>,
+    /// Wolfi secdb URL (`security.json`, Alpine's shape; empty to skip).
+    #[arg(long, env = "SEAWORTHY_WOLFI_URL")]
+    pub wolfi_url: Option<String>,
+    /// Chainguard secdb URL (`security.json`, Alpine's shape; empty to skip).
+    #[arg(long, env = "SEAWORTHY_CHAINGUARD_URL")]
+    pub chainguard_url: Option<String>,
     /// NVD CVE 2.0 feed base URL (`<url>/nvdcve-2.0-<year>.json.gz` for 2002 to this year, and
     /// `<url>/nvdcve-2.0-modified.json.gz`).
     #[arg(long, env = "SEAWORTHY_NVD_URL")]

@@ -52,6 +52,8 @@ pub struct DbSection {
     pub osv_url: Option<String>,
     pub osv_ecosystems: Option<Vec<String>>,
     pub rustsec_url: Option<String>,
+    pub wolfi_url: Option<String>,
+    pub chainguard_url: Option<String>,
     pub nvd_url: Option<String>,
     pub kev_url: Option<String>,
     pub epss_url: Option<String>,

@@ -176,6 +176,7 @@ fn every_seaworthy_command_of_the_ci_templates_runs() {
         &format!(
             "debian-tracker-url = \"{url}/tracker/data/json\"\nalpine-secdb-url = \"\"\n\
              osv-url = \"\"\nrustsec-url = \"\"\nkev-url = \"{url}/kev.json\"\n\
+             wolfi-url = \"\"\nchainguard-url = \"\"\n\
              nvd-url = \"\"\nepss-url = \"\"\n"
         ),
     );

@@ -35,6 +35,9 @@ mod not_pinned;
 mod signature;
 mod untrusted_registry;
 
+// Lifecycle (SW-IMG-040..049).
+mod os_end_of_life;
+
 /// The check itself: a pure function from the image to hits.
 pub trait Check {
     fn check(&self, image: &Subject<'_>, out: &mut Vec<Hit>);
@@ -70,4 +73,5 @@ static RULES: &[&dyn ImageRule] = &[
     &signature::UnknownKey,
     &untrusted_registry::UntrustedRegistry,
     &not_pinned::NotPinned,
+    &os_end_of_life::OsEndOfLife,
 ];

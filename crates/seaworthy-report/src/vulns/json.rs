@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use seaworthy_core::{Finding, Scanner, Severity};
 use seaworthy_inventory::{CatalogError, OsInfo};
+use seaworthy_vulndb::matcher::Uncovered;
 use seaworthy_vulndb::{DbSummary, MatchStatus, VulnMatch};
 use serde::ser::SerializeMap as _;
 use serde::{Serialize, Serializer};
@@ -13,7 +14,7 @@ use super::{VulnReportInput, WaivedMatch, counts};
 use crate::sbom::sorted_problems;
 
 /// Bump the major version on any breaking change to the document's shape.
-pub(crate) const SCHEMA_VERSION: &str = "1.5.0";
+pub(crate) const SCHEMA_VERSION: &str = "1.6.0";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -58,6 +59,8 @@ struct Summary<'a> {
     affected_packages: usize,
     matches: usize,
     ignored_unfixed: usize,
+    /// Distribution releases no loaded advisory covers: their packages were not matched.
+    uncovered: &'a [Uncovered],
     waived: usize,
     /// Expired waivers that matched (each fails the report).
     expired_waivers: &'a [String],
@@ -123,6 +126,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>) -> String {
             affected_packages: counts.affected_packages,
             matches: input.matches.len(),
             ignored_unfixed: input.ignored_unfixed,
+            uncovered: input.uncovered,
             waived: input.waived.len(),
             expired_waivers: input.expired_waivers,
             findings: input.findings.len(),

@@ -22,6 +22,7 @@ use std::str::FromStr;
 use seaworthy_core::{Finding, Scanner, Severity, Suppression, threshold_of};
 use seaworthy_inventory::Inventory;
 use seaworthy_oci::ImageInfo;
+use seaworthy_vulndb::matcher::Uncovered;
 use seaworthy_vulndb::{DbSummary, MatchStatus, RiskGate, SortOrder, VulnMatch};
 
 pub(crate) use findings::vuln_finding;
@@ -94,6 +95,8 @@ pub struct VulnReportInput<'a> {
     pub db: &'a DbSummary,
     /// Matches left out by `--ignore-unfixed` (not in `matches`).
     pub ignored_unfixed: usize,
+    /// Distribution releases whose packages were not matched: no loaded advisory covers them.
+    pub uncovered: &'a [Uncovered],
     /// Matches waived by a waiver or VEX statement (not in `matches`; they do not gate).
     pub waived: &'a [WaivedMatch],
     /// Expired waivers that matched, one message each: any of them fails the report.

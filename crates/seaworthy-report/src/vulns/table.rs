@@ -92,6 +92,24 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
             out,
             "Vulnerabilities not looked for: the vuln scanner did not run (--scanners)."
         );
+    } else if input.matches.is_empty() && input.uncovered.iter().any(|u| u.packages > 0) {
+        // Not a clean bill of health: some packages were never looked up.
+        let unchecked: usize = input.uncovered.iter().map(|u| u.packages).sum();
+        let _ = writeln!(
+            out,
+            "{}",
+            pal.paint(
+                AnsiColor::BrightYellow.on_default().effects(Effects::BOLD),
+                &format!(
+                    "No known vulnerabilities in the {} checked; {} not checked.",
+                    count(packages.saturating_sub(unchecked), "package", "packages"),
+                    unchecked
+                )
+            )
+        );
+        hidden(&mut out, input.ignored_unfixed);
+        uncovered(&mut out, &pal, input);
+        incomplete(&mut out, input);
     } else if input.matches.is_empty() {
         let _ = writeln!(
             out,
@@ -138,6 +156,7 @@ pub(crate) fn render(input: &VulnReportInput<'_>, color: bool) -> String {
         let _ = writeln!(out, "{}", statuses.join(", "));
         risk_lines(&mut out, &pal, input);
         hidden(&mut out, input.ignored_unfixed);
+        uncovered(&mut out, &pal, input);
         incomplete(&mut out, input);
         out.push('\n');
         table(&mut out, &pal, input);
@@ -348,6 +367,22 @@ fn incomplete(out: &mut String, input: &VulnReportInput<'_>) {
             "Incomplete inventory: {}, {} (listed below)",
             count(errors, "file not read", "files not read"),
             count(skipped, "part of a file skipped", "parts of files skipped")
+        );
+    }
+}
+
+/// Names the distributions whose packages were not matched, so that no report looks clean only
+/// because nothing was looked up.
+fn uncovered(out: &mut String, pal: &Palette, input: &VulnReportInput<'_>) {
+    for u in input.uncovered {
+        let text = format!("Not checked: {}", u.message());
+        let _ = writeln!(
+            out,
+            "{}",
+            pal.paint(
+                AnsiColor::BrightYellow.on_default().effects(Effects::BOLD),
+                &text
+            )
         );
     }
 }

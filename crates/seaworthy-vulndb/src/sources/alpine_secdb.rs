@@ -2,6 +2,11 @@
 //! each origin package's `secfixes`, a map from the version that fixed something to the ids it
 //! fixed. Version `0` means the branch was never affected.
 //!
+//! Wolfi (`https://packages.wolfi.dev/os/security.json`) and Chainguard
+//! (`https://packages.cgr.dev/chainguard/security.json`) publish the same shape for their one
+//! rolling release, without `distroversion`; the file tells whose it is by `urlprefix`,
+//! `reponame` and `apkurl` (see [`Distro::of`]).
+//!
 //! The id strings are hand-written in APKBUILDs and vary: several ids in one string
 //! (`CVE-2016-10013 XSA-204`), comments (`CVE-2017-16808 (AoE)`), suffixes
 //! (`CVE-2017-17434-1`, `CVE-2017-8073.patch`), placeholders (`CVE-????-?????`). Each string
@@ -15,25 +20,116 @@ use super::{FeedError, Parsed};
 use crate::ecosystem;
 use crate::model::{Advisory, Affected, Event, Range, Status};
 
-/// Source name of the advisories this parser returns.
+/// Source name of the Alpine advisories this parser returns.
 pub const SOURCE: &str = "alpine-secdb";
 
 /// Longest package name, version or id accepted.
 const MAX_NAME: usize = 200;
 
+/// Whose secdb a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Distro {
+    /// One file per branch and repository (`distroversion`).
+    Alpine,
+    /// Wolfi's one rolling release (ecosystem key `wolfi`).
+    Wolfi,
+    /// Chainguard's one rolling release (ecosystem key `chainguard`).
+    Chainguard,
+}
+
+impl Distro {
+    /// The source name its advisories carry.
+    pub fn source(self) -> &'static str {
+        match self {
+            Distro::Alpine => SOURCE,
+            Distro::Wolfi => "wolfi-secdb",
+            Distro::Chainguard => "chainguard-secdb",
+        }
+    }
+
+    /// Wolfi or Chainguard, as a file's `urlprefix`, `reponame` and `apkurl` tell it
+    /// (`https://packages.wolfi.dev` with repository `os`; `https://packages.cgr.dev` with
+    /// repository `chainguard`); `None` when they say neither (Alpine's files carry none of them).
+    pub fn of(
+        urlprefix: Option<&str>,
+        reponame: Option<&str>,
+        apkurl: Option<&str>,
+    ) -> Option<Distro> {
+        let has = |v: Option<&str>, needle: &str| {
+            v.is_some_and(|v| v.to_ascii_lowercase().contains(needle))
+        };
+        if has(urlprefix, "wolfi.dev") {
+            Some(Distro::Wolfi)
+        } else if has(urlprefix, "cgr.dev") || has(urlprefix, "chainguard") {
+            Some(Distro::Chainguard)
+        } else if reponame.is_some_and(|r| r.trim().eq_ignore_ascii_case("wolfi")) {
+            Some(Distro::Wolfi)
+        } else if reponame.is_some_and(|r| r.trim().eq_ignore_ascii_case("chainguard")) {
+            Some(Distro::Chainguard)
+        } else if has(apkurl, "wolfi") {
+            Some(Distro::Wolfi)
+        } else if has(apkurl, "chainguard") || has(apkurl, "cgr.dev") {
+            Some(Distro::Chainguard)
+        } else {
+            None
+        }
+    }
+
+    /// The same tells read from the first bytes of a file (the top-level keys come before
+    /// `packages` in every published file).
+    pub fn sniff(head: &str) -> Option<Distro> {
+        Distro::of(
+            string_value(head, "urlprefix"),
+            string_value(head, "reponame"),
+            string_value(head, "apkurl"),
+        )
+    }
+}
+
+/// The string value of the first `"key": "value"` in `text` (no escapes), for sniffing.
+fn string_value<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    let at = text.find(&format!("\"{key}\""))?;
+    let rest = text[at + key.len() + 2..].trim_start().strip_prefix(':')?;
+    let rest = rest.trim_start().strip_prefix('"')?;
+    let end = rest.find('"')?;
+    Some(&rest[..end])
+}
+
 /// Reads one secdb file: one advisory per id, one [`Affected`] per (package, fixed version).
+/// Whose file it is comes from the file itself (see [`parse_as`]).
 pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, FeedError> {
+    parse_as(bytes, file, None)
+}
+
+/// Reads one secdb file as `distro`'s when given (a file downloaded from Wolfi's URL is
+/// Wolfi's), else as the file tells: Wolfi or Chainguard by [`Distro::of`], Alpine's branch by
+/// `distroversion`.
+pub fn parse_as(bytes: &[u8], file: &str, distro: Option<Distro>) -> Result<Parsed, FeedError> {
     let doc: Value = serde_json::from_slice(bytes)
         .map_err(|e| FeedError::new(file, format!("invalid secdb JSON: {e}")))?;
     let Value::Object(top) = doc else {
         return Err(FeedError::new(file, "secdb JSON is not an object"));
     };
-    let branch = top
-        .get("distroversion")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|v| !v.is_empty() && v.len() <= MAX_NAME)
-        .ok_or_else(|| FeedError::new(file, "no distroversion"))?;
+    let text = |key: &str| top.get(key).and_then(Value::as_str);
+    let distro = distro.or_else(|| Distro::of(text("urlprefix"), text("reponame"), text("apkurl")));
+    let ecosystem = match distro {
+        Some(Distro::Wolfi) => ecosystem::WOLFI.to_string(),
+        Some(Distro::Chainguard) => ecosystem::CHAINGUARD.to_string(),
+        Some(Distro::Alpine) | None => {
+            let branch = text("distroversion")
+                .map(str::trim)
+                .filter(|v| !v.is_empty() && v.len() <= MAX_NAME)
+                .ok_or_else(|| {
+                    FeedError::new(
+                        file,
+                        "no distroversion (an Alpine secdb names its branch; a Wolfi or \
+                         Chainguard one its urlprefix)",
+                    )
+                })?;
+            ecosystem::alpine(branch)
+        }
+    };
+    let source = distro.unwrap_or(Distro::Alpine).source();
     let packages = match top.get("packages") {
         Some(Value::Array(packages)) => packages.as_slice(),
         // An empty repository is written as `null`.
@@ -41,7 +137,8 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, FeedError> {
         Some(_) => return Err(FeedError::new(file, "packages is not an array")),
     };
     let mut builder = Builder {
-        ecosystem: ecosystem::alpine(branch),
+        ecosystem,
+        source,
         parsed: Parsed::default(),
         by_id: HashMap::new(),
     };
@@ -55,6 +152,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, FeedError> {
 
 struct Builder {
     ecosystem: String,
+    source: &'static str,
     parsed: Parsed,
     by_id: HashMap<String, usize>,
 }
@@ -136,7 +234,7 @@ impl Builder {
             None => {
                 self.parsed.advisories.push(Advisory {
                     id: id.to_string(),
-                    source: SOURCE.to_string(),
+                    source: self.source.to_string(),
                     ..Advisory::default()
                 });
                 let i = self.parsed.advisories.len() - 1;
@@ -267,5 +365,43 @@ mod tests {
         assert_eq!(ids_in("GHSA-c3h9-896r-86jm"), ["GHSA-c3h9-896r-86jm"]);
         assert!(ids_in("fixed upstream").is_empty());
         assert!(ids_in("CVE-2019-12ab").is_empty());
+    }
+
+    #[test]
+    fn wolfi_and_chainguard_tell_themselves() {
+        let wolfi = r#"{"apkurl": "{{urlprefix}}/{{reponame}}/{{arch}}/{{pkg.name}}-{{pkg.ver}}.apk",
+            "archs": ["x86_64", "aarch64"], "reponame": "os", "urlprefix": "https://packages.wolfi.dev","#;
+        assert_eq!(Distro::sniff(wolfi), Some(Distro::Wolfi));
+        let cg =
+            r#"{"apkurl": "x", "reponame": "chainguard", "urlprefix": "https://packages.cgr.dev""#;
+        assert_eq!(Distro::sniff(cg), Some(Distro::Chainguard));
+        assert_eq!(
+            Distro::sniff(r#"{"distroversion": "v3.20", "reponame": "main""#),
+            None
+        );
+        assert_eq!(
+            Distro::of(None, Some("wolfi"), None),
+            Some(Distro::Wolfi),
+            "reponame alone"
+        );
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn a_wolfi_file_is_keyed_wolfi_and_a_stray_distroversion_does_not_make_it_alpine() {
+        let doc = br#"{"urlprefix": "https://packages.wolfi.dev", "reponame": "os",
+            "distroversion": "v3.19",
+            "packages": [{"pkg": {"name": "ascan", "secfixes": {"2.7.2-r1": ["CVE-2026-55093"]}}}]}"#;
+        let parsed = parse(doc, "security.json").unwrap();
+        assert_eq!(parsed.advisories.len(), 1);
+        let a = &parsed.advisories[0];
+        assert_eq!(a.source, "wolfi-secdb");
+        assert_eq!(a.affected[0].ecosystem, "wolfi");
+        // A file named by its URL keeps the distribution it was downloaded as.
+        let bare =
+            br#"{"packages": [{"pkg": {"name": "x", "secfixes": {"1-r1": ["CVE-2024-0001"]}}}]}"#;
+        let parsed = parse_as(bare, "security.json", Some(Distro::Chainguard)).unwrap();
+        assert_eq!(parsed.advisories[0].affected[0].ecosystem, "chainguard");
+        assert!(parse(bare, "security.json").is_err());
     }
 }

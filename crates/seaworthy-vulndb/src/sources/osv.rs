@@ -141,6 +141,10 @@ struct Record {
     aliases: Vec<String>,
     #[serde(default, deserialize_with = "nullable")]
     related: Vec<String>,
+    /// The vulnerabilities a distribution advisory was made for (OSV 1.7; Red Hat writes its
+    /// CVEs here), kept with `related`.
+    #[serde(default, deserialize_with = "nullable")]
+    upstream: Vec<String>,
     summary: Option<String>,
     details: Option<String>,
     published: Option<String>,
@@ -232,7 +236,9 @@ impl Record {
         let informational = self.informational();
         let distro_label = self.affected.iter().any(|a| {
             a.package.as_ref().is_some_and(|p| {
-                p.ecosystem.starts_with("AlmaLinux") || p.ecosystem.starts_with("Rocky Linux")
+                p.ecosystem.starts_with("AlmaLinux")
+                    || p.ecosystem.starts_with("Rocky Linux")
+                    || p.ecosystem.starts_with("Red Hat:")
             })
         });
 
@@ -247,6 +253,7 @@ impl Record {
         let mut related: Vec<String> = self
             .related
             .into_iter()
+            .chain(self.upstream)
             .map(|a| a.trim().to_string())
             .filter(|a| !a.is_empty() && *a != id && !aliases.contains(a))
             .take(MAX_REFERENCES * 10)
@@ -292,7 +299,15 @@ impl Record {
             }
         }
 
-        let affected = self.affected.into_iter().filter_map(affected).collect();
+        // SUSE lists one package under many products that meet on one key (`sles:15.5`): keep
+        // each entry once.
+        let mut kept: Vec<Affected> = Vec::new();
+        for a in self.affected.into_iter().filter_map(affected) {
+            if !kept.contains(&a) {
+                kept.push(a);
+            }
+        }
+        let affected = kept;
 
         let advisory = Advisory {
             id,

@@ -133,6 +133,12 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<Outcome, Failure> {
             defaults.osv_ecosystems,
         ),
         rustsec: pick(&args.rustsec_url, &section.rustsec_url, defaults.rustsec),
+        wolfi: pick(&args.wolfi_url, &section.wolfi_url, defaults.wolfi),
+        chainguard: pick(
+            &args.chainguard_url,
+            &section.chainguard_url,
+            defaults.chainguard,
+        ),
         nvd: pick(&args.nvd_url, &section.nvd_url, defaults.nvd),
         nvd_years: defaults.nvd_years,
         kev: pick(&args.kev_url, &section.kev_url, defaults.kev),

@@ -177,6 +177,7 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
             .collect(),
         signature,
         signature_severity: file.image.signature_severity,
+        today: None,
     };
     let mut findings = seaworthy_image::check(&image, &settings);
     let mut ignored_base = 0;
@@ -312,6 +313,7 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
         matches: &outcome.result.matches,
         db: &outcome.db,
         ignored_unfixed: outcome.result.ignored_unfixed,
+        uncovered: &outcome.result.uncovered,
         waived: &outcome.waived,
         expired_waivers: &outcome.expired_waivers,
         findings: &outcome.findings,
@@ -366,6 +368,9 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
     }
     for (reason, count) in &outcome.result.not_matched {
         crate::note!("seaworthy: note: {count} {reason} were not checked for vulnerabilities");
+    }
+    for u in &outcome.result.uncovered {
+        crate::note!("seaworthy: note: {}", u.message());
     }
     for e in outcome.result.range_errors.iter().take(5) {
         crate::note!("seaworthy: warning: advisory range not understood: {e}");

@@ -166,6 +166,11 @@ pub fn images(
                 "{reference}: {count} {reason} were not checked for vulnerabilities"
             ));
         }
+        for u in &outcome.result.uncovered {
+            run.report
+                .notes
+                .push(format!("{reference}: {}", u.message()));
+        }
         for e in &outcome.inventory.errors {
             run.error(
                 &reference,
