@@ -145,6 +145,20 @@ pub trait Cataloger: Sync {
         None
     }
 
+    /// The files of OS packages listed by this package database (`file`, which this cataloger
+    /// catalogued into `packages`) that `wanted` accepts (absolute paths), each with the name
+    /// of the package that owns it: dpkg's `info/<name>.list`, rpm's header file names, apk's
+    /// `R:` lines (see [`crate::ownership`]). What cannot be read owns nothing.
+    fn owned_files(
+        &self,
+        _file: &FileRef<'_>,
+        _env: &Env<'_>,
+        _packages: &[&Package],
+        _wanted: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
     /// The packages in one file. An `Err` names what is wrong with the file; the caller adds
     /// the path and goes on with the other files.
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String>;
@@ -344,9 +358,11 @@ impl CatalogerSet {
         }
         cap(&mut errors, "more files could not be catalogued");
         cap(&mut skipped, "more parts of files were skipped");
+        let mut packages = merge_sightings(merge_duplicates(packages));
+        crate::ownership::resolve(&self.catalogers, fs, os.as_ref(), limits, &mut packages);
         Inventory {
             os,
-            packages: merge_sightings(merge_duplicates(packages)),
+            packages,
             errors,
             skipped,
         }

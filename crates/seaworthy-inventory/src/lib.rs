@@ -5,6 +5,7 @@ pub mod attribution;
 pub mod cataloger;
 pub mod catalogers;
 pub mod os;
+pub mod ownership;
 pub mod package;
 pub mod purl;
 pub mod sbom;

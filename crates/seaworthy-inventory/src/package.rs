@@ -91,6 +91,12 @@ pub struct Package {
     /// Ecosystem-specific extras (rpm modularity label, Go toolchain version, …), sorted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metadata: Vec<(String, String)>,
+    /// For a language package whose manifest (or binary) is a file of an OS package (Debian's
+    /// `python3-pip` ships `pip-23.0.1.dist-info`): that OS package's purl. The distribution
+    /// patches and tracks it, so it is matched through the distribution's advisories only
+    /// (see [`crate::ownership`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<String>,
 }
 
 impl Package {
@@ -136,6 +142,7 @@ impl Package {
             locations: Vec::new(),
             cataloger,
             metadata: Vec::new(),
+            owned_by: None,
         }
     }
 }

@@ -503,7 +503,7 @@ fn table_colors_only_when_asked_and_neutralises_escapes() {
 #[test]
 fn json_format_is_documented() {
     let doc = json(&render_fixture(SbomFormat::Json));
-    assert_eq!(doc["schema_version"], "1.1.0");
+    assert_eq!(doc["schema_version"], "1.2.0");
     let docs = std::fs::read_to_string(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/sbom-format.md"),
     )

@@ -32,6 +32,9 @@ pub struct MatchInput<'a> {
 pub struct MatchOptions {
     /// Leave out vulnerabilities that have no fixed version yet.
     pub ignore_unfixed: bool,
+    /// Also match language packages owned by OS packages ([`Package::owned_by`]) against
+    /// their language's advisories; by default the distribution's advisories judge them.
+    pub match_os_owned: bool,
 }
 
 #[derive(Debug, Default)]
@@ -50,6 +53,9 @@ pub struct MatchResult {
     pub uncovered: Vec<Uncovered>,
     /// Range expressions the matcher could not evaluate (`RUSTSEC-…: …`), deduplicated.
     pub range_errors: Vec<String>,
+    /// Language packages owned by OS packages that were left to the distribution's
+    /// advisories (not looked up; see [`MatchOptions::match_os_owned`]).
+    pub os_owned_skipped: usize,
 }
 
 /// An OS release whose packages were not matched because no advisories for it are loaded.
@@ -404,6 +410,7 @@ pub fn match_packages(
     for part in all {
         result.matches.extend(part.matches);
         result.ignored_unfixed += part.ignored_unfixed;
+        result.os_owned_skipped += part.os_owned_skipped;
         result.packages_matched += part.packages_matched;
         for (reason, n) in part.not_matched {
             *not_matched.entry(reason).or_default() += n;
@@ -549,6 +556,10 @@ impl<'s, 'i> Worker<'s, 'i> {
     }
 
     fn package(&mut self, p: &Package) -> Result<(), StoreError> {
+        if p.owned_by.is_some() && !p.ecosystem.is_os() && !self.options.match_os_owned {
+            self.result.os_owned_skipped += 1;
+            return Ok(());
+        }
         let query = match query_for(self.input.os, p) {
             Ok(q) => q,
             Err(reason) => {

@@ -95,6 +95,7 @@ fn bookworm_minbase_findings_derived_by_hand() {
         &input,
         MatchOptions {
             ignore_unfixed: true,
+            ..MatchOptions::default()
         },
     )
     .unwrap();

@@ -454,3 +454,33 @@ fn go_devel_version_is_unknown_not_matched() {
         r.not_matched
     );
 }
+
+/// A language package owned by an OS package (Debian's `python3-py` ships `py`'s metadata) is
+/// left to the distribution's advisories and counted, unless `match_os_owned`.
+#[test]
+fn os_owned_language_package_is_left_to_the_distribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(dir.path());
+    let mut py = pkg(Ecosystem::Pypi, "py", "1.11.0");
+    py.owned_by = Some("pkg:deb/debian/python3-py@1.11.0-1?arch=all".into());
+    let packages = [py];
+    let input = MatchInput {
+        os: None,
+        packages: &packages,
+        layers: &[],
+    };
+    let left = match_packages(&s, &input, MatchOptions::default()).unwrap();
+    assert!(left.matches.is_empty(), "{:#?}", left.matches);
+    assert_eq!((left.os_owned_skipped, left.packages_matched), (1, 0));
+    let matched = match_packages(
+        &s,
+        &input,
+        MatchOptions {
+            match_os_owned: true,
+            ..MatchOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(matched.os_owned_skipped, 0);
+    only(&matched.matches, "CVE-2022-42969");
+}

@@ -515,6 +515,11 @@ pub struct ImageScanArgs {
     /// Leave out vulnerabilities without a fixed version (they are counted in the summary).
     #[arg(long, env = "SEAWORTHY_IGNORE_UNFIXED", value_parser = BoolishValueParser::new())]
     pub ignore_unfixed: bool,
+    /// Also match language packages that belong to an OS package (Debian's `python3-pip`
+    /// ships pip's dist-info) against their language's advisories [default: `[image]
+    /// match-os-owned`, else the distribution's advisories alone judge them].
+    #[arg(long, env = "SEAWORTHY_MATCH_OS_OWNED", value_parser = BoolishValueParser::new())]
+    pub match_os_owned: bool,
     /// What a vulnerability no source rates (`unknown`) counts as at the gate, e.g. high
     /// [default: `[image] unknown-severity`, else it never gates; it is always listed].
     #[arg(long, env = "SEAWORTHY_UNKNOWN_SEVERITY", value_parser = parse_rated_severity)]

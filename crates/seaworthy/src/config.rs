@@ -67,6 +67,10 @@ pub struct ImageSection {
     pub fail_on: Option<Severity>,
     #[serde(default)]
     pub ignore_unfixed: bool,
+    /// Also match language packages owned by OS packages against their language's advisories
+    /// (`--match-os-owned`).
+    #[serde(default)]
+    pub match_os_owned: bool,
     /// The image is meant to be minimal: shells and package managers in it are noted (SW-IMG-014).
     #[serde(default)]
     pub minimal: bool,

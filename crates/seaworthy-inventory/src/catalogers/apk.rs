@@ -44,6 +44,49 @@ impl Cataloger for Apk {
         }
         Ok(packages)
     }
+
+    fn owned_files(
+        &self,
+        file: &FileRef<'_>,
+        _env: &Env<'_>,
+        _packages: &[&Package],
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, String)> {
+        owned_files(&String::from_utf8_lossy(file.data), wanted)
+    }
+}
+
+/// The files (`F:` directory, `R:` name) of each package (`P:`) that `wanted` accepts, as
+/// absolute paths with the package's name.
+fn owned_files(text: &str, wanted: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut name = "";
+    let mut dir = "";
+    let mut path = String::new();
+    for raw in text.split('\n') {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.trim().is_empty() {
+            (name, dir) = ("", "");
+            continue;
+        }
+        if let Some(v) = line.strip_prefix("P:") {
+            name = v.trim();
+        } else if let Some(v) = line.strip_prefix("F:") {
+            dir = v.trim().trim_matches('/');
+        } else if let Some(v) = line.strip_prefix("R:") {
+            path.clear();
+            path.push('/');
+            if !dir.is_empty() {
+                path.push_str(dir);
+                path.push('/');
+            }
+            path.push_str(v.trim());
+            if !name.is_empty() && wanted(&path) {
+                out.push((path.clone(), name.to_string()));
+            }
+        }
+    }
+    out
 }
 
 /// The fields of one package block this cataloger uses (first occurrence of each).
@@ -157,6 +200,26 @@ mod tests {
             ["( Apache-2.0 OR MIT ) AND MPL-2.0"]
         );
         assert_eq!(split_licenses("GPL-2.0-only"), ["GPL-2.0-only"]);
+    }
+
+    #[test]
+    fn r_lines_under_f_are_owned_files() {
+        let db = "C:Q1x=\nP:py3-pip\nV:23.1.2-r0\nF:usr\nF:usr/lib/python3.11/site-packages/pip-23.1.2.dist-info\nR:METADATA\nR:RECORD\nF:usr/bin\nR:pip3\n\nP:busybox\nV:1.36.1-r2\nF:bin\nR:busybox\nR:pip3\n";
+        let wanted = |p: &str| {
+            p == "/usr/lib/python3.11/site-packages/pip-23.1.2.dist-info/METADATA"
+                || p.ends_with("/pip3")
+        };
+        assert_eq!(
+            owned_files(db, &wanted),
+            [
+                (
+                    "/usr/lib/python3.11/site-packages/pip-23.1.2.dist-info/METADATA".to_string(),
+                    "py3-pip".to_string()
+                ),
+                ("/usr/bin/pip3".to_string(), "py3-pip".to_string()),
+                ("/bin/pip3".to_string(), "busybox".to_string()),
+            ]
+        );
     }
 
     #[test]

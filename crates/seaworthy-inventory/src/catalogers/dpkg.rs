@@ -20,6 +20,11 @@ const STATUS: &str = "var/lib/dpkg/status";
 const STATUS_D: &str = "var/lib/dpkg/status.d/";
 const INFO: &str = "var/lib/dpkg/info/";
 const DOC: &str = "usr/share/doc/";
+/// Largest file list read (`info/<name>.list`, `status.d/<name>.md5sums`); the biggest Debian
+/// lists (kernel images, `locales-all`) are a few MiB.
+const MAX_LIST_BYTES: u64 = 16 << 20;
+/// Lines of file lists that never name a language package, dropped when captured.
+const NOT_PACKAGES: &[&str] = &["/usr/share/doc/", "/usr/share/man/", "/usr/share/locale/"];
 
 pub fn cataloger() -> Box<dyn Cataloger> {
     Box::new(Dpkg)
@@ -40,16 +45,58 @@ impl Cataloger for Dpkg {
     }
 
     fn side_file_limit(&self, path: &str) -> Option<(u64, &'static str)> {
-        is_copyright(path).then_some((copyright::MAX_BYTES, "dpkg copyright files"))
+        if is_copyright(path) {
+            Some((copyright::MAX_BYTES, "dpkg copyright files"))
+        } else if file_list(path).is_some() {
+            Some((MAX_LIST_BYTES, "dpkg file lists"))
+        } else {
+            None
+        }
     }
 
-    /// A copyright file is kept as the licenses it names.
+    /// A copyright file is kept as the licenses it names; a file list without documentation,
+    /// manual pages and translations.
     fn reduce(&self, path: &str, data: Vec<u8>) -> Option<Vec<u8>> {
         if is_copyright(path) {
             Some(copyright::reduce(&data))
+        } else if let Some(md5sums) = file_list(path) {
+            Some(reduce_list(&data, md5sums))
         } else {
             Some(data)
         }
+    }
+
+    fn owned_files(
+        &self,
+        file: &FileRef<'_>,
+        env: &Env<'_>,
+        packages: &[&Package],
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for p in packages {
+            let lists = if file.path == STATUS {
+                let plain = format!("{INFO}{}.list", p.name);
+                let qualified = p
+                    .arch
+                    .as_ref()
+                    .map(|a| format!("{INFO}{}:{a}.list", p.name));
+                qualified.into_iter().chain([plain]).collect::<Vec<_>>()
+            } else {
+                vec![format!("{STATUS_D}{}.md5sums", p.name)]
+            };
+            let Some(list) = lists.iter().find_map(|l| env.fs.read(l)) else {
+                continue;
+            };
+            let Some(md5sums) = file_list(list.path) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(list.data);
+            out.extend(
+                crate::ownership::listed(&text, md5sums, wanted).map(|path| (path, p.name.clone())),
+            );
+        }
+        out
     }
 
     fn catalog(&self, file: &FileRef<'_>, env: &Env<'_>) -> Result<Vec<Package>, String> {
@@ -89,6 +136,46 @@ impl Cataloger for Dpkg {
             }
         }
     }
+}
+
+/// A package's file list: `Some(false)` for `info/<name>.list` (a path a line), `Some(true)`
+/// for a distroless `status.d/<name>.md5sums` (`<md5>  <relative path>`).
+fn file_list(path: &str) -> Option<bool> {
+    let plain = |rest: Option<&str>, suffix: &str| {
+        rest.and_then(|r| r.strip_suffix(suffix))
+            .is_some_and(|name| !name.is_empty() && !name.contains('/'))
+    };
+    if plain(path.strip_prefix(INFO), ".list") {
+        Some(false)
+    } else if plain(path.strip_prefix(STATUS_D), ".md5sums") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// A file list without the lines that never name a language package.
+fn reduce_list(data: &[u8], md5sums: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    for line in data.split(|b| *b == b'\n') {
+        let path = if md5sums {
+            line.windows(2)
+                .position(|w| w == b"  ")
+                .and_then(|i| line.get(i.saturating_add(2)..))
+                .unwrap_or(line)
+        } else {
+            line
+        };
+        let dropped = NOT_PACKAGES.iter().any(|prefix| {
+            path.starts_with(prefix.as_bytes())
+                || path.starts_with(prefix.get(1..).unwrap_or_default().as_bytes())
+        });
+        if !dropped && !line.is_empty() {
+            out.extend_from_slice(line);
+            out.push(b'\n');
+        }
+    }
+    out
 }
 
 /// `usr/share/doc/<one directory>/copyright`.
@@ -327,6 +414,28 @@ mod tests {
         assert_eq!(parsed.stanzas[1].package, Some("b"));
         assert_eq!(parsed.stanzas[1].version, None);
         assert_eq!((parsed.stanzas[0].line, parsed.stanzas[1].line), (1, 11));
+    }
+
+    #[test]
+    fn file_lists_are_side_files_reduced() {
+        let d = Dpkg;
+        assert_eq!(file_list("var/lib/dpkg/info/python3-pip.list"), Some(false));
+        assert_eq!(file_list("var/lib/dpkg/info/libc6:amd64.list"), Some(false));
+        assert_eq!(
+            file_list("var/lib/dpkg/status.d/tzdata.md5sums"),
+            Some(true)
+        );
+        assert_eq!(file_list("var/lib/dpkg/info/.list"), None);
+        assert_eq!(file_list("var/lib/dpkg/info/x.md5sums"), None);
+        assert!(
+            d.side_file_limit("var/lib/dpkg/info/python3-pip.list")
+                .is_some()
+        );
+        assert!(!d.wants_path("var/lib/dpkg/info/python3-pip.list"));
+        let list = b"/.\n/usr/share/doc/python3-pip/copyright\n/usr/bin/pip3\n";
+        assert_eq!(reduce_list(list, false), b"/.\n/usr/bin/pip3\n");
+        let sums = b"ab  usr/share/man/man1/x.1.gz\ncd  usr/bin/x\n";
+        assert_eq!(reduce_list(sums, true), b"cd  usr/bin/x\n");
     }
 
     #[test]

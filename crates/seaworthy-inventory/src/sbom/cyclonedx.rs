@@ -1,7 +1,8 @@
 //! CycloneDX 1.4–1.6 JSON: `components` (nested ones too) with their `purl`; the OS from the
 //! `operating-system` component; what seaworthy writes as `seaworthy:*` properties (cataloger,
 //! source package, arch, locations with layer index and digest, metadata) and what Syft writes
-//! as `syft:*` properties (locations with layer, `syft:metadata:*` source package fields).
+//! as `syft:*` properties (locations with layer, `syft:metadata:*` source package fields). A
+//! language package's `seaworthy:owned-by` names the OS package that owns it.
 
 use serde_json::Value;
 
@@ -102,6 +103,10 @@ fn component(c: &Value, at: String, reader: &mut Reader<'_>) -> Result<(), Strin
             }
             "syft:metadata:sourceRpm" => found.source_rpm = Some(value),
             "seaworthy:arch" => found.arch = Some(value),
+            // The owner's `bom-ref`: its purl, `#<path>` added when several share it.
+            "seaworthy:owned-by" => {
+                found.owned_by = Some(value.split_once("#/").map_or(value, |(purl, _)| purl));
+            }
             "seaworthy:location:path" => found.locations.push(PackageLocation {
                 path: value.to_string(),
                 layer: 0,

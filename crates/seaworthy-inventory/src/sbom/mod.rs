@@ -148,6 +148,9 @@ pub(crate) struct Found<'a> {
     pub licenses: Vec<String>,
     pub locations: Vec<PackageLocation>,
     pub metadata: Vec<(String, String)>,
+    /// The OS package that owns this language package (its purl), as seaworthy writes it
+    /// (CycloneDX `seaworthy:owned-by`, SPDX `<OS package> CONTAINS <package>`).
+    pub owned_by: Option<&'a str>,
 }
 
 impl<'a> Reader<'a> {
@@ -272,6 +275,9 @@ impl<'a> Reader<'a> {
         p.licenses = found.licenses;
         p.locations = found.locations;
         p.metadata = found.metadata;
+        if !ecosystem.is_os() {
+            p.owned_by = found.owned_by.map(str::to_string);
+        }
         if ecosystem == Ecosystem::Maven
             && !namespace.is_empty()
             && !p.metadata.iter().any(|(k, _)| k == "group_id")

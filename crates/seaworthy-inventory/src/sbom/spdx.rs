@@ -1,6 +1,9 @@
 //! SPDX 2.2/2.3 JSON: `packages` with a `purl` external reference; the OS from the package whose
 //! `primaryPackagePurpose` is `OPERATING_SYSTEM`; what seaworthy writes in `sourceInfo`
-//! (`cataloger dpkg: layer 0 sha256:…, path /var/lib/dpkg/status; source package glibc 2.36-9`).
+//! (`cataloger dpkg: layer 0 sha256:…, path /var/lib/dpkg/status; source package glibc 2.36-9`);
+//! an OS package that CONTAINS a package owns it.
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -21,9 +24,11 @@ pub(crate) fn read(doc: &Value, reader: &mut Reader<'_>) -> Result<(), String> {
             );
         }
     }
+    let owners = owners(doc)?;
     for (i, p) in array(doc, "packages", "the document")?.iter().enumerate() {
         let at = format!("packages[{i}]");
         expect_object(p, &at)?;
+        let id = string(p, "SPDXID", &at)?;
         match string(p, "primaryPackagePurpose", &at)? {
             Some("OPERATING_SYSTEM") => {
                 reader.set_os(OsInfo {
@@ -42,15 +47,64 @@ pub(crate) fn read(doc: &Value, reader: &mut Reader<'_>) -> Result<(), String> {
             Some("CONTAINER") => continue,
             _ => {}
         }
-        package(p, at, reader)?;
+        let owned_by = id.and_then(|id| owners.get(id).copied());
+        package(p, at, owned_by, reader)?;
     }
     Ok(())
 }
 
-fn package(p: &Value, at: String, reader: &mut Reader<'_>) -> Result<(), String> {
+/// The purl of the OS package (a `deb`, `rpm` or `apk` purl) that CONTAINS each package, by
+/// SPDX id: how seaworthy writes that a language package is a file of an OS package.
+fn owners(doc: &Value) -> Result<HashMap<&str, &str>, String> {
+    let mut purls: HashMap<&str, &str> = HashMap::new();
+    for (i, p) in array(doc, "packages", "the document")?.iter().enumerate() {
+        let at = format!("packages[{i}]");
+        let Some(id) = string(p, "SPDXID", &at)? else {
+            continue;
+        };
+        for (j, r) in array(p, "externalRefs", &at)?.iter().enumerate() {
+            let at = format!("{at}.externalRefs[{j}]");
+            if string(r, "referenceType", &at)? == Some("purl")
+                && let Some(purl) = string(r, "referenceLocator", &at)?
+                && ["pkg:deb/", "pkg:rpm/", "pkg:apk/"]
+                    .iter()
+                    .any(|t| purl.starts_with(t))
+            {
+                purls.insert(id, purl);
+                break;
+            }
+        }
+    }
+    let mut owners = HashMap::new();
+    for (i, r) in array(doc, "relationships", "the document")?
+        .iter()
+        .enumerate()
+    {
+        let at = format!("relationships[{i}]");
+        if string(r, "relationshipType", &at)? != Some("CONTAINS") {
+            continue;
+        }
+        if let (Some(from), Some(to)) = (
+            string(r, "spdxElementId", &at)?,
+            string(r, "relatedSpdxElement", &at)?,
+        ) && let Some(purl) = purls.get(from)
+        {
+            owners.entry(to).or_insert(*purl);
+        }
+    }
+    Ok(owners)
+}
+
+fn package<'a>(
+    p: &'a Value,
+    at: String,
+    owned_by: Option<&'a str>,
+    reader: &mut Reader<'_>,
+) -> Result<(), String> {
     let mut found = Found {
         name: string(p, "name", &at)?,
         version: string(p, "versionInfo", &at)?,
+        owned_by,
         ..Found::default()
     };
     for (i, r) in array(p, "externalRefs", &at)?.iter().enumerate() {

@@ -1,7 +1,8 @@
 //! CycloneDX 1.6 JSON: the image as `metadata.component` (type container), the OS as an
 //! `operating-system` component, one `library` component per package with its purl, licenses
-//! and where it was found as `seaworthy:*` properties. No dependency graph: the inventory does
-//! not know one, and an absent graph means "unknown" in CycloneDX.
+//! and where it was found as `seaworthy:*` properties (a language package that is a file of an
+//! OS package names that package's `bom-ref` in `seaworthy:owned-by`). No dependency graph:
+//! the inventory does not know one, and an absent graph means "unknown" in CycloneDX.
 //!
 //! Own serde structs (the `cyclonedx-bom` crate stops at 1.5); the tests validate the output
 //! against the vendored official schema.
@@ -142,8 +143,20 @@ fn bom<'a>(input: &SbomInput<'a>) -> (Bom<'a>, Vec<(&'a Package, String)>) {
     if let Some(os) = &input.inventory.os {
         components.push(os_component(os));
     }
+    // The OS package that owns a language package, by purl (the first of a shared purl).
+    let mut by_purl: BTreeMap<&str, &str> = BTreeMap::new();
     for (package, bom_ref) in packages.iter().zip(&refs) {
-        components.push(package_component(input.image, package, bom_ref.clone()));
+        if package.ecosystem.is_os() {
+            by_purl.entry(package.purl.as_str()).or_insert(bom_ref);
+        }
+    }
+    for (package, bom_ref) in packages.iter().zip(&refs) {
+        let mut c = package_component(input.image, package, bom_ref.clone());
+        if let Some(owner) = &package.owned_by {
+            let owner = by_purl.get(owner.as_str()).copied().unwrap_or(owner);
+            c.properties.push(property("seaworthy:owned-by", owner));
+        }
+        components.push(c);
     }
     let mut tool = Component::new("application", "seaworthy");
     tool.version = Some(input.tool_version.to_string());

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{SbomInput, sorted_packages};
 
 /// Bump the major version on any breaking change to the document's shape.
-pub(crate) const SCHEMA_VERSION: &str = "1.1.0";
+pub(crate) const SCHEMA_VERSION: &str = "1.2.0";
 
 #[derive(Serialize)]
 struct Document<'a> {

@@ -127,10 +127,22 @@ pub(crate) fn render(input: &SbomInput<'_>) -> String {
     }
     let sorted = sorted_packages(input.inventory);
     let ids = package_ids(&sorted);
-    for (package, id) in sorted.iter().zip(ids) {
-        relationships.push(relationship(IMAGE_ID, "CONTAINS", &id));
-        packages.push(package_entry(image, package, id));
+    let mut by_purl: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for (package, id) in sorted.iter().zip(&ids) {
+        if package.ecosystem.is_os() {
+            by_purl.entry(package.purl.as_str()).or_insert(id);
+        }
     }
+    let mut owned = Vec::new();
+    for (package, id) in sorted.iter().zip(&ids) {
+        relationships.push(relationship(IMAGE_ID, "CONTAINS", id));
+        // A language package that is a file of an OS package: the OS package CONTAINS it.
+        if let Some(owner) = package.owned_by.as_deref().and_then(|o| by_purl.get(o)) {
+            owned.push(relationship(owner, "CONTAINS", id));
+        }
+        packages.push(package_entry(image, package, id.clone()));
+    }
+    relationships.extend(owned);
     let doc = Document {
         spdx_version: "SPDX-2.3",
         data_license: "CC0-1.0",

@@ -219,9 +219,16 @@ fn matched(
         packages,
         layers,
     };
-    match_packages(store, &input, MatchOptions { ignore_unfixed })
-        .map(|r| r.matches)
-        .map_err(|e| e.to_string())
+    match_packages(
+        store,
+        &input,
+        MatchOptions {
+            ignore_unfixed,
+            ..MatchOptions::default()
+        },
+    )
+    .map(|r| r.matches)
+    .map_err(|e| e.to_string())
 }
 
 /// Package changes since start and, when there are any, the matches of the live package list

@@ -142,6 +142,7 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
     let layers = layer_refs(&image.info);
     let options = MatchOptions {
         ignore_unfixed: args.ignore_unfixed || file.image.ignore_unfixed,
+        match_os_owned: args.match_os_owned || file.image.match_os_owned,
     };
     let input = MatchInput {
         os: inventory.os.as_ref(),
@@ -371,6 +372,18 @@ pub fn execute(args: &cli::ImageScanArgs) -> ExitCode {
     }
     for u in &outcome.result.uncovered {
         crate::note!("seaworthy: note: {}", u.message());
+    }
+    let owned = outcome.result.os_owned_skipped;
+    if owned > 0 {
+        let packages = if owned == 1 {
+            "language package owned by an OS package was"
+        } else {
+            "language packages owned by OS packages were"
+        };
+        crate::note!(
+            "seaworthy: note: {owned} {packages} left to the distribution's advisories \
+             (--match-os-owned)"
+        );
     }
     for e in outcome.result.range_errors.iter().take(5) {
         crate::note!("seaworthy: warning: advisory range not understood: {e}");

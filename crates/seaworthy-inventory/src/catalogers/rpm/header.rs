@@ -21,6 +21,10 @@ const TAG_LICENSE: u32 = 1014;
 const TAG_ARCH: u32 = 1022;
 const TAG_SOURCERPM: u32 = 1044;
 const TAG_MODULARITYLABEL: u32 = 5096;
+const TAG_OLDFILENAMES: u32 = 1027;
+const TAG_DIRINDEXES: u32 = 1116;
+const TAG_BASENAMES: u32 = 1117;
+const TAG_DIRNAMES: u32 = 1118;
 
 const TYPE_INT32: u32 = 4;
 const TYPE_STRING: u32 = 6;
@@ -50,8 +54,8 @@ struct Entry {
     count: u32,
 }
 
-/// Parses a header image; NAME and VERSION are required.
-pub fn parse_header_blob(blob: &[u8]) -> Result<RpmHeader, String> {
+/// The index entries and the data store of a header image.
+fn split(blob: &[u8]) -> Result<(Vec<Entry>, &[u8]), String> {
     let blob = match blob.strip_prefix(&HEADER_MAGIC) {
         Some(rest) => rest.get(4..).ok_or("header: truncated after magic")?,
         None => blob,
@@ -91,6 +95,12 @@ pub fn parse_header_blob(blob: &[u8]) -> Result<RpmHeader, String> {
             count: be_u32(e, 12).unwrap_or_default(),
         })
         .collect();
+    Ok((index, store))
+}
+
+/// Parses a header image; NAME and VERSION are required.
+pub fn parse_header_blob(blob: &[u8]) -> Result<RpmHeader, String> {
+    let (index, store) = split(blob)?;
     let find = |tag: u32| index.iter().find(|e| e.tag == tag);
     let string = |tag: u32| -> Result<Option<String>, String> {
         find(tag).map(|e| read_string(store, e)).transpose()
@@ -152,4 +162,96 @@ fn read_int32(store: &[u8], e: &Entry) -> Result<u32, String> {
             e.tag, e.offset
         )
     })
+}
+
+/// The package's NAME and those of its files (`DIRNAMES[DIRINDEXES[i]] + BASENAMES[i]`, or the
+/// `OLDFILENAMES` of old packages) that `wanted` accepts: only those are kept, so a database of
+/// tens of thousands of files costs no more than the paths asked about.
+pub fn owned_files(
+    blob: &[u8],
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<(String, Vec<String>), String> {
+    let (index, store) = split(blob)?;
+    let find = |tag: u32| index.iter().find(|e| e.tag == tag);
+    let name = find(TAG_NAME)
+        .map(|e| read_string(store, e))
+        .transpose()?
+        .ok_or("header: no NAME tag")?;
+    let mut files = Vec::new();
+    if let (Some(b), Some(d), Some(i)) = (
+        find(TAG_BASENAMES),
+        find(TAG_DIRNAMES),
+        find(TAG_DIRINDEXES),
+    ) {
+        let basenames = read_strings(store, b)?;
+        let dirnames = read_strings(store, d)?;
+        let indexes = read_int32s(store, i)?;
+        let mut path = String::new();
+        for (base, dir) in basenames.iter().zip(indexes) {
+            let dir = dirnames
+                .get(dir as usize)
+                .ok_or_else(|| format!("header of {name}: dir index {dir} out of range"))?;
+            path.clear();
+            path.push_str(dir);
+            path.push_str(base);
+            if wanted(&path) {
+                files.push(path.clone());
+            }
+        }
+    } else if let Some(e) = find(TAG_OLDFILENAMES) {
+        files.extend(
+            read_strings(store, e)?
+                .into_iter()
+                .filter(|p| wanted(p))
+                .map(str::to_string),
+        );
+    }
+    Ok((name, files))
+}
+
+/// Every string of a STRING_ARRAY entry (borrowed from the store; not UTF-8 ones are left out:
+/// they name no path seaworthy reports).
+fn read_strings<'s>(store: &'s [u8], e: &Entry) -> Result<Vec<&'s str>, String> {
+    if e.ty != TYPE_STRING_ARRAY {
+        return Err(format!(
+            "header: tag {} has type {}, expected a string array",
+            e.tag, e.ty
+        ));
+    }
+    let mut rest = store.get(e.offset as usize..).ok_or_else(|| {
+        format!(
+            "header: tag {} offset {} past the data store",
+            e.tag, e.offset
+        )
+    })?;
+    // Each string takes at least its terminator: a count over the store's size is a lie.
+    let mut out = Vec::with_capacity((e.count as usize).min(rest.len()));
+    for n in 0..e.count {
+        let end = memchr::memchr(0, rest)
+            .ok_or_else(|| format!("header: tag {} string {n} is not terminated", e.tag))?;
+        out.push(std::str::from_utf8(rest.get(..end).unwrap_or_default()).unwrap_or_default());
+        rest = rest.get(end.saturating_add(1)..).unwrap_or_default();
+    }
+    Ok(out)
+}
+
+/// Every value of an INT32 array entry.
+fn read_int32s(store: &[u8], e: &Entry) -> Result<Vec<u32>, String> {
+    if e.ty != TYPE_INT32 {
+        return Err(format!(
+            "header: tag {} has type {}, expected INT32",
+            e.tag, e.ty
+        ));
+    }
+    let len = (e.count as usize)
+        .checked_mul(4)
+        .and_then(|n| n.checked_add(e.offset as usize))
+        .filter(|end| *end <= store.len())
+        .ok_or_else(|| format!("header: tag {} array past the data store", e.tag))?;
+    Ok(store
+        .get(e.offset as usize..len)
+        .unwrap_or_default()
+        .chunks_exact(4)
+        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+        .collect())
 }

@@ -10,7 +10,7 @@ mod ndb;
 mod sqlite;
 
 pub use bdb::{bdb_blobs, read_bdb};
-pub use header::{RpmHeader, parse_header_blob};
+pub use header::{RpmHeader, owned_files, parse_header_blob};
 pub use ndb::{ndb_blobs, read_ndb};
 pub use sqlite::{read_sqlite, sqlite_blobs};
 
@@ -96,6 +96,28 @@ impl Cataloger for Rpm {
             env.skip(problem);
         }
         Ok(packages)
+    }
+
+    fn owned_files(
+        &self,
+        file: &FileRef<'_>,
+        _env: &Env<'_>,
+        _packages: &[&Package],
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, String)> {
+        let Some(backend) = backend(file.path) else {
+            return Vec::new();
+        };
+        let Ok(Blobs { blobs, .. }) = read_blobs(backend, file.data) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for blob in &blobs {
+            if let Ok((name, files)) = owned_files(blob, wanted) {
+                out.extend(files.into_iter().map(|f| (f, name.clone())));
+            }
+        }
+        out
     }
 }
 

@@ -395,6 +395,7 @@ fn image_job(
             severity: Vec::new(),
             scanners: Vec::new(),
             ignore_unfixed: false,
+            match_os_owned: false,
             unknown_severity: risk.unknown_as,
             fail_on_kev: risk.kev,
             fail_on_epss: risk.epss,
