@@ -4,16 +4,17 @@
 //! and EPSS scores for the other.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/cli_util.rs"]
+mod cli_util;
 #[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
-use std::path::{Path, PathBuf};
+use cli_util::{BIN, code, stderr, vulndb_testdata};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use image_util::{Blob, Layer, oci_layout};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
 
 /// CVE-2026-27171 (zlib1g, base layer) is in KEV; CVE-2022-42969 (py, app layer) scores 0.7.
 const KEV: &str = r#"{
@@ -41,12 +42,6 @@ const KEV: &str = r#"{
 const EPSS: &str = "#model_version:v2025.03.14,score_date:2026-01-01T00:00:00Z\n\
                     cve,epss,percentile\nCVE-2022-42969,0.7,0.99\n";
 
-fn vulndb_testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../seaworthy-vulndb/testdata")
-        .join(rel)
-}
-
 fn run(args: &[&str], home: &Path) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.args(args).env_remove("NO_COLOR");
@@ -61,14 +56,6 @@ fn run(args: &[&str], home: &Path) -> Output {
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .current_dir(home);
     cmd.output().expect("run seaworthy")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Base layer: the real bookworm status; app layer: the `py` 1.11.0 Python package.

@@ -5,32 +5,18 @@
 //! `--epss-url` base URLs of a local HTTP server.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/cli_util.rs"]
+mod cli_util;
+
+use cli_util::run;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
 
 fn intel(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../seaworthy-vulndb/testdata/intel")
         .join(rel)
-}
-
-fn run(args: &[&str], home: &Path) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("NO_COLOR");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("SEAWORTHY_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("XDG_CACHE_HOME", home.join("cache"))
-        .env("HOME", home)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .current_dir(home);
-    cmd.output().expect("run seaworthy")
 }
 
 fn text(b: &[u8]) -> String {

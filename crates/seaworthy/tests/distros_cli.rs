@@ -4,16 +4,17 @@
 //! (SW-IMG-040).
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/cli_util.rs"]
+mod cli_util;
 #[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
+use cli_util::{run, stderr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use image_util::{Blob, Layer, oci_layout};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
 
 fn testdata(krate: &str, rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,25 +22,6 @@ fn testdata(krate: &str, rel: &str) -> PathBuf {
         .join(krate)
         .join("testdata")
         .join(rel)
-}
-
-fn run(args: &[&str], home: &Path) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("NO_COLOR");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("SEAWORTHY_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("XDG_CACHE_HOME", home.join("cache"))
-        .env("HOME", home)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .current_dir(home);
-    cmd.output().expect("run seaworthy")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn stdout(o: &Output) -> String {

@@ -2,44 +2,15 @@
 //! (real advisories), an image the test builds, exit codes and formats.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/cli_util.rs"]
+mod cli_util;
 #[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use cli_util::{code, run, stderr, vulndb_testdata};
+use std::path::Path;
 
 use image_util::{Blob, Layer, oci_layout};
-
-const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
-
-fn vulndb_testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../seaworthy-vulndb/testdata")
-        .join(rel)
-}
-
-fn run(args: &[&str], home: &Path) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("NO_COLOR");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("SEAWORTHY_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("XDG_CACHE_HOME", home.join("cache"))
-        .env("HOME", home)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .current_dir(home);
-    cmd.output().expect("run seaworthy")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Base layer: the real bookworm status; app layer: the `py` 1.11.0 Python package.
 fn image(dir: &Path) -> String {

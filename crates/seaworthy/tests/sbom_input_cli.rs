@@ -4,45 +4,16 @@
 //! as an unpacked root filesystem, and hostile SBOMs.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/cli_util.rs"]
+mod cli_util;
 #[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
+use cli_util::{code, run, stderr, vulndb_testdata};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use image_util::{Blob, Layer, oci_layout};
-
-const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
-
-fn vulndb_testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../seaworthy-vulndb/testdata")
-        .join(rel)
-}
-
-fn run(args: &[&str], home: &Path) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("NO_COLOR");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("SEAWORTHY_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("XDG_CACHE_HOME", home.join("cache"))
-        .env("HOME", home)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .current_dir(home);
-    cmd.output().expect("run seaworthy")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// The files of the test image: the real bookworm status and os-release (layer 0) and the `py`
 /// 1.11.0 Python package (layer 1).

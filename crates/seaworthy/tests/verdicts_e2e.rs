@@ -7,17 +7,18 @@
 //! OS-owned pip is left to Debian's advisories unless `--match-os-owned`.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/cli_util.rs"]
+mod cli_util;
 #[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
+use cli_util::{BIN, code, run, stderr};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use image_util::{Blob, Layer, oci_layout};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
 
 fn testdata(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,29 +36,6 @@ fn crate_testdata(krate: &str, rel: &str) -> PathBuf {
 
 fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn run(args: &[&str], home: &Path) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("NO_COLOR");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("SEAWORTHY_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("XDG_CACHE_HOME", home.join("cache"))
-        .env("HOME", home)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .current_dir(home);
-    cmd.output().expect("run seaworthy")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 const PIP_DIST_INFO: &str = "usr/lib/python3/dist-packages/pip-23.0.1.dist-info";
