@@ -346,6 +346,72 @@ fn an_image_without_os_or_packages_is_valid_too() {
     assert!(table.contains("No packages found."), "{table}");
 }
 
+/// A package seen in several files (an npm package installed in `/app` and listed in its
+/// lockfile, as the inventory merges them) lists every file as `evidence.occurrences`, the
+/// primary one first, beside the `seaworthy:location:path` properties; the output stays valid.
+#[test]
+fn cyclonedx_lists_every_location_as_an_evidence_occurrence() {
+    let mut lodash = npm(
+        None,
+        "lodash",
+        "4.17.20",
+        "/app/node_modules/lodash/package.json",
+    );
+    lodash.locations.push(at("/app/package-lock.json", 0));
+    let inventory = Inventory {
+        os: None,
+        packages: vec![
+            lodash,
+            npm(None, "ms", "2.1.3", "/app/node_modules/ms/package.json"),
+        ],
+        errors: Vec::new(),
+        skipped: Vec::new(),
+    };
+    let bom = json(&render(&image(), &inventory, SbomFormat::CycloneDx, false));
+    assert!(
+        errors(&cyclonedx_validator(), &bom).is_empty(),
+        "{:#?}",
+        errors(&cyclonedx_validator(), &bom)
+    );
+    let component = |name: &str| -> Value {
+        bom["components"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["name"] == name))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let lodash = component("lodash");
+    assert_eq!(
+        lodash["evidence"],
+        serde_json::json!({"occurrences": [
+            {"location": "/app/node_modules/lodash/package.json"},
+            {"location": "/app/package-lock.json"},
+        ]})
+    );
+    let paths: Vec<&Value> = lodash["properties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["name"] == "seaworthy:location:path")
+        .map(|p| &p["value"])
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/app/node_modules/lodash/package.json",
+            "/app/package-lock.json"
+        ]
+    );
+    assert_eq!(
+        component("ms")["evidence"],
+        serde_json::json!({"occurrences": [{"location": "/app/node_modules/ms/package.json"}]})
+    );
+    // The schema checks occurrences: one without its location is caught.
+    let mut bad = bom.clone();
+    bad["components"][0]["evidence"]["occurrences"][0] = serde_json::json!({"line": 1});
+    assert_eq!(errors(&cyclonedx_validator(), &bad).len(), 1);
+}
+
 /// Every id on the SPDX license list that the renderer emits as a CycloneDX `license.id` is
 /// in the schema's enumeration (the `spdx` crate and the vendored schema track the same list).
 #[test]

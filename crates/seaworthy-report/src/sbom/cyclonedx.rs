@@ -1,7 +1,8 @@
 //! CycloneDX 1.6 JSON: the image as `metadata.component` (type container), the OS as an
 //! `operating-system` component, one `library` component per package with its purl, licenses
 //! and where it was found as `seaworthy:*` properties (a language package that is a file of an
-//! OS package names that package's `bom-ref` in `seaworthy:owned-by`). No dependency graph:
+//! OS package names that package's `bom-ref` in `seaworthy:owned-by`), and every file it was
+//! seen in as `evidence.occurrences[].location`. No dependency graph:
 //! the inventory does not know one, and an absent graph means "unknown" in CycloneDX.
 //!
 //! Own serde structs (the `cyclonedx-bom` crate stops at 1.5); the tests validate the output
@@ -63,6 +64,19 @@ struct Component {
     purl: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     properties: Vec<Property>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Evidence>,
+}
+
+/// Where a component was seen (CycloneDX 1.5+ `componentEvidence`): one occurrence per location.
+#[derive(Serialize)]
+struct Evidence {
+    occurrences: Vec<Occurrence>,
+}
+
+#[derive(Serialize)]
+struct Occurrence {
+    location: String,
 }
 
 impl Component {
@@ -77,6 +91,7 @@ impl Component {
             licenses: Vec::new(),
             purl: None,
             properties: Vec::new(),
+            evidence: None,
         }
     }
 }
@@ -265,6 +280,18 @@ fn package_component(image: &ImageInfo, p: &Package, bom_ref: String) -> Compone
             value.as_str(),
         ));
     }
+    // Every file the package was seen in, the primary one first (an npm package installed in a
+    // project and listed in its lockfile is one component with both), as the standard field
+    // beside the `seaworthy:location:path` properties that also carry the layers.
+    c.evidence = (!p.locations.is_empty()).then(|| Evidence {
+        occurrences: p
+            .locations
+            .iter()
+            .map(|l| Occurrence {
+                location: l.path.clone(),
+            })
+            .collect(),
+    });
     c
 }
 
