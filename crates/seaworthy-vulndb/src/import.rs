@@ -74,10 +74,17 @@ impl FeedKind {
         }
     }
 
-    /// Per-CVE intelligence rather than advisories: a file of these kinds that cannot be read is
-    /// reported and left out, and the other feeds are still imported.
+    /// Per-CVE intelligence rather than advisories (NVD, KEV, EPSS).
     pub fn is_intel(self) -> bool {
         matches!(self, FeedKind::Nvd | FeedKind::Kev | FeedKind::Epss)
+    }
+
+    /// A broken file of this kind never stops the other feeds from importing: one that cannot
+    /// be read is named in [`ImportSummary::failed`] and left out, and the rest is imported.
+    /// The intelligence feeds and every advisory feed added since (Wolfi's and Chainguard's
+    /// secdb) are; the older advisory feeds still abort the import, the previous database kept.
+    pub fn is_left_out_when_broken(self) -> bool {
+        self.is_intel() || matches!(self, FeedKind::WolfiSecdb | FeedKind::ChainguardSecdb)
     }
 }
 
@@ -135,8 +142,9 @@ pub struct ImportSummary {
     pub nvd: u64,
     pub kev: u64,
     pub epss: u64,
-    /// Intelligence feed files (NVD, KEV, EPSS) that could not be read and were left out, each
-    /// error naming the file; the other feeds were imported.
+    /// Feed files that could not be read and were left out (NVD, KEV, EPSS, Wolfi and Chainguard
+    /// secdb, see [`FeedKind::is_left_out_when_broken`]), each error naming the file; the other
+    /// feeds were imported.
     pub failed: Vec<String>,
 }
 
@@ -399,8 +407,9 @@ fn read_feed(path: &Path) -> Result<Vec<u8>, ImportError> {
 
 /// Parses `feeds` in parallel and writes them into a new database at `db`, replacing it only
 /// when every advisory feed was read: an advisory feed that fails leaves the previous database
-/// as it was. An intelligence feed (NVD, KEV, EPSS, see [`FeedKind::is_intel`]) that cannot be
-/// read is listed in [`ImportSummary::failed`] and the rest is imported without it.
+/// as it was. A feed that [`FeedKind::is_left_out_when_broken`] (NVD, KEV, EPSS, Wolfi and
+/// Chainguard secdb) that cannot be read is listed in [`ImportSummary::failed`] and the rest is
+/// imported without it.
 pub fn build(
     db: &Path,
     feeds: &[FeedFile],
@@ -422,7 +431,7 @@ pub fn build(
     for (feed, parsed) in feeds.iter().zip(parsed) {
         let parsed = match parsed {
             Ok(p) => p,
-            Err(e) if feed.kind.is_intel() && e.is_input_error() => {
+            Err(e) if feed.kind.is_left_out_when_broken() && e.is_input_error() => {
                 summary.failed.push(e.to_string());
                 first_failure.get_or_insert(e);
                 continue;

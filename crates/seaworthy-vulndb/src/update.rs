@@ -284,8 +284,8 @@ pub struct UpdateSummary {
 
 /// Downloads every planned file into `cache_dir` and rebuilds the database at `db`. The first
 /// failed download or unreadable advisory feed aborts the update; the previous database stays.
-/// An NVD, KEV or EPSS file that downloads but cannot be read is left out and listed in
-/// [`ImportSummary::failed`]; the rest is imported.
+/// An NVD, KEV, EPSS, Wolfi or Chainguard secdb file that downloads but cannot be read is left
+/// out and listed in [`ImportSummary::failed`]; the rest is imported.
 pub fn update(
     db: &Path,
     fetcher: &Fetcher,

@@ -275,3 +275,57 @@ fn import_recognises_wolfi_and_chainguard_secdb() {
     assert!(s.has_ecosystem("wolfi").unwrap());
     assert!(s.has_ecosystem("alpine:v3.10").unwrap());
 }
+
+/// A broken feed never stops the others from importing (issue 18): a truncated Wolfi secdb
+/// beside a good Alpine secdb is named in `failed` (its path, never its content) and left out,
+/// the Alpine one is imported, as for an unreadable NVD, KEV or EPSS file (`db import` exits 2).
+/// Alone, it is an error and the previous database stays.
+#[test]
+fn a_broken_wolfi_secdb_is_left_out_and_the_rest_imported() {
+    use seaworthy_vulndb::import::{self, FeedKind};
+    let dir = tempfile::tempdir().unwrap();
+    let feeds_dir = dir.path().join("feeds");
+    let wolfi = feeds_dir.join("wolfi/security.json");
+    std::fs::create_dir_all(wolfi.parent().unwrap()).unwrap();
+    let good = read("wolfi/security.json");
+    std::fs::write(&wolfi, &good[..good.len() / 2]).unwrap();
+    std::fs::write(
+        feeds_dir.join("v3.10-main.json"),
+        read("alpine/v3.10-main-excerpt.json"),
+    )
+    .unwrap();
+    let feeds = import::discover(std::slice::from_ref(&feeds_dir)).unwrap();
+    let kinds: Vec<FeedKind> = feeds.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [FeedKind::AlpineSecdb, FeedKind::WolfiSecdb]);
+    assert!(FeedKind::WolfiSecdb.is_left_out_when_broken());
+    assert!(FeedKind::ChainguardSecdb.is_left_out_when_broken());
+    assert!(!FeedKind::AlpineSecdb.is_left_out_when_broken());
+
+    let db = dir.path().join("vuln.db");
+    let summary = import::build(&db, &feeds, "2026-12-07T00:00:00Z", &|_, _| {}).unwrap();
+    assert_eq!(summary.failed.len(), 1, "{:?}", summary.failed);
+    assert!(
+        summary.failed[0].contains("wolfi/security.json"),
+        "{:?}",
+        summary.failed
+    );
+    assert!(!summary.failed[0].contains("aactl"), "{:?}", summary.failed);
+    let names: Vec<&str> = summary.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["alpine-secdb:v3.10/main"]);
+    assert!(summary.advisories > 0);
+    let store = Store::open(&db).unwrap();
+    assert!(store.has_ecosystem("alpine:v3.10").unwrap());
+    assert!(!store.has_ecosystem("wolfi").unwrap());
+
+    // Nothing readable at all: an error naming the file, and the database stays as it was.
+    let before = std::fs::read(&db).unwrap();
+    let broken: Vec<_> = feeds
+        .iter()
+        .filter(|f| f.kind == FeedKind::WolfiSecdb)
+        .cloned()
+        .collect();
+    let err = import::build(&db, &broken, "2026-12-08T00:00:00Z", &|_, _| {}).unwrap_err();
+    assert!(err.is_input_error());
+    assert!(err.to_string().contains("wolfi/security.json"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

@@ -593,8 +593,8 @@ pub enum DbCommand {
     /// records, Debian tracker JSON and `data/{CVE,DSA,DLA,DTSA}/list`, Alpine secdb JSON, the
     /// RustSec, rubysec, FriendsOfPHP and Node.js security-wg archives (`.tar.gz`), NVD CVE 2.0
     /// feeds (`nvdcve-2.0-*.json[.gz]`), the CISA KEV catalogue and FIRST EPSS scores
-    /// (`.csv[.gz]`); directories are searched. An NVD, KEV or EPSS file that cannot be read is
-    /// named and left out, the rest is imported (exit 2). A `.db` file written by `db export` is
+    /// (`.csv[.gz]`); directories are searched. An NVD, KEV, EPSS, Wolfi or Chainguard secdb
+    /// file that cannot be read is named and left out, the rest is imported (exit 2). A `.db` file written by `db export` is
     /// copied as is.
     Import(DbImportArgs),
     /// Write the database to one portable file (use it with `--db FILE` or `db import FILE`).

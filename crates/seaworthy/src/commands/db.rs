@@ -80,8 +80,9 @@ pub fn store_failure(e: StoreError) -> Failure {
     }
 }
 
-/// What `db import` / `db update` did: the text for stdout, and the NVD, KEV or EPSS files that
-/// could not be read and were left out (each error names its file); any makes the exit code 2.
+/// What `db import` / `db update` did: the text for stdout, and the feed files that could not
+/// be read and were left out (NVD, KEV, EPSS, Wolfi and Chainguard secdb; each error names its
+/// file); any makes the exit code 2.
 pub struct Outcome {
     pub text: String,
     pub left_out: Vec<String>,
@@ -486,8 +487,9 @@ pub fn execute(command: &DbCommand) -> ExitCode {
                 crate::say!("seaworthy: {e}");
                 return ExitCode::Internal;
             }
-            // An intelligence feed that could not be read: named (never quoted), the rest was
-            // imported, and the run fails as bad input.
+            // A feed left out when broken (NVD, KEV, EPSS, Wolfi and Chainguard secdb) that
+            // could not be read: named (never quoted), the rest was imported, and the run fails
+            // as bad input.
             for e in &outcome.left_out {
                 crate::say!(
                     "seaworthy: error: {} (left out; the other feeds were imported)",
