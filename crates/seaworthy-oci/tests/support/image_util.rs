@@ -166,7 +166,6 @@ impl Blob {
 
 /// An image config with diff_ids and one history entry per layer.
 pub fn config(blobs: &[Blob]) -> Vec<u8> {
-    let diff_ids: Vec<&str> = blobs.iter().map(|b| b.diff_id.as_str()).collect();
     let history: Vec<serde_json::Value> = (0..blobs.len())
         .map(|i| serde_json::json!({"created_by": format!("RUN step {}", i + 1)}))
         .collect();
@@ -175,6 +174,12 @@ pub fn config(blobs: &[Blob]) -> Vec<u8> {
         1.min(history.len()),
         serde_json::json!({"created_by": "ENV A=1", "empty_layer": true}),
     );
+    config_with_history(blobs, history)
+}
+
+/// An image config with diff_ids and the given history entries.
+pub fn config_with_history(blobs: &[Blob], history: Vec<serde_json::Value>) -> Vec<u8> {
+    let diff_ids: Vec<&str> = blobs.iter().map(|b| b.diff_id.as_str()).collect();
     serde_json::to_vec(&serde_json::json!({
         "architecture": "amd64", "os": "linux",
         "config": {"Cmd": ["/bin/sh"]},
@@ -195,10 +200,15 @@ fn put_blob(dir: &Path, data: &[u8]) -> String {
 
 /// Writes an OCI layout with one image tagged `tag`; returns the manifest digest.
 pub fn oci_layout(dir: &Path, blobs: &[Blob], tag: &str) -> String {
+    oci_layout_with_config(dir, blobs, tag, &config(blobs))
+}
+
+/// [`oci_layout`] with the image config given.
+pub fn oci_layout_with_config(dir: &Path, blobs: &[Blob], tag: &str, cfg: &[u8]) -> String {
     std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#)
         .unwrap_or_else(|e| panic!("{e}"));
-    let cfg = config(blobs);
+    let cfg = cfg.to_vec();
     let cfg_digest = put_blob(dir, &cfg);
     let layers: Vec<serde_json::Value> = blobs
         .iter()
