@@ -835,6 +835,17 @@ pub struct AssessArgs {
     /// Leave these areas out (comma-separated).
     #[arg(long, value_enum, env = "SEAWORTHY_SKIP", value_delimiter = ',')]
     pub skip: Vec<AreaArg>,
+    /// What an unrated vulnerability counts as at the gate of the image and container areas,
+    /// over `[image] unknown-severity`.
+    #[arg(long, env = "SEAWORTHY_UNKNOWN_SEVERITY", value_parser = parse_rated_severity)]
+    pub unknown_severity: Option<Severity>,
+    /// Any vulnerability in CISA's KEV catalogue gates, whatever its severity (over
+    /// `[image] fail-on-kev`).
+    #[arg(long, env = "SEAWORTHY_FAIL_ON_KEV", value_parser = BoolishValueParser::new())]
+    pub fail_on_kev: bool,
+    /// Any vulnerability whose EPSS score is at least this gates (over `[image] fail-on-epss`).
+    #[arg(long, value_name = "P", env = "SEAWORTHY_FAIL_ON_EPSS", value_parser = parse_probability)]
+    pub fail_on_epss: Option<f64>,
     /// An image with a part of a file skipped (a damaged database record, a package without a
     /// version, a nested archive past a bound) is an input error (exit 2), not a note.
     #[arg(long, env = "SEAWORTHY_STRICT", value_parser = BoolishValueParser::new())]

@@ -109,12 +109,20 @@ fn import(home: &Path) -> String {
 
 /// Runs `assess` with `[image]` holding the image, vulnerabilities only, and `extra` keys.
 fn assess(home: &Path, db: &str, img: &str, extra: &str) -> (i32, Value) {
+    assess_with(home, db, img, extra, &[])
+}
+
+/// [`assess`] with command-line `flags` too.
+fn assess_with(home: &Path, db: &str, img: &str, extra: &str, flags: &[&str]) -> (i32, Value) {
     std::fs::write(
         home.join("seaworthy.toml"),
         format!("[image]\ntargets = [{img:?}]\nscanners = [\"vuln\"]\nfail-on = \"high\"\n{extra}"),
     )
     .unwrap();
-    let out = run(&["assess", "--db", db, "-f", "json"], home);
+    let out = run(
+        &[&["assess", "--db", db, "-f", "json"][..], flags].concat(),
+        home,
+    );
     let code = code(&out);
     assert!(code == 0 || code == 1, "{code}: {}", stderr(&out));
     let doc = serde_json::from_slice(&out.stdout)
@@ -196,6 +204,29 @@ fn image_risk_settings_gate_in_assess_as_in_image() {
     assert_eq!(gating(&doc), ["CVE-2022-42969", "CVE-2026-27171"]);
     assert_eq!(image_area(&doc)["unknown_severity"], "high");
     assert_eq!(image_area(&doc)["summary"]["unknown"], 2, "still unknown");
+
+    // The same from the command line, over the configuration.
+    let (code, doc) = assess_with(home, &db, &img, "", &["--fail-on-kev"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(gating(&doc), ["CVE-2026-27171"]);
+    let (code, doc) = assess_with(
+        home,
+        &db,
+        &img,
+        "fail-on-epss = 0.9\n",
+        &["--fail-on-epss", "0.7"],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(gating(&doc), ["CVE-2022-42969"]);
+    let (code, doc) = assess_with(
+        home,
+        &db,
+        &img,
+        "unknown-severity = \"low\"\n",
+        &["--unknown-severity", "critical"],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(image_area(&doc)["unknown_severity"], "critical");
 
     // Report mode: shown and warned about, never gating.
     let (code, doc) = assess(

@@ -174,9 +174,9 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
     let i = &file.image;
     // What gates a vulnerability besides its severity, as in `seaworthy image`.
     let risk = RiskGate {
-        unknown_as: i.unknown_severity,
-        kev: i.fail_on_kev,
-        epss: i.fail_on_epss,
+        unknown_as: args.unknown_severity.or(i.unknown_severity),
+        kev: args.fail_on_kev || i.fail_on_kev,
+        epss: args.fail_on_epss.or(i.fail_on_epss),
     };
     let mut targets = i.targets.clone();
     if targets.len() == 1 && args.images.len() == 1 {
