@@ -4,16 +4,18 @@
 //! and EPSS scores for the other.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/bookworm_py.rs"]
+mod bookworm_py;
 #[path = "support/cli_util.rs"]
 mod cli_util;
 #[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
+use bookworm_py::image;
 use cli_util::{BIN, code, stderr, vulndb_testdata};
 use std::path::Path;
 use std::process::{Command, Output};
 
-use image_util::{Blob, Layer, oci_layout};
 use serde_json::Value;
 
 /// CVE-2026-27171 (zlib1g, base layer) is in KEV; CVE-2022-42969 (py, app layer) scores 0.7.
@@ -56,30 +58,6 @@ fn run(args: &[&str], home: &Path) -> Output {
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .current_dir(home);
     cmd.output().expect("run seaworthy")
-}
-
-/// Base layer: the real bookworm status; app layer: the `py` 1.11.0 Python package.
-fn image(dir: &Path) -> String {
-    let base = Layer::new()
-        .file(
-            "etc/os-release",
-            &std::fs::read(vulndb_testdata("bookworm/os-release")).unwrap(),
-        )
-        .file(
-            "var/lib/dpkg/status",
-            &std::fs::read(vulndb_testdata("bookworm/status")).unwrap(),
-        );
-    let app = Layer::new().file(
-        "usr/lib/python3/dist-packages/py-1.11.0.dist-info/METADATA",
-        b"Metadata-Version: 2.1\nName: py\nVersion: 1.11.0\n",
-    );
-    let layout = dir.join("oci");
-    oci_layout(
-        &layout,
-        &[Blob::gzip(base.tar()), Blob::gzip(app.tar())],
-        "latest",
-    );
-    format!("oci-dir:{}", layout.display())
 }
 
 fn import(home: &Path) -> String {

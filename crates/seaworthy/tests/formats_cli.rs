@@ -2,10 +2,14 @@
 //! each command writes, and the `SEAWORTHY_*` variables of every option.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic
 
+#[path = "support/bookworm_py.rs"]
+mod bookworm_py;
+#[path = "support/cli_util.rs"]
+mod cli_util;
 #[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_seaworthy");
@@ -190,55 +194,11 @@ fn quiet_keeps_errors_only() {
     assert!(stderr(&out).contains("error"), "{}", stderr(&out));
 }
 
-fn vulndb_testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../seaworthy-vulndb/testdata")
-        .join(rel)
-}
-
 /// An OCI layout (bookworm's dpkg status, and `py` 1.11.0 in a second layer) and a database of
-/// real advisories for both: the image runs as root (SW-IMG-001, high) and has two medium
-/// vulnerabilities.
+/// real advisories for both: the image runs as root (SW-IMG-001, high) and has two
+/// vulnerabilities (nothing rates them: `unknown`).
 fn image_and_db(dir: &Path) -> (String, String) {
-    use image_util::{Blob, Layer, oci_layout};
-    let base = Layer::new()
-        .file(
-            "etc/os-release",
-            &std::fs::read(vulndb_testdata("bookworm/os-release")).unwrap(),
-        )
-        .file(
-            "var/lib/dpkg/status",
-            &std::fs::read(vulndb_testdata("bookworm/status")).unwrap(),
-        );
-    let app = Layer::new().file(
-        "usr/lib/python3/dist-packages/py-1.11.0.dist-info/METADATA",
-        b"Metadata-Version: 2.1\nName: py\nVersion: 1.11.0\n",
-    );
-    let layout = dir.join("oci");
-    oci_layout(
-        &layout,
-        &[Blob::gzip(base.tar()), Blob::gzip(app.tar())],
-        "latest",
-    );
-    let db = dir.join("vuln.db");
-    let cve = vulndb_testdata("debian/excerpts/CVE.list");
-    let py = vulndb_testdata("osv/PYSEC-2022-42969.json");
-    let out = run(
-        &[
-            "db",
-            "import",
-            cve.to_str().unwrap(),
-            py.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-        ],
-        dir,
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    (
-        format!("oci-dir:{}", layout.display()),
-        db.to_str().unwrap().to_string(),
-    )
+    (bookworm_py::image(dir), bookworm_py::import(dir))
 }
 
 #[test]

@@ -2,58 +2,16 @@
 //! (real advisories), an image the test builds, exit codes and formats.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/bookworm_py.rs"]
+mod bookworm_py;
 #[path = "support/cli_util.rs"]
 mod cli_util;
 #[path = "../../seaworthy-oci/tests/support/image_util.rs"]
 mod image_util;
 
-use cli_util::{code, run, stderr, vulndb_testdata};
+use bookworm_py::{image, import};
+use cli_util::{code, run, stderr};
 use std::path::Path;
-
-use image_util::{Blob, Layer, oci_layout};
-
-/// Base layer: the real bookworm status; app layer: the `py` 1.11.0 Python package.
-fn image(dir: &Path) -> String {
-    let base = Layer::new()
-        .file(
-            "etc/os-release",
-            &std::fs::read(vulndb_testdata("bookworm/os-release")).unwrap(),
-        )
-        .file(
-            "var/lib/dpkg/status",
-            &std::fs::read(vulndb_testdata("bookworm/status")).unwrap(),
-        );
-    let app = Layer::new().file(
-        "usr/lib/python3/dist-packages/py-1.11.0.dist-info/METADATA",
-        b"Metadata-Version: 2.1\nName: py\nVersion: 1.11.0\n",
-    );
-    let layout = dir.join("oci");
-    oci_layout(
-        &layout,
-        &[Blob::gzip(base.tar()), Blob::gzip(app.tar())],
-        "latest",
-    );
-    format!("oci-dir:{}", layout.display())
-}
-
-fn import(home: &Path) -> String {
-    let db = home.join("vuln.db");
-    let cve = vulndb_testdata("debian/excerpts/CVE.list");
-    let py = vulndb_testdata("osv/PYSEC-2022-42969.json");
-    let out = run(
-        &[
-            "db",
-            "import",
-            cve.to_str().unwrap(),
-            py.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-        ],
-        home,
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    db.to_str().unwrap().to_string()
-}
 
 #[test]
 fn without_a_database_it_says_how_to_get_one() {
