@@ -433,40 +433,84 @@ fn merge_duplicates(mut packages: Vec<Package>) -> Vec<Package> {
 /// An installed package's index and the project roots of its locations.
 type Installed = (usize, Vec<String>);
 
+/// The key a lockfile entry and an installed package meet on: ecosystem, name (PEP 503
+/// normalised for PyPI, as pip compares them) and version, as written.
+type SightingKey = (Ecosystem, String, String);
+
+fn sighting_key(p: &Package) -> SightingKey {
+    let name = match p.ecosystem {
+        Ecosystem::Pypi => crate::catalogers::python::normalize_name(&p.name),
+        _ => p.name.clone(),
+    };
+    (p.ecosystem, name, p.version.clone())
+}
+
+/// An installed manifest: npm's `node_modules/**/package.json`, Python's `dist-info` /
+/// `egg-info`.
+fn is_installed(p: &Package) -> bool {
+    matches!(
+        (p.ecosystem, p.cataloger),
+        (Ecosystem::Npm, "npm-package") | (Ecosystem::Pypi, "python")
+    )
+}
+
+/// A lockfile entry.
+fn is_locked(p: &Package) -> bool {
+    matches!(
+        (p.ecosystem, p.cataloger),
+        (Ecosystem::Npm, "npm-lock" | "yarn-lock")
+            | (
+                Ecosystem::Pypi,
+                "pip-requirements" | "poetry-lock" | "pipfile-lock"
+            )
+    )
+}
+
 /// Folds what a project's lockfile lists into the same package installed in that project: a
-/// location of an `npm-lock` or `yarn-lock` package that is the lockfile of a project root where
-/// an `npm-package` of the same name and version is installed (`<root>/package-lock.json`
-/// beside `<root>/node_modules/…/<name>/package.json`) becomes one more location of the
-/// installed package. The installed manifest stays first (what is in the image: its location,
-/// layer, cataloger, licenses and metadata); the lockfile locations follow, sorted. A lockfile
-/// package left without locations is gone; one still listed by another project's lockfile, or
-/// not installed, stays a package of its own.
+/// location of a lockfile package that is the lockfile of a project root where a package of the
+/// same ecosystem, name and version is installed becomes one more location of the installed
+/// package. A project's installed packages are:
+/// - npm: `<root>/package-lock.json`, `npm-shrinkwrap.json` or `yarn.lock` beside
+///   `<root>/node_modules/…/<name>/package.json` (the root is what comes before the first
+///   `node_modules`);
+/// - Python: `<root>/requirements*.txt`, `poetry.lock` or `Pipfile.lock` beside a virtual
+///   environment directly in the root, `<root>/<env>/lib/python3.X/site-packages/…` (or
+///   `dist-packages`, `lib64`), names compared PEP 503 normalised. The system environments
+///   (`/usr/lib/python3*/…`, `/usr/local/lib/python3*/…`) are no project's, as npm's global
+///   `/usr/lib/node_modules` and `/usr/local/lib/node_modules` are no project's: a package
+///   `pip install -r /app/requirements.txt` put there stays two packages, one per sighting.
+///
+/// The installed manifest stays first (what is in the image: its location, layer, cataloger,
+/// licenses and metadata); the lockfile locations follow, sorted. A lockfile package left
+/// without locations is gone; one still listed by another project's lockfile, or not
+/// installed, stays a package of its own.
 fn merge_sightings(mut packages: Vec<Package>) -> Vec<Package> {
-    let mut installed: HashMap<(String, String), Vec<Installed>> = HashMap::new();
+    let mut installed: HashMap<SightingKey, Vec<Installed>> = HashMap::new();
     for (i, p) in packages.iter().enumerate() {
-        if p.ecosystem == Ecosystem::Npm && p.cataloger == "npm-package" {
+        if is_installed(p) {
             let roots = p
                 .locations
                 .iter()
-                .filter_map(|l| installed_root(&l.path))
+                .filter_map(|l| installed_root(p.ecosystem, &l.path))
                 .map(str::to_string)
                 .collect();
             installed
-                .entry((p.name.clone(), p.version.clone()))
+                .entry(sighting_key(p))
                 .or_default()
                 .push((i, roots));
         }
     }
     let mut moved: Vec<(usize, PackageLocation)> = Vec::new();
     for p in &mut packages {
-        if p.ecosystem != Ecosystem::Npm || !matches!(p.cataloger, "npm-lock" | "yarn-lock") {
+        if !is_locked(p) {
             continue;
         }
-        let Some(candidates) = installed.get(&(p.name.clone(), p.version.clone())) else {
+        let Some(candidates) = installed.get(&sighting_key(p)) else {
             continue;
         };
+        let ecosystem = p.ecosystem;
         p.locations.retain(|l| {
-            let target = lockfile_root(&l.path).and_then(|root| {
+            let target = lockfile_root(ecosystem, &l.path).and_then(|root| {
                 candidates
                     .iter()
                     .find(|(_, roots)| roots.iter().any(|r| r == root))
@@ -491,20 +535,49 @@ fn merge_sightings(mut packages: Vec<Package>) -> Vec<Package> {
     packages
 }
 
-/// The project root of an npm or yarn lockfile (`/app` for `/app/package-lock.json`).
-fn lockfile_root(path: &str) -> Option<&str> {
+/// The project root of a lockfile (`/app` for `/app/package-lock.json` or
+/// `/app/requirements.txt`).
+fn lockfile_root(ecosystem: Ecosystem, path: &str) -> Option<&str> {
     let (dir, file) = path.rsplit_once('/')?;
-    matches!(
-        file,
-        "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock"
-    )
-    .then_some(dir)
+    let lockfile = match ecosystem {
+        Ecosystem::Npm => matches!(
+            file,
+            "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock"
+        ),
+        Ecosystem::Pypi => {
+            matches!(file, "poetry.lock" | "Pipfile.lock")
+                || file.starts_with("requirements") && file.ends_with(".txt")
+        }
+        _ => false,
+    };
+    lockfile.then_some(dir)
 }
 
-/// The project root of an installed npm manifest: what comes before its first `node_modules`
-/// (`/app` for `/app/node_modules/a/node_modules/b/package.json`).
-fn installed_root(path: &str) -> Option<&str> {
-    path.split_once("/node_modules/").map(|(root, _)| root)
+/// The project root of an installed manifest (see [`merge_sightings`]): npm, what comes before
+/// its first `node_modules` (`/app` for `/app/node_modules/a/node_modules/b/package.json`);
+/// Python, the directory holding its virtual environment (`/app` for
+/// `/app/.venv/lib/python3.11/site-packages/…`), none for the system environments.
+fn installed_root(ecosystem: Ecosystem, path: &str) -> Option<&str> {
+    match ecosystem {
+        Ecosystem::Npm => path.split_once("/node_modules/").map(|(root, _)| root),
+        Ecosystem::Pypi => {
+            let (lib, _) = path
+                .split_once("/site-packages/")
+                .or_else(|| path.split_once("/dist-packages/"))?;
+            let (lib, python) = lib.rsplit_once('/')?;
+            if !python.starts_with("python") {
+                return None;
+            }
+            let env = lib
+                .strip_suffix("/lib")
+                .or_else(|| lib.strip_suffix("/lib64"))?;
+            if matches!(env, "" | "/usr" | "/usr/local") {
+                return None;
+            }
+            env.rsplit_once('/').map(|(root, _)| root)
+        }
+        _ => None,
+    }
 }
 
 impl ContentFilter for CatalogerSet {

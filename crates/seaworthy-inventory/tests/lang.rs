@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use seaworthy_inventory::catalogers::{cargo_lock, dotnet, npm, php, python, ruby};
+use seaworthy_inventory::catalogers::{cargo_lock, dotnet, npm, php, python, python_lock, ruby};
 use seaworthy_inventory::{Cataloger, CatalogerSet, Env, Inventory};
 use seaworthy_oci::{FileRef, FsView};
 
@@ -137,6 +137,121 @@ fn python_ignores_other_files() {
     assert!(!c.wants_path("usr/lib/python3/dist-packages/six-1.17.0.dist-info/RECORD"));
     assert!(!c.wants_path("usr/lib/python3/dist-packages/six.py"));
     assert!(c.wants_path("opt/app/.venv/lib/python3.12/site-packages/a-1.dist-info/METADATA"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// python lockfiles
+
+const PYTHON_LOCKS: &[(&str, &str)] = &[
+    ("app/requirements.txt", "python-lock/requirements.txt"),
+    ("srv/poetry.lock", "python-lock/poetry.lock"),
+    ("web/Pipfile.lock", "python-lock/Pipfile.lock"),
+];
+
+/// [`listing`] and the parts skipped, one line each.
+fn listing_and_skipped(inv: &Inventory) -> String {
+    let mut out = listing(inv);
+    for s in &inv.skipped {
+        out.push_str(&format!(
+            "SKIPPED {} {}: {}\n",
+            s.cataloger, s.path, s.message
+        ));
+    }
+    out
+}
+
+/// Exact pins from a `pip-compile` file, Poetry's `[[package]]` tables and Pipenv's `default`
+/// and `develop`; ranges, URLs, editables and path dependencies left out; malformed entries
+/// skipped and noted (see `testdata/python-lock/SOURCES.md`).
+#[test]
+fn python_lockfiles() {
+    let inv = scan(python_lock::catalogers(), PYTHON_LOCKS);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    let django = inv
+        .packages
+        .iter()
+        .find(|p| p.name == "Django")
+        .unwrap_or_else(|| panic!("Django"));
+    assert_eq!(django.purl, "pkg:pypi/django@3.2.12");
+    assert_eq!(django.ecosystem.to_string(), "pypi");
+    assert_eq!(django.locations[0].path, "/app/requirements.txt");
+    assert_eq!(inv.skipped.len(), 4, "{:#?}", inv.skipped);
+    insta::assert_snapshot!(listing_and_skipped(&inv));
+}
+
+#[test]
+fn python_lockfiles_inside_site_packages_are_not_read() {
+    for c in python_lock::catalogers() {
+        for path in [
+            "usr/local/lib/python3.11/site-packages/a/requirements.txt",
+            "usr/lib/python3/dist-packages/a/poetry.lock",
+            "app/.venv/lib/python3.11/site-packages/a/Pipfile.lock",
+        ] {
+            assert!(!c.wants_path(path), "{} {path}", c.name());
+        }
+    }
+}
+
+/// A 40 MiB line, a line of NULs, binary junk: skipped or an error, never a panic.
+#[test]
+fn python_lockfiles_hostile_input() {
+    let mut huge = "a".repeat(40 << 20);
+    huge.push_str("==1.0\nsix==1.17.0\n");
+    let limits = seaworthy_oci::Limits::default();
+    let fs = FsView::from_files(Vec::<(String, Vec<u8>)>::new());
+    let env = Env::new(None, &fs, &limits);
+    let [req, poetry, pipfile] = <[Box<dyn Cataloger>; 3]>::try_from(python_lock::catalogers())
+        .unwrap_or_else(|_| panic!("three catalogers"));
+    let file = |path, data| FileRef {
+        path,
+        layer: 0,
+        data,
+    };
+    let found = req
+        .catalog(&file("requirements.txt", huge.as_bytes()), &env)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "six");
+    let skipped = env.take_skipped();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0].contains("line 1: longer than"), "{skipped:?}");
+
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    for (c, path) in [
+        (&req, "requirements.txt"),
+        (&poetry, "poetry.lock"),
+        (&pipfile, "Pipfile.lock"),
+    ] {
+        assert!(c.catalog(&file(path, &junk), &env).is_err(), "{path}");
+        let nul_line = b"\0\0\0==\0\n[[package]]\n{\0}";
+        let _ = c.catalog(&file(path, nul_line), &env);
+    }
+    expect_err("requirements.txt", b"six==1.17.0\n\xff\n", "UTF-8");
+    expect_err("poetry.lock", b"[[package]]\nname = \"\xff\"\n", "UTF-8");
+    expect_err("poetry.lock", b"[[package]\n", "poetry.lock");
+    expect_err("Pipfile.lock", b"{\"default\": {", "JSON");
+    expect_err("Pipfile.lock", b"{\"_meta\": {}}", "default");
+
+    // More pins than one file may hold is an error naming the limit.
+    let small = seaworthy_oci::Limits {
+        max_packages_per_file: 3,
+        ..seaworthy_oci::Limits::default()
+    };
+    let env = Env::new(None, &fs, &small);
+    let many = "a==1\nb==1\nc==1\nd==1\n";
+    let e = req
+        .catalog(&file("requirements.txt", many.as_bytes()), &env)
+        .err()
+        .unwrap_or_default();
+    assert!(e.contains("max_packages_per_file"), "{e}");
+    let many = "[[package]]\nname = \"a\"\nversion = \"1\"\n".repeat(4);
+    let e = poetry
+        .catalog(&file("poetry.lock", many.as_bytes()), &env)
+        .err()
+        .unwrap_or_default();
+    assert!(e.contains("max_packages_per_file"), "{e}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,6 +570,9 @@ fn all_fixtures() -> Vec<(String, String)> {
     for f in ["Cargo.v4.lock", "same-file-1.0.6.Cargo.lock"] {
         all.push(("Cargo.lock".into(), format!("cargo/{f}")));
     }
+    for (image, rel) in PYTHON_LOCKS {
+        all.push((image.to_string(), rel.to_string()));
+    }
     all
 }
 
@@ -467,6 +585,7 @@ fn every_cataloger() -> Vec<Box<dyn Cataloger>> {
         cargo_lock::cataloger(),
     ];
     all.extend(npm::catalogers());
+    all.extend(python_lock::catalogers());
     all
 }
 
@@ -743,5 +862,76 @@ fn lockfile_and_installed_manifest_of_one_project_are_one_package() {
         .collect();
     assert_eq!(left_pad.len(), 1);
     assert_eq!(left_pad[0].cataloger, "npm-lock");
+    insta::assert_snapshot!(listing(&inv));
+}
+
+/// `pip install -r requirements.txt` into the project's virtual environment: Django 3.2.12 in
+/// `/app/requirements.txt` and installed in `/app/.venv` is one package with two locations,
+/// the installed metadata first (its layer); the same pin in another project's lockfile, a pin
+/// not installed, and a package of the system site-packages stay packages of their own.
+#[test]
+fn python_lockfile_and_virtualenv_of_one_project_are_one_package() {
+    let metadata = |name: &str, version: &str| {
+        format!(
+            "Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nLicense: BSD-3-Clause\n\n"
+        )
+        .into_bytes()
+    };
+    let fs = FsView::from_layers(vec![
+        support::layer(vec![
+            (
+                "app/requirements.txt",
+                b"Django==3.2.12\nsqlparse==0.4.4\nsix==1.17.0\n".to_vec(),
+            ),
+            ("other/requirements.txt", b"django==3.2.12\n".to_vec()),
+            (
+                "usr/local/lib/python3.11/site-packages/six-1.17.0.dist-info/METADATA",
+                metadata("six", "1.17.0"),
+            ),
+        ]),
+        support::layer(vec![(
+            "app/.venv/lib/python3.11/site-packages/Django-3.2.12.dist-info/METADATA",
+            metadata("Django", "3.2.12"),
+        )]),
+    ])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut catalogers = vec![python::cataloger()];
+    catalogers.extend(python_lock::catalogers());
+    let inv = CatalogerSet::new(catalogers).catalog(&fs);
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    let django: Vec<_> = inv
+        .packages
+        .iter()
+        .filter(|p| p.name.eq_ignore_ascii_case("django"))
+        .collect();
+    assert_eq!(django.len(), 2, "{django:#?}");
+    let app = django
+        .iter()
+        .find(|p| p.cataloger == "python")
+        .unwrap_or_else(|| panic!("the installed Django"));
+    assert_eq!(app.purl, "pkg:pypi/django@3.2.12");
+    let at: Vec<(&str, usize)> = app
+        .locations
+        .iter()
+        .map(|l| (l.path.as_str(), l.layer))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            (
+                "/app/.venv/lib/python3.11/site-packages/Django-3.2.12.dist-info/METADATA",
+                1
+            ),
+            ("/app/requirements.txt", 0)
+        ]
+    );
+    let other = django
+        .iter()
+        .find(|p| p.cataloger == "pip-requirements")
+        .unwrap_or_else(|| panic!("the other project's Django"));
+    assert_eq!(other.locations.len(), 1);
+    assert_eq!(other.locations[0].path, "/other/requirements.txt");
+    // The system site-packages are no project's: six stays two packages.
+    assert_eq!(inv.packages.iter().filter(|p| p.name == "six").count(), 2);
     insta::assert_snapshot!(listing(&inv));
 }

@@ -11,6 +11,7 @@ mod json;
 pub mod npm;
 pub mod php;
 pub mod python;
+pub mod python_lock;
 pub mod rpm;
 pub mod ruby;
 
@@ -21,8 +22,9 @@ use crate::cataloger::Cataloger;
 pub fn all() -> Vec<Box<dyn Cataloger>> {
     let mut all = vec![dpkg::cataloger(), apk::cataloger(), rpm::cataloger()];
     all.extend(npm::catalogers());
+    all.push(python::cataloger());
+    all.extend(python_lock::catalogers());
     all.extend([
-        python::cataloger(),
         ruby::cataloger(),
         php::cataloger(),
         dotnet::cataloger(),
