@@ -484,3 +484,35 @@ fn os_owned_language_package_is_left_to_the_distribution() {
     assert_eq!(matched.os_owned_skipped, 0);
     only(&matched.matches, "CVE-2022-42969");
 }
+
+/// remarshal 0.17.0 pinned in an image's `app/requirements.txt` and installed from it into
+/// `app/.venv` is one package found twice: its advisory (PYSEC-2023-236) is listed once, at the
+/// installed metadata.
+#[test]
+fn a_package_seen_in_requirements_and_virtualenv_is_matched_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(dir.path());
+    let fs = seaworthy_oci::FsView::from_files([
+        (
+            "app/requirements.txt".to_string(),
+            b"remarshal==0.17.0 \\\n    --hash=sha256:0123\n".to_vec(),
+        ),
+        (
+            "app/.venv/lib/python3.11/site-packages/remarshal-0.17.0.dist-info/METADATA"
+                .to_string(),
+            b"Metadata-Version: 2.1\nName: remarshal\nVersion: 0.17.0\n\n".to_vec(),
+        ),
+    ]);
+    let mut catalogers = vec![seaworthy_inventory::catalogers::python::cataloger()];
+    catalogers.extend(seaworthy_inventory::catalogers::python_lock::catalogers());
+    let inv = seaworthy_inventory::CatalogerSet::new(catalogers).catalog(&fs);
+    assert_eq!(inv.packages.len(), 1, "{:#?}", inv.packages);
+    assert_eq!(inv.packages[0].locations.len(), 2);
+    let m = run(&s, None, &inv.packages);
+    assert_eq!(m.len(), 1, "{m:#?}");
+    assert_eq!(
+        m[0].package.path,
+        "/app/.venv/lib/python3.11/site-packages/remarshal-0.17.0.dist-info/METADATA"
+    );
+    assert_eq!(m[0].fixed_version.as_deref(), Some("0.17.1"));
+}
