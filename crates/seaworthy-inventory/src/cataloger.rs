@@ -475,10 +475,10 @@ fn is_locked(p: &Package) -> bool {
 ///   `node_modules`);
 /// - Python: `<root>/requirements*.txt`, `poetry.lock` or `Pipfile.lock` beside a virtual
 ///   environment directly in the root, `<root>/<env>/lib/python3.X/site-packages/…` (or
-///   `dist-packages`, `lib64`), names compared PEP 503 normalised. The system environments
-///   (`/usr/lib/python3*/…`, `/usr/local/lib/python3*/…`) are no project's, as npm's global
-///   `/usr/lib/node_modules` and `/usr/local/lib/node_modules` are no project's: a package
-///   `pip install -r /app/requirements.txt` put there stays two packages, one per sighting.
+///   `dist-packages`, `lib64`), names compared PEP 503 normalised; when the root has no such
+///   environment, the system environment (`/usr/lib/python3*/…`, `/usr/local/lib/python3*/…`),
+///   where `pip install -r /app/requirements.txt` puts it in an image (official `python:`
+///   images, Debian's pip): the pin and the installed package are then one package too.
 ///
 /// The installed manifest stays first (what is in the image: its location, layer, cataloger,
 /// licenses and metadata); the lockfile locations follow, sorted. A lockfile package left
@@ -500,6 +500,14 @@ fn merge_sightings(mut packages: Vec<Package>) -> Vec<Package> {
                 .push((i, roots));
         }
     }
+    // Python project roots that have an environment of their own.
+    let env_roots: HashSet<&str> = installed
+        .iter()
+        .filter(|(key, _)| key.0 == Ecosystem::Pypi)
+        .flat_map(|(_, list)| list)
+        .flat_map(|(_, roots)| roots.iter().map(String::as_str))
+        .filter(|r| *r != SYSTEM_ENV)
+        .collect();
     let mut moved: Vec<(usize, PackageLocation)> = Vec::new();
     for p in &mut packages {
         if !is_locked(p) {
@@ -511,9 +519,16 @@ fn merge_sightings(mut packages: Vec<Package>) -> Vec<Package> {
         let ecosystem = p.ecosystem;
         p.locations.retain(|l| {
             let target = lockfile_root(ecosystem, &l.path).and_then(|root| {
-                candidates
-                    .iter()
-                    .find(|(_, roots)| roots.iter().any(|r| r == root))
+                let installed_in = |root: &str| {
+                    candidates
+                        .iter()
+                        .find(|(_, roots)| roots.iter().any(|r| r == root))
+                };
+                installed_in(root).or_else(|| {
+                    (ecosystem == Ecosystem::Pypi && !env_roots.contains(root))
+                        .then(|| installed_in(SYSTEM_ENV))
+                        .flatten()
+                })
             });
             match target {
                 Some((j, _)) => {
@@ -534,6 +549,9 @@ fn merge_sightings(mut packages: Vec<Package>) -> Vec<Package> {
     packages.retain(|p| !p.locations.is_empty());
     packages
 }
+
+/// The root [`installed_root`] gives a Python package of the system environment.
+const SYSTEM_ENV: &str = "\0system";
 
 /// The project root of a lockfile (`/app` for `/app/package-lock.json` or
 /// `/app/requirements.txt`).
@@ -556,7 +574,7 @@ fn lockfile_root(ecosystem: Ecosystem, path: &str) -> Option<&str> {
 /// The project root of an installed manifest (see [`merge_sightings`]): npm, what comes before
 /// its first `node_modules` (`/app` for `/app/node_modules/a/node_modules/b/package.json`);
 /// Python, the directory holding its virtual environment (`/app` for
-/// `/app/.venv/lib/python3.11/site-packages/…`), none for the system environments.
+/// `/app/.venv/lib/python3.11/site-packages/…`), [`SYSTEM_ENV`] for the system environments.
 fn installed_root(ecosystem: Ecosystem, path: &str) -> Option<&str> {
     match ecosystem {
         Ecosystem::Npm => path.split_once("/node_modules/").map(|(root, _)| root),
@@ -572,7 +590,7 @@ fn installed_root(ecosystem: Ecosystem, path: &str) -> Option<&str> {
                 .strip_suffix("/lib")
                 .or_else(|| lib.strip_suffix("/lib64"))?;
             if matches!(env, "" | "/usr" | "/usr/local") {
-                return None;
+                return Some(SYSTEM_ENV);
             }
             env.rsplit_once('/').map(|(root, _)| root)
         }

@@ -884,6 +884,8 @@ fn python_lockfile_and_virtualenv_of_one_project_are_one_package() {
                 b"Django==3.2.12\nsqlparse==0.4.4\nsix==1.17.0\n".to_vec(),
             ),
             ("other/requirements.txt", b"django==3.2.12\n".to_vec()),
+            // A project without an environment of its own: pip installed into the system's.
+            ("srv/requirements.txt", b"six==1.17.0\n".to_vec()),
             (
                 "usr/local/lib/python3.11/site-packages/six-1.17.0.dist-info/METADATA",
                 metadata("six", "1.17.0"),
@@ -931,7 +933,21 @@ fn python_lockfile_and_virtualenv_of_one_project_are_one_package() {
         .unwrap_or_else(|| panic!("the other project's Django"));
     assert_eq!(other.locations.len(), 1);
     assert_eq!(other.locations[0].path, "/other/requirements.txt");
-    // The system site-packages are no project's: six stays two packages.
-    assert_eq!(inv.packages.iter().filter(|p| p.name == "six").count(), 2);
+    // /app has its own environment, so its pin of six is not the system's six; /srv has none,
+    // so its pin is the six `pip install -r` put in the system site-packages.
+    let six: Vec<_> = inv.packages.iter().filter(|p| p.name == "six").collect();
+    assert_eq!(six.len(), 2, "{six:#?}");
+    let system = six
+        .iter()
+        .find(|p| p.cataloger == "python")
+        .unwrap_or_else(|| panic!("the installed six"));
+    let at: Vec<&str> = system.locations.iter().map(|l| l.path.as_str()).collect();
+    assert_eq!(
+        at,
+        [
+            "/usr/local/lib/python3.11/site-packages/six-1.17.0.dist-info/METADATA",
+            "/srv/requirements.txt"
+        ]
+    );
     insta::assert_snapshot!(listing(&inv));
 }
