@@ -574,7 +574,8 @@ def apk_seeds():
 
 
 LANG_PATHS = ["METADATA", "PKG-INFO", "package.json", "package-lock.json", "yarn.lock",
-              "gemspec", "installed.json", "deps.json", "Cargo.lock", "go.mod"]
+              "gemspec", "installed.json", "deps.json", "Cargo.lock", "go.mod",
+              "requirements.txt", "poetry.lock", "Pipfile.lock"]
 
 
 def lang(kind, name, data):
@@ -605,6 +606,9 @@ def lang_seeds():
         lang(8, name, data)
     for name, data in testdata_dir(inv + "go", "go.mod"):
         lang(9, name, data)
+    for kind, file in ((10, "requirements.txt"), (11, "poetry.lock"), (12, "Pipfile.lock")):
+        for name, data in testdata_dir(inv + "python-lock", file):
+            lang(kind, name, data)
     deep = "[" * 5000 + "]" * 5000
     lang(0, "hostile", "Metadata-Version: 2.1\nName: \nVersion: ../../x\nName: b\n\n\xff")
     lang(2, "hostile", '{"name": "../../x", "version": {"a": 1}, "dependencies": ' + deep + "}")
@@ -618,6 +622,11 @@ def lang_seeds():
          '[[package]]\nname = "a"\nversion = "1"\nsource = "git+https://x#" \n[metadata]\n')
     lang(9, "hostile", "module x\n\ngo 1.22\nrequire (\n\ta v1.0.0\n\tb\n)\nreplace a => ../../b\n"
          "replace c v1 => d v2\nrequire (\nexclude e v1\n")
+    lang(10, "hostile", "a==1 \\\n  --hash=sha256:00 \\\n\n-r ../../etc/passwd\nb==\nc===1\nd==1 ; x\n" + "e" * 70000)
+    lang(11, "hostile", '[[package]]\nname = "a"\nversion = "1"\n[package.source]\ntype = "directory"\n'
+         '[[package]]\nname = 1\n[[package]]\n')
+    lang(12, "hostile", '{"default": {"a": {"version": "==1"}, "b": {"version": 2}, "c": []},'
+         ' "develop": {"a": {"version": "==1"}}, "_meta": ' + deep + "}")
 
 
 def elf64(sections, segments=()):

@@ -1,5 +1,6 @@
 //! Arbitrary bytes as a language package file; the first byte picks the kind (Python METADATA,
-//! package.json, package-lock.json, yarn.lock, gemspec, Composer, .NET deps.json, Cargo.lock, go.mod).
+//! package.json, package-lock.json, yarn.lock, gemspec, Composer, .NET deps.json, Cargo.lock, go.mod,
+//! requirements.txt, poetry.lock, Pipfile.lock).
 #![no_main]
 
 #[path = "common/mod.rs"]
@@ -19,6 +20,9 @@ const PATHS: &[&str] = &[
     "app/app.deps.json",
     "src/Cargo.lock",
     "src/go.mod",
+    "app/requirements.txt",
+    "app/poetry.lock",
+    "app/Pipfile.lock",
 ];
 
 fuzz_target!(|data: &[u8]| {
