@@ -24,7 +24,7 @@ use std::path::{Component, Path, PathBuf};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{
@@ -60,6 +60,10 @@ pub struct FetchOptions {
     pub user_agent: String,
     /// Downloads running at once (at least 1).
     pub concurrency: usize,
+    /// When every download of a batch must be done (`db update --timeout`): a download still
+    /// running then is stopped and one not started yet is not started; both fail with
+    /// [`FetchError::TimedOut`], the cached copy untouched.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for FetchOptions {
@@ -71,6 +75,7 @@ impl Default for FetchOptions {
             max_bytes: 1 << 30,
             user_agent: concat!("seaworthy/", env!("CARGO_PKG_VERSION")).to_string(),
             concurrency: 4,
+            deadline: None,
         }
     }
 }
@@ -176,6 +181,8 @@ pub enum FetchError {
     },
     #[error("{url}: {what}")]
     Protocol { url: String, what: String },
+    #[error("{url}: not done when the time limit ran out")]
+    TimedOut { url: String },
 }
 
 impl FetchError {
@@ -183,7 +190,9 @@ impl FetchError {
     /// even after the retries: a later run may succeed, and the cached copy is untouched.
     pub fn is_network(&self) -> bool {
         match self {
-            FetchError::Network { .. } | FetchError::Truncated { .. } => true,
+            FetchError::Network { .. }
+            | FetchError::Truncated { .. }
+            | FetchError::TimedOut { .. } => true,
             FetchError::Status { status, .. } => is_retryable_status(*status),
             _ => false,
         }
@@ -353,7 +362,21 @@ impl Fetcher {
                     reason: "is used by an earlier job of the same batch",
                 })
             } else {
-                self.fetch_one(job, progress).await
+                match self.options.deadline {
+                    Some(deadline) if Instant::now() >= deadline => Err(FetchError::TimedOut {
+                        url: job.url.clone(),
+                    }),
+                    Some(deadline) => {
+                        tokio::time::timeout_at(deadline.into(), self.fetch_one(job, progress))
+                            .await
+                            .unwrap_or_else(|_| {
+                                Err(FetchError::TimedOut {
+                                    url: job.url.clone(),
+                                })
+                            })
+                    }
+                    None => self.fetch_one(job, progress).await,
+                }
             };
             if let Err(e) = &result {
                 progress(FetchEvent::Failed {

@@ -405,11 +405,31 @@ fn read_feed(path: &Path) -> Result<Vec<u8>, ImportError> {
     })
 }
 
+/// Reads and parses one feed file.
+pub fn read(feed: &FeedFile) -> Result<Parsed, ImportError> {
+    let bytes = read_feed(&feed.path)?;
+    Ok(parse(feed.kind, &bytes, &feed.location)?)
+}
+
+/// One feed as it goes into a new database: what was read from it (`None` when it is recorded
+/// as missing: left out, nothing read), when that was downloaded, and whether it is stale.
+#[derive(Debug)]
+pub struct Entry<'a> {
+    pub feed: &'a FeedFile,
+    pub parsed: Option<Parsed>,
+    /// See [`SourceStatus::fetched`].
+    pub fetched: Option<String>,
+    /// See [`SourceStatus::stale`].
+    pub stale: bool,
+    /// See [`SourceStatus::problem`].
+    pub problem: Option<String>,
+}
+
 /// Parses `feeds` in parallel and writes them into a new database at `db`, replacing it only
 /// when every advisory feed was read: an advisory feed that fails leaves the previous database
 /// as it was. A feed that [`FeedKind::is_left_out_when_broken`] (NVD, KEV, EPSS, Wolfi and
 /// Chainguard secdb) that cannot be read is listed in [`ImportSummary::failed`] and the rest is
-/// imported without it.
+/// imported without it. (`db update` leaves out any feed that fails, see [`crate::update`].)
 pub fn build(
     db: &Path,
     feeds: &[FeedFile],
@@ -419,24 +439,63 @@ pub fn build(
     let parsed: Vec<Result<Parsed, ImportError>> = feeds
         .par_iter()
         .map(|feed| {
-            let bytes = read_feed(&feed.path)?;
-            let parsed = parse(feed.kind, &bytes, &feed.location)?;
+            let parsed = read(feed)?;
             on_parsed(feed, &parsed);
             Ok(parsed)
         })
         .collect();
-    let mut builder = Builder::create(db)?;
-    let mut summary = ImportSummary::default();
+    let mut entries = Vec::with_capacity(feeds.len());
+    let mut failed = Vec::new();
     let mut first_failure = None;
     for (feed, parsed) in feeds.iter().zip(parsed) {
-        let parsed = match parsed {
-            Ok(p) => p,
+        match parsed {
+            Ok(p) => entries.push(Entry {
+                feed,
+                parsed: Some(p),
+                fetched: None,
+                stale: false,
+                problem: None,
+            }),
             Err(e) if feed.kind.is_left_out_when_broken() && e.is_input_error() => {
-                summary.failed.push(e.to_string());
+                failed.push(e.to_string());
                 first_failure.get_or_insert(e);
-                continue;
             }
             Err(e) => return Err(e),
+        }
+    }
+    // Nothing read at all: the previous database stays.
+    if let (true, Some(e)) = (entries.is_empty(), first_failure) {
+        return Err(e);
+    }
+    let mut summary = write(db, entries, built)?;
+    summary.failed = failed;
+    Ok(summary)
+}
+
+/// Writes `entries` into a new database at `db` (renamed over the previous one once complete).
+/// [`ImportSummary::sources`] lists the entries that were read; a missing one (nothing read) is
+/// only recorded in the database.
+pub fn write(
+    db: &Path,
+    entries: Vec<Entry<'_>>,
+    built: &str,
+) -> Result<ImportSummary, ImportError> {
+    let mut builder = Builder::create(db)?;
+    let mut summary = ImportSummary::default();
+    for entry in entries {
+        let feed = entry.feed;
+        let Some(parsed) = entry.parsed else {
+            builder.add_source(&SourceStatus {
+                name: feed.name.clone(),
+                location: feed.location.clone(),
+                updated: built.to_string(),
+                advisories: 0,
+                skipped: 0,
+                fetched: None,
+                stale: true,
+                problem: entry.problem,
+            })?;
+            continue;
         };
         for advisory in &parsed.advisories {
             builder.add(advisory)?;
@@ -448,6 +507,9 @@ pub fn build(
             updated: built.to_string(),
             advisories: (parsed.advisories.len() + parsed.intel.len()) as u64,
             skipped: parsed.skipped as u64,
+            fetched: entry.fetched,
+            stale: entry.stale,
+            problem: entry.problem,
         };
         builder.add_source(&status)?;
         summary.advisories += parsed.advisories.len() as u64;
@@ -463,10 +525,6 @@ pub fn build(
                 .map(|p| format!("{}: {p}", feed.name)),
         );
         summary.sources.push(status);
-    }
-    // Nothing read at all: the previous database stays.
-    if let (true, Some(e)) = (summary.sources.is_empty(), first_failure) {
-        return Err(e);
     }
     builder.finish(built)?;
     Ok(summary)

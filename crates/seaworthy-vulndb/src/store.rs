@@ -23,13 +23,14 @@ use crate::model::{Advisory, Affected};
 use crate::sources::{epss, kev};
 
 /// Bumped whenever tables or the JSON stored in them change shape.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (
     name TEXT PRIMARY KEY, location TEXT NOT NULL, updated TEXT NOT NULL,
-    advisories INTEGER NOT NULL, skipped INTEGER NOT NULL);
+    advisories INTEGER NOT NULL, skipped INTEGER NOT NULL,
+    fetched TEXT, stale INTEGER NOT NULL DEFAULT 0, problem TEXT);
 CREATE TABLE advisories (
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, source TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE ids (id TEXT NOT NULL, advisory INTEGER NOT NULL);
@@ -113,6 +114,24 @@ pub struct SourceStatus {
     pub updated: String,
     pub advisories: u64,
     pub skipped: u64,
+    /// When the data imported was downloaded (RFC 3339): the update's time for a fresh feed,
+    /// the time of its last good copy for a stale one; `None` for a file read from disk and for
+    /// a feed left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<String>,
+    /// The feed could not be downloaded or read when the database was built: its last good copy
+    /// was imported (`fetched` says from when), or nothing was (`fetched` is `None`).
+    pub stale: bool,
+    /// Why the feed is stale (what failed), without its URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl SourceStatus {
+    /// Stale, with nothing imported: no earlier good copy existed.
+    pub fn is_missing(&self) -> bool {
+        self.stale && self.fetched.is_none()
+    }
 }
 
 /// `db status`.
@@ -142,6 +161,8 @@ pub struct DbStatus {
     /// One entry per feed file; for the NVD, KEV and EPSS files `advisories` counts their
     /// records.
     pub sources: Vec<SourceStatus>,
+    /// Names of the sources that were stale or missing when the database was built.
+    pub stale_sources: Vec<String>,
 }
 
 /// An `nvd` row: published, last modified, description, CWE ids (JSON), ratings (JSON).
@@ -505,7 +526,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT name, location, updated, advisories, skipped FROM sources ORDER BY name",
+                "SELECT name, location, updated, advisories, skipped, fetched, stale, problem \
+                 FROM sources ORDER BY name",
             )
             .map_err(sql(&self.path))?;
         let sources = stmt
@@ -516,6 +538,9 @@ impl Store {
                     updated: r.get(2)?,
                     advisories: r.get::<_, i64>(3)?.max(0) as u64,
                     skipped: r.get::<_, i64>(4)?.max(0) as u64,
+                    fetched: r.get(5)?,
+                    stale: r.get::<_, i64>(6)? != 0,
+                    problem: r.get(7)?,
                 })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -533,6 +558,11 @@ impl Store {
             kev_catalog_version: self.meta_opt(kev::META_CATALOG_VERSION)?,
             epss_score_date: self.meta_opt(epss::META_SCORE_DATE)?,
             epss_model_version: self.meta_opt(epss::META_MODEL_VERSION)?,
+            stale_sources: sources
+                .iter()
+                .filter(|s| s.stale)
+                .map(|s| s.name.clone())
+                .collect(),
             sources,
         })
     }
@@ -796,13 +826,16 @@ impl Builder {
     pub fn add_source(&mut self, source: &SourceStatus) -> Result<(), StoreError> {
         self.conn()?
             .execute(
-                "INSERT OR REPLACE INTO sources VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO sources VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     source.name,
                     source.location,
                     source.updated,
                     source.advisories as i64,
-                    source.skipped as i64
+                    source.skipped as i64,
+                    source.fetched,
+                    i64::from(source.stale),
+                    source.problem
                 ],
             )
             .map(|_| ())

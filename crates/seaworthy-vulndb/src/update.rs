@@ -1,10 +1,27 @@
 //! `db update`: which feed files to download (upstream URLs by default, every base URL
 //! configurable for mirrors and tests), then the same import as `db import`.
+//!
+//! One feed that fails never costs the others: a feed that cannot be downloaded (after the
+//! retries, or not done by the deadline) or read is replaced by its last good copy, kept in the
+//! feed cache under [`LAST_GOOD_DIR`], and recorded as stale; without one it is left out and
+//! recorded as missing. The update fails only when no feed at all could be imported.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::fetch::{FetchError, FetchEvent, FetchJob, Fetcher};
-use crate::import::{self, FeedFile, FeedKind, ImportError, ImportSummary};
+use crate::import::{self, Entry, FeedFile, FeedKind, ImportError, ImportSummary};
+use crate::sources::Parsed;
+
+/// Directory inside the feed cache that keeps each feed's last copy that was read without
+/// error (`<cache>/.last-good/<cache name>`, beside `<cache name>.good.json` saying when it
+/// was downloaded). Cache names never name a hidden file, so this cannot collide with them.
+pub const LAST_GOOD_DIR: &str = ".last-good";
+/// Largest last-good sidecar read.
+const MAX_GOOD_SIDECAR_BYTES: u64 = 64 * 1024;
 
 pub const DEBIAN_TRACKER_URL: &str = "https://security-tracker.debian.org/tracker/data/json";
 pub const ALPINE_SECDB_URL: &str = "https://secdb.alpinelinux.org";
@@ -261,12 +278,14 @@ pub enum UpdateError {
     Import(#[from] ImportError),
     #[error("nothing to update: every source is disabled")]
     NothingPlanned,
+    #[error("no feed could be imported:\n  {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+    NothingUsable(Vec<FeedFailure>),
 }
 
 impl UpdateError {
     pub fn is_input_error(&self) -> bool {
         match self {
-            UpdateError::Fetch(_) => false,
+            UpdateError::Fetch(_) | UpdateError::NothingUsable(_) => false,
             UpdateError::Import(e) => e.is_input_error(),
             UpdateError::NothingPlanned => true,
         }
@@ -280,12 +299,146 @@ pub struct UpdateSummary {
     /// Files the server said were unchanged (HTTP 304).
     pub not_modified: usize,
     pub downloaded_bytes: u64,
+    /// Feeds that could not be downloaded or read, in plan order: each stale (its last good
+    /// copy imported) or missing (left out).
+    pub failed: Vec<FeedFailure>,
 }
 
-/// Downloads every planned file into `cache_dir` and rebuilds the database at `db`. The first
-/// failed download or unreadable advisory feed aborts the update; the previous database stays.
-/// An NVD, KEV, EPSS, Wolfi or Chainguard secdb file that downloads but cannot be read is left
-/// out and listed in [`ImportSummary::failed`]; the rest is imported.
+/// A feed that could not be downloaded or read in this update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedFailure {
+    /// The source name (`osv:PyPI`).
+    pub name: String,
+    pub url: String,
+    /// What failed, without the URL (`server answered HTTP 500 … (after 4 attempts)`).
+    pub reason: String,
+    /// When the last good copy used instead was downloaded (RFC 3339) and how old it is; `None`:
+    /// no earlier copy, the feed was left out.
+    pub stale_copy: Option<(String, Duration)>,
+}
+
+impl std::fmt::Display for FeedFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} ({}); ", self.name, self.reason, self.url)?;
+        match &self.stale_copy {
+            Some((when, age)) => write!(
+                f,
+                "using its last good copy from {when} (stale, {} old)",
+                age_text(*age)
+            ),
+            None => write!(f, "left out (no earlier copy)"),
+        }
+    }
+}
+
+/// `45 s`, `12 min`, `5 h`, `3 days`.
+pub fn age_text(age: Duration) -> String {
+    let s = age.as_secs();
+    match s {
+        0..120 => format!("{s} s"),
+        120..7_200 => format!("{} min", s / 60),
+        7_200..172_800 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    }
+}
+
+/// An error message without the `<url>: ` every fetch and feed error starts with.
+fn without_url(message: &str, url: &str) -> String {
+    message
+        .strip_prefix(url)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(message)
+        .to_string()
+}
+
+/// The sidecar of a last good copy.
+#[derive(Debug, Serialize, Deserialize)]
+struct GoodCopy {
+    url: String,
+    /// RFC 3339, the update's time.
+    fetched: String,
+    /// Seconds since the Unix epoch, for its age.
+    fetched_unix: u64,
+}
+
+fn good_path(fetcher: &Fetcher, cache_name: &str) -> PathBuf {
+    fetcher.cache_dir().join(LAST_GOOD_DIR).join(cache_name)
+}
+
+fn good_sidecar(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".good.json");
+    PathBuf::from(name)
+}
+
+fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The last good copy of a feed, when there is one (a regular file with a readable sidecar).
+fn last_good(fetcher: &Fetcher, plan: &Planned) -> Option<(PathBuf, GoodCopy)> {
+    let path = good_path(fetcher, &plan.job.cache_name);
+    let bytes = seaworthy_core::files::read(
+        &good_sidecar(&path),
+        MAX_GOOD_SIDECAR_BYTES,
+        seaworthy_core::files::Links::Refuse,
+    )
+    .ok()?;
+    let copy: GoodCopy = serde_json::from_slice(&bytes).ok()?;
+    std::fs::symlink_metadata(&path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|_| (path, copy))
+}
+
+/// Keeps `from` (just read without error) as the feed's last good copy: hard-linked (copied
+/// where links are not possible) to a temporary name, then renamed into place, then its
+/// sidecar. Best effort: a failure only means no fallback next time.
+fn keep_good(fetcher: &Fetcher, plan: &Planned, from: &Path, fetched: &str) {
+    let path = good_path(fetcher, &plan.job.cache_name);
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(".keep-{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let linked = std::fs::hard_link(from, &tmp).is_ok() || std::fs::copy(from, &tmp).is_ok();
+    if !linked || std::fs::rename(&tmp, &path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return;
+    }
+    let copy = GoodCopy {
+        url: plan.job.url.clone(),
+        fetched: fetched.to_string(),
+        fetched_unix: now_unix(),
+    };
+    if let Ok(json) = serde_json::to_vec(&copy) {
+        let side = good_sidecar(&path);
+        let side_tmp = dir.join(format!(".keep-{}.json.tmp", std::process::id()));
+        if std::fs::write(&side_tmp, json).is_err() || std::fs::rename(&side_tmp, &side).is_err() {
+            let _ = std::fs::remove_file(&side_tmp);
+        }
+    }
+}
+
+/// What became of one planned feed.
+enum Outcome {
+    /// Downloaded (or unchanged) and read.
+    Fresh(Parsed, PathBuf),
+    /// Failed; its last good copy was read instead.
+    Stale(Parsed, GoodCopy, String),
+    /// Failed, and no last good copy could be read.
+    Missing(String),
+}
+
+/// Downloads every planned file into the fetcher's cache directory and rebuilds the database at
+/// `db`. A feed that cannot be downloaded or read is replaced by its last good copy (stale) or
+/// left out (missing), each named once in [`UpdateSummary::failed`] and recorded in the
+/// database's sources; every other feed is imported. Fails only when no feed could be imported
+/// (the previous database stays) or the database cannot be written.
 pub fn update(
     db: &Path,
     fetcher: &Fetcher,
@@ -299,21 +452,108 @@ pub fn update(
     }
     let jobs: Vec<FetchJob> = planned.iter().map(|p| p.job.clone()).collect();
     let mut summary = UpdateSummary::default();
-    let mut feeds = Vec::with_capacity(planned.len());
-    for (plan, result) in planned.iter().zip(fetcher.fetch_all(&jobs, progress)) {
-        let fetched = result?;
-        summary.not_modified += usize::from(fetched.not_modified);
-        if !fetched.not_modified {
-            summary.downloaded_bytes += fetched.bytes;
+    let mut fetched = Vec::with_capacity(planned.len());
+    for result in fetcher.fetch_all(&jobs, progress) {
+        match result {
+            Ok(f) => {
+                summary.not_modified += usize::from(f.not_modified);
+                if !f.not_modified {
+                    summary.downloaded_bytes += f.bytes;
+                }
+                fetched.push(Ok(f.path));
+            }
+            Err(e) => fetched.push(Err(e.to_string())),
         }
-        feeds.push(FeedFile {
+    }
+    let feeds: Vec<FeedFile> = planned
+        .iter()
+        .zip(&fetched)
+        .map(|(plan, f)| FeedFile {
             kind: plan.kind,
             name: plan.name.clone(),
             location: plan.job.url.clone(),
-            path: fetched.path,
+            path: f.clone().unwrap_or_default(),
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = planned
+        .par_iter()
+        .zip(feeds.par_iter())
+        .zip(fetched.into_par_iter())
+        .map(|((plan, feed), f)| {
+            let failure = match f {
+                Ok(path) => match import::read(feed) {
+                    Ok(parsed) => return Outcome::Fresh(parsed, path),
+                    Err(e) => e.to_string(),
+                },
+                Err(e) => e,
+            };
+            let reason = without_url(&failure, &plan.job.url);
+            let Some((path, copy)) = last_good(fetcher, plan) else {
+                return Outcome::Missing(reason);
+            };
+            let good = FeedFile {
+                path,
+                ..feed.clone()
+            };
+            match import::read(&good) {
+                Ok(parsed) => Outcome::Stale(parsed, copy, reason),
+                Err(_) => Outcome::Missing(reason),
+            }
+        })
+        .collect();
+    let now = now_unix();
+    let mut entries = Vec::with_capacity(feeds.len());
+    let mut fresh = Vec::new();
+    for ((plan, feed), outcome) in planned.iter().zip(&feeds).zip(outcomes) {
+        let failure = |reason: &str, stale_copy| FeedFailure {
+            name: plan.name.clone(),
+            url: plan.job.url.clone(),
+            reason: reason.to_string(),
+            stale_copy,
+        };
+        entries.push(match outcome {
+            Outcome::Fresh(parsed, path) => {
+                fresh.push((plan, path));
+                Entry {
+                    feed,
+                    parsed: Some(parsed),
+                    fetched: Some(built.to_string()),
+                    stale: false,
+                    problem: None,
+                }
+            }
+            Outcome::Stale(parsed, copy, reason) => {
+                let age = Duration::from_secs(now.saturating_sub(copy.fetched_unix));
+                summary
+                    .failed
+                    .push(failure(&reason, Some((copy.fetched.clone(), age))));
+                Entry {
+                    feed,
+                    parsed: Some(parsed),
+                    fetched: Some(copy.fetched),
+                    stale: true,
+                    problem: Some(reason),
+                }
+            }
+            Outcome::Missing(reason) => {
+                summary.failed.push(failure(&reason, None));
+                Entry {
+                    feed,
+                    parsed: None,
+                    fetched: None,
+                    stale: true,
+                    problem: Some(reason),
+                }
+            }
         });
     }
-    summary.import = import::build(db, &feeds, built, &|_, _| {})?;
+    if entries.iter().all(|e| e.parsed.is_none()) {
+        return Err(UpdateError::NothingUsable(summary.failed));
+    }
+    summary.import = import::write(db, entries, built)?;
+    for (plan, path) in fresh {
+        keep_good(fetcher, plan, &path, built);
+    }
     Ok(summary)
 }
 
@@ -339,6 +579,19 @@ fn cache_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_and_messages() {
+        assert_eq!(age_text(Duration::from_secs(5)), "5 s");
+        assert_eq!(age_text(Duration::from_secs(600)), "10 min");
+        assert_eq!(age_text(Duration::from_secs(3 * 3600)), "3 h");
+        assert_eq!(age_text(Duration::from_secs(4 * 86_400)), "4 days");
+        assert_eq!(
+            without_url("http://h/x: server answered HTTP 500", "http://h/x"),
+            "server answered HTTP 500"
+        );
+        assert_eq!(without_url("other: thing", "http://h/x"), "other: thing");
+    }
 
     #[test]
     fn years_of_days() {

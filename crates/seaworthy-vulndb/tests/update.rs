@@ -1,6 +1,7 @@
 //! `db update` against a real local HTTP server serving recorded real feed files: the first
 //! update downloads and builds, the next revalidates (conditional requests), and a broken feed
-//! (cut off in transit, or a truncated archive served whole) leaves the previous database intact.
+//! (cut off in transit, a server error, a truncated archive served whole, a server that stalls
+//! past `--timeout`) is replaced by its last good copy, or left out, the others imported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support {
@@ -14,6 +15,7 @@ use std::time::Duration;
 use seaworthy_vulndb::fetch::{FetchOptions, Fetcher};
 use seaworthy_vulndb::store::Store;
 use seaworthy_vulndb::update::{FeedUrls, UpdateError, update};
+use std::time::Instant;
 use support::feed_server::{self, Fault, FeedServer};
 
 fn testdata(p: &str) -> PathBuf {
@@ -187,28 +189,35 @@ fn update_fetches_nvd_kev_and_epss_from_their_urls() {
         .set_modified(later)
         .unwrap();
     let summary = update(&db, &fetcher, &urls, "2026-12-07T02:00:00Z", &|_| {}).unwrap();
+    assert!(summary.import.failed.is_empty());
+    assert_eq!(summary.failed.len(), 1, "{:?}", summary.failed);
+    let epss = &summary.failed[0];
+    assert_eq!(epss.name, "epss");
+    assert!(!epss.to_string().contains("maintenance"), "{epss}");
     assert_eq!(
-        summary.import.failed.len(),
-        1,
-        "{:?}",
-        summary.import.failed
+        epss.stale_copy.as_ref().map(|(when, _)| when.as_str()),
+        Some("2026-12-07T01:00:00Z")
     );
-    assert!(
-        summary.import.failed[0].contains("epss_scores-current.csv.gz"),
-        "{:?}",
-        summary.import.failed
-    );
-    assert!(!summary.import.failed[0].contains("maintenance"));
+    // Its last good copy is imported, marked stale.
     let status = Store::open(&db).unwrap().status().unwrap();
     assert_eq!(status.built, "2026-12-07T02:00:00Z");
-    assert_eq!((status.nvd, status.kev, status.epss), (4, 4, 0));
-    assert_eq!(status.epss_score_date, None);
+    assert_eq!((status.nvd, status.kev, status.epss), (4, 4, 6));
+    assert_eq!(status.stale_sources, ["epss"]);
+    assert_eq!(
+        status.epss_score_date.as_deref(),
+        Some("2026-05-18T00:00:00Z")
+    );
 }
 
 fn fetcher(cache: &Path) -> Fetcher {
+    fetcher_with(cache, None)
+}
+
+fn fetcher_with(cache: &Path, deadline: Option<Instant>) -> Fetcher {
     let options = FetchOptions {
         retries: 1,
         backoff: Duration::from_millis(5),
+        deadline,
         ..FetchOptions::default()
     };
     Fetcher::new(cache.to_path_buf(), options).unwrap()
@@ -324,8 +333,22 @@ fn update_builds_then_revalidates() {
     assert_eq!(status.advisories, first.import.advisories);
 }
 
+/// Sets a served file's modification time ahead (further each call), so that a conditional
+/// request downloads it again.
+fn touch_later(path: &Path) {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let later = std::time::SystemTime::now() + Duration::from_secs(10 * n);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+}
+
 #[test]
-fn broken_feeds_keep_the_previous_database() {
+fn broken_feeds_fall_back_to_their_last_good_copy() {
     let tmp = tempfile::tempdir().unwrap();
     let www = tmp.path().join("www");
     let server = serve_feeds(&www);
@@ -333,34 +356,73 @@ fn broken_feeds_keep_the_previous_database() {
     let fetcher = fetcher(&tmp.path().join("cache"));
     let urls = urls(&server);
     update(&db, &fetcher, &urls, "2026-11-29T01:00:00Z", &|_| {}).unwrap();
-    let before = std::fs::read(&db).unwrap();
+    let before = Store::open(&db).unwrap().status().unwrap();
 
-    // The connection drops halfway through the zip, on every attempt.
+    // The connection drops halfway through the zip, on every attempt: its last good copy is
+    // imported, marked stale, the others fresh.
     server.fail("osv/PyPI/all.zip", usize::MAX, Fault::Truncate);
-    let err = update(&db, &fetcher, &urls, "2026-11-29T02:00:00Z", &|_| {}).unwrap_err();
+    let summary = update(&db, &fetcher, &urls, "2026-11-29T02:00:00Z", &|_| {}).unwrap();
+    assert_eq!(summary.failed.len(), 1, "{:?}", summary.failed);
+    let line = summary.failed[0].to_string();
+    assert!(line.starts_with("osv:PyPI: download cut short"), "{line}");
+    assert!(line.contains("(after 2 attempts)"), "{line}");
+    assert_eq!(line.matches("all.zip").count(), 1, "{line}");
     assert!(
-        matches!(err, UpdateError::Fetch(ref e) if e.is_network()),
-        "{err}"
+        line.contains("using its last good copy from 2026-11-29T01:00:00Z (stale, "),
+        "{line}"
     );
-    assert_eq!(std::fs::read(&db).unwrap(), before);
+    let status = Store::open(&db).unwrap().status().unwrap();
+    assert_eq!(status.built, "2026-11-29T02:00:00Z");
+    assert_eq!(status.advisories, before.advisories);
+    assert_eq!(status.stale_sources, ["osv:PyPI"]);
+    let osv = status
+        .sources
+        .iter()
+        .find(|s| s.name == "osv:PyPI")
+        .unwrap();
+    assert_eq!(osv.fetched.as_deref(), Some("2026-11-29T01:00:00Z"));
+    assert_eq!(osv.advisories, 3);
+    let tracker = status
+        .sources
+        .iter()
+        .find(|s| s.name == "debian-tracker")
+        .unwrap();
+    assert!(!tracker.stale);
+    assert_eq!(tracker.fetched.as_deref(), Some("2026-11-29T02:00:00Z"));
     server.heal("osv/PyPI/all.zip");
 
-    // A truncated zip, served whole with a new date: downloaded fine, refused by the parser.
+    // A truncated zip, served whole with a new date: downloaded fine, refused by the parser, the
+    // last good copy (not the broken download now in the cache) imported.
     let zip = osv_zip();
     std::fs::write(www.join("osv/PyPI/all.zip"), &zip[..zip.len() / 2]).unwrap();
-    let later = std::time::SystemTime::now() + Duration::from_secs(5);
-    std::fs::File::options()
-        .write(true)
-        .open(www.join("osv/PyPI/all.zip"))
-        .unwrap()
-        .set_modified(later)
-        .unwrap();
-    let err = update(&db, &fetcher, &urls, "2026-11-29T03:00:00Z", &|_| {}).unwrap_err();
-    assert!(err.is_input_error(), "{err}");
-    assert!(err.to_string().contains("all.zip"), "{err}");
-    assert_eq!(std::fs::read(&db).unwrap(), before);
+    touch_later(&www.join("osv/PyPI/all.zip"));
+    let summary = update(&db, &fetcher, &urls, "2026-11-29T03:00:00Z", &|_| {}).unwrap();
+    assert_eq!(summary.failed.len(), 1, "{:?}", summary.failed);
+    assert!(summary.failed[0].stale_copy.is_some());
     let status = Store::open(&db).unwrap().status().unwrap();
-    assert_eq!(status.built, "2026-11-29T01:00:00Z");
+    assert_eq!(status.advisories, before.advisories);
+    assert_eq!(status.stale_sources, ["osv:PyPI"]);
+
+    // Every feed fails and none has a good copy (another cache): nothing usable, the previous
+    // database stays.
+    let bytes = std::fs::read(&db).unwrap();
+    for path in [
+        "tracker/data/json",
+        "secdb/v3.4/main.json",
+        "secdb/v3.4/community.json",
+        "osv/PyPI/all.zip",
+        "rustsec/main.tar.gz",
+    ] {
+        server.fail(path, usize::MAX, Fault::Status(500));
+    }
+    let empty_cache = fetcher_with(&tmp.path().join("cache2"), None);
+    let err = update(&db, &empty_cache, &urls, "2026-11-29T04:00:00Z", &|_| {}).unwrap_err();
+    assert!(
+        matches!(err, UpdateError::NothingUsable(ref f) if f.len() == 5),
+        "{err}"
+    );
+    assert!(!err.is_input_error());
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
     // No temporary database is left next to it.
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
@@ -368,6 +430,98 @@ fn broken_feeds_keep_the_previous_database() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
+}
+
+/// One feed answering 500 and one truncated, on a first update: both are left out (no earlier
+/// copy) and recorded as missing, the rest imported; after a good run, the same failures use
+/// the last good copies, marked stale.
+#[test]
+fn a_failing_feed_is_left_out_then_replaced_by_its_last_good_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let www = tmp.path().join("www");
+    let server = serve_feeds(&www);
+    let db = tmp.path().join("vuln.db");
+    let fetcher = fetcher(&tmp.path().join("cache"));
+    let urls = urls(&server);
+    let zip = osv_zip();
+    let break_them = || {
+        server.fail("rustsec/main.tar.gz", usize::MAX, Fault::Status(500));
+        std::fs::write(www.join("osv/PyPI/all.zip"), &zip[..zip.len() / 2]).unwrap();
+        touch_later(&www.join("osv/PyPI/all.zip"));
+    };
+    break_them();
+    let summary = update(&db, &fetcher, &urls, "2026-11-29T01:00:00Z", &|_| {}).unwrap();
+    let names: Vec<&str> = summary.failed.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["osv:PyPI", "rustsec"]);
+    assert!(summary.failed.iter().all(|f| f.stale_copy.is_none()));
+    let rustsec = summary.failed[1].to_string();
+    assert!(
+        rustsec.contains("server answered HTTP 500 Internal Server Error (after 2 attempts)"),
+        "{rustsec}"
+    );
+    assert!(rustsec.ends_with("left out (no earlier copy)"), "{rustsec}");
+    assert_eq!(summary.import.sources.len(), 3);
+    let status = Store::open(&db).unwrap().status().unwrap();
+    assert_eq!(status.stale_sources, ["osv:PyPI", "rustsec"]);
+    let missing: Vec<bool> = status.sources.iter().map(|s| s.is_missing()).collect();
+    assert_eq!(missing, [false, false, false, true, true]);
+    assert!(status.advisories > 100);
+
+    // A good run, then the same two failures: their last good copies are used.
+    server.heal("rustsec/main.tar.gz");
+    std::fs::write(www.join("osv/PyPI/all.zip"), &zip).unwrap();
+    touch_later(&www.join("osv/PyPI/all.zip"));
+    let good = update(&db, &fetcher, &urls, "2026-11-29T02:00:00Z", &|_| {}).unwrap();
+    assert!(good.failed.is_empty(), "{:?}", good.failed);
+    let full = Store::open(&db).unwrap().status().unwrap();
+    assert!(full.stale_sources.is_empty());
+    std::thread::sleep(Duration::from_millis(1100));
+    break_them();
+    let summary = update(&db, &fetcher, &urls, "2026-11-29T03:00:00Z", &|_| {}).unwrap();
+    assert_eq!(summary.failed.len(), 2, "{:?}", summary.failed);
+    for f in &summary.failed {
+        let (when, _) = f.stale_copy.as_ref().unwrap();
+        assert_eq!(when, "2026-11-29T02:00:00Z");
+    }
+    let status = Store::open(&db).unwrap().status().unwrap();
+    assert_eq!(status.advisories, full.advisories);
+    assert_eq!(status.stale_sources, ["osv:PyPI", "rustsec"]);
+    assert!(status.sources.iter().all(|s| !s.is_missing()));
+}
+
+/// A server that stalls past the deadline: that feed counts as failed (left out here, no
+/// earlier copy), the others are imported, and the update ends near the deadline.
+#[test]
+fn a_feed_not_done_by_the_deadline_counts_as_failed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = serve_feeds(&tmp.path().join("www"));
+    server.fail("osv/PyPI/all.zip", usize::MAX, Fault::Stall(6));
+    let db = tmp.path().join("vuln.db");
+    let start = Instant::now();
+    let fetcher = fetcher_with(
+        &tmp.path().join("cache"),
+        Some(start + Duration::from_millis(1500)),
+    );
+    let summary = update(
+        &db,
+        &fetcher,
+        &urls(&server),
+        "2026-11-29T01:00:00Z",
+        &|_| {},
+    )
+    .unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(summary.failed.len(), 1, "{:?}", summary.failed);
+    assert_eq!(summary.failed[0].name, "osv:PyPI");
+    assert_eq!(
+        summary.failed[0].reason,
+        "not done when the time limit ran out"
+    );
+    assert_eq!(summary.import.sources.len(), 4);
 }
 
 #[test]

@@ -386,6 +386,29 @@ fn parse_probability(s: &str) -> Result<f64, String> {
     check_probability(p)
 }
 
+/// `90s`, `5m`, `1h`, `250ms` or plain seconds (`90`).
+pub(crate) fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 90s, 5m, 1h)"))?;
+    let secs = |k: u64| n.checked_mul(k).map(std::time::Duration::from_secs);
+    let d = match unit.trim() {
+        "ms" => Some(std::time::Duration::from_millis(n)),
+        "" | "s" | "sec" => secs(1),
+        "m" | "min" => secs(60),
+        "h" => secs(3600),
+        _ => None,
+    };
+    match d {
+        Some(d) if !d.is_zero() => Ok(d),
+        Some(_) => Err("a duration must be more than zero".into()),
+        None => Err(format!("{s:?} is not a duration (e.g. 90s, 5m, 1h)")),
+    }
+}
+
 fn parse_sort(s: &str) -> Result<seaworthy_vulndb::SortOrder, String> {
     s.parse()
 }
@@ -587,7 +610,9 @@ pub enum DbCommand {
     /// per-CVE intelligence (NVD CVE 2.0 feeds, CISA KEV, FIRST EPSS) and rebuild the database.
     /// Base URLs: SEAWORTHY_DEBIAN_TRACKER_URL, SEAWORTHY_ALPINE_SECDB_URL, SEAWORTHY_OSV_URL,
     /// SEAWORTHY_RUSTSEC_URL, SEAWORTHY_NVD_URL, SEAWORTHY_KEV_URL, SEAWORTHY_EPSS_URL (or `[db]`
-    /// in seaworthy.toml); an empty value disables a source.
+    /// in seaworthy.toml); an empty value disables a source. A feed that cannot be downloaded
+    /// or read is named in one warning and replaced by its last good copy (stale) or left out;
+    /// the rest is imported (exit 0). Exit 3 only when no feed could be imported.
     Update(Box<DbUpdateArgs>),
     /// Build the database from feed files on disk (air-gapped CI): OSV `all.zip` exports and
     /// records, Debian tracker JSON and `data/{CVE,DSA,DLA,DTSA}/list`, Alpine secdb JSON, the
@@ -646,6 +671,10 @@ pub struct DbUpdateArgs {
     /// FIRST EPSS scores URL (`epss_scores-current.csv.gz`).
     #[arg(long, env = "SEAWORTHY_EPSS_URL")]
     pub epss_url: Option<String>,
+    /// Time limit for all the downloads of the update (`90s`, `5m`, `1h`; plain seconds): a feed
+    /// not done by then counts as failed (its last good copy is used, if any).
+    #[arg(long, env = "SEAWORTHY_DB_UPDATE_TIMEOUT", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
     /// Progress bars on standard error: auto (only on a terminal), always, never.
     #[arg(long, value_enum, env = "SEAWORTHY_PROGRESS", default_value = "auto")]
     pub progress: ColorChoice,

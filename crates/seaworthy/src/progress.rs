@@ -122,9 +122,10 @@ impl FeedBars {
                     bar.set_message(format!("{} (retrying: {})", shown(url), shown(reason)));
                 }
             }
-            FetchEvent::Failed { url, error } => {
+            // The update names a feed that failed once, in its warnings: the bar just goes.
+            FetchEvent::Failed { url, .. } => {
                 if let Some(bar) = bars.remove(url) {
-                    bar.abandon_with_message(format!("{} failed: {}", shown(url), shown(error)));
+                    bar.finish_and_clear();
                 }
             }
         }

@@ -254,3 +254,280 @@ fn with_epss_url_in_config(home: &Path, epss: &str) -> PathBuf {
     .unwrap();
     home.to_path_buf()
 }
+
+/// What the changeable test server answers for a path.
+#[derive(Clone)]
+enum Reply {
+    Body(Vec<u8>),
+    /// This status, empty body.
+    Status(u16),
+    /// `Content-Length` of the whole body, then half of it, then the connection closes.
+    CutShort(Vec<u8>),
+    /// Nothing for this many seconds, then 404.
+    Stall(u64),
+}
+
+type Replies = std::sync::Arc<std::sync::Mutex<Vec<(String, Reply)>>>;
+
+/// Serves `replies` (changeable while it runs) over HTTP/1.1 on 127.0.0.1, a thread per
+/// connection; returns the base URL.
+fn serve_replies(replies: Replies) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let replies = replies.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    return;
+                }
+                loop {
+                    let mut header = String::new();
+                    match reader.read_line(&mut header) {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) if header == "\r\n" => break,
+                        Ok(_) => {}
+                    }
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let reply = replies
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, r)| r.clone());
+                let head = |status: &str, len: usize| {
+                    format!(
+                        "HTTP/1.1 {status}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+                    )
+                    .into_bytes()
+                };
+                let response = match reply {
+                    Some(Reply::Body(body)) => [head("200 OK", body.len()), body].concat(),
+                    Some(Reply::Status(code)) => head(&format!("{code} Oops"), 0),
+                    Some(Reply::CutShort(body)) => {
+                        [head("200 OK", body.len()), body[..body.len() / 2].to_vec()].concat()
+                    }
+                    Some(Reply::Stall(seconds)) => {
+                        std::thread::sleep(std::time::Duration::from_secs(seconds));
+                        head("404 Not Found", 0)
+                    }
+                    None => head("404 Not Found", 0),
+                };
+                let _ = stream.write_all(&response);
+            });
+        }
+    });
+    base
+}
+
+fn good_replies() -> Vec<(String, Reply)> {
+    vec![
+        (
+            "/tracker.json".to_string(),
+            Reply::Body(std::fs::read(intel("../debian/tracker-sample.json")).unwrap()),
+        ),
+        (
+            "/kev.json".to_string(),
+            Reply::Body(std::fs::read(intel("known_exploited_vulnerabilities.json")).unwrap()),
+        ),
+        (
+            "/epss.csv.gz".to_string(),
+            Reply::Body(gzip(
+                &std::fs::read(intel("epss_scores-sample.csv")).unwrap(),
+            )),
+        ),
+    ]
+}
+
+fn set_reply(replies: &Replies, path: &str, reply: Reply) {
+    let mut all = replies.lock().unwrap();
+    all.retain(|(p, _)| p != path);
+    all.push((path.to_string(), reply));
+}
+
+fn update_args<'a>(db: &'a str, base: &str, extra: &[&'a str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "db",
+        "update",
+        "--db",
+        db,
+        "--progress",
+        "never",
+        "--alpine-secdb-url",
+        "",
+        "--osv-url",
+        "",
+        "--rustsec-url",
+        "",
+        "--wolfi-url",
+        "",
+        "--chainguard-url",
+        "",
+        "--nvd-url",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend([
+        "--debian-tracker-url".to_string(),
+        format!("{base}/tracker.json"),
+        "--kev-url".to_string(),
+        format!("{base}/kev.json"),
+        "--epss-url".to_string(),
+        format!("{base}/epss.csv.gz"),
+    ]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// One feed answering 500 and one cut short in transit: the database is built from the rest,
+/// each failed feed is named on exactly one line of stderr (its URL once), `db status` names
+/// both, exit 0 with a warning. After a good run, the same failures use the last good copies,
+/// said to be stale.
+#[test]
+fn db_update_with_failing_feeds_builds_from_the_rest() {
+    let home = tempfile::tempdir().unwrap();
+    let replies: Replies = std::sync::Arc::new(std::sync::Mutex::new(good_replies()));
+    let base = serve_replies(replies.clone());
+    let db = home.path().join("vuln.db");
+    let db_arg = db.to_str().unwrap().to_string();
+    let csv = gzip(&std::fs::read(intel("epss_scores-sample.csv")).unwrap());
+    let break_them = || {
+        set_reply(&replies, "/kev.json", Reply::Status(500));
+        set_reply(&replies, "/epss.csv.gz", Reply::CutShort(csv.clone()));
+    };
+    let update = || {
+        let args = update_args(&db_arg, &base, &[]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, home.path())
+    };
+    break_them();
+    let out = update();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let kev: Vec<&str> = stderr.lines().filter(|l| l.contains("kev")).collect();
+    let epss: Vec<&str> = stderr.lines().filter(|l| l.contains("epss")).collect();
+    assert_eq!(kev.len(), 1, "{stderr}");
+    assert_eq!(epss.len(), 1, "{stderr}");
+    assert!(!stderr.contains("retrying"), "{stderr}");
+    assert_eq!(kev[0].matches(&base).count(), 1, "{stderr}");
+    assert!(
+        kev[0].starts_with("seaworthy: warning: cisa-kev: server answered HTTP 500")
+            && kev[0].contains("(after 4 attempts)")
+            && kev[0].ends_with("left out (no earlier copy)"),
+        "{stderr}"
+    );
+    assert!(epss[0].contains("download cut short"), "{stderr}");
+    assert!(
+        stderr.contains("without fresh data for 2 feed(s)"),
+        "{stderr}"
+    );
+    let (table, json) = status(&db, home.path());
+    assert!(
+        table.contains(
+            "Stale           2 feeds could not be updated when it was built: cisa-kev, epss"
+        ),
+        "{table}"
+    );
+    assert_eq!(
+        json["stale_sources"],
+        serde_json::json!(["cisa-kev", "epss"])
+    );
+    assert_eq!(json["kev"], 0);
+    assert!(json["advisories"].as_u64().unwrap() > 0);
+    let tracker = json["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "debian-tracker")
+        .unwrap();
+    assert_eq!(tracker["stale"], false);
+
+    // A good run, then the same failures: the last good copies, stale.
+    set_reply(&replies, "/kev.json", good_replies()[1].1.clone());
+    set_reply(&replies, "/epss.csv.gz", Reply::Body(csv.clone()));
+    let out = update();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("warning"),
+        "{}",
+        text(&out.stderr)
+    );
+    break_them();
+    let out = update();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let kev: Vec<&str> = stderr.lines().filter(|l| l.contains("kev")).collect();
+    assert_eq!(kev.len(), 1, "{stderr}");
+    assert!(
+        kev[0].contains("using its last good copy from ") && kev[0].contains("(stale, "),
+        "{stderr}"
+    );
+    let (table, json) = status(&db, home.path());
+    assert_eq!(
+        json["stale_sources"],
+        serde_json::json!(["cisa-kev", "epss"])
+    );
+    assert_eq!(json["kev"], 4);
+    assert_eq!(json["epss"], 6);
+    assert!(table.contains(" stale "), "{table}");
+}
+
+/// A server that stalls: `--timeout` (and SEAWORTHY_DB_UPDATE_TIMEOUT) bounds the update; the
+/// stalled feed counts as failed, the rest is imported; nothing imported at all is exit 3.
+#[test]
+fn db_update_timeout_bounds_a_stalled_server() {
+    let home = tempfile::tempdir().unwrap();
+    let replies: Replies = std::sync::Arc::new(std::sync::Mutex::new(good_replies()));
+    set_reply(&replies, "/kev.json", Reply::Stall(20));
+    let base = serve_replies(replies.clone());
+    let db = home.path().join("vuln.db");
+    let db_arg = db.to_str().unwrap().to_string();
+    let args = update_args(&db_arg, &base, &["--timeout", "2s"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let start = std::time::Instant::now();
+    let out = run(&args, home.path());
+    let stderr = text(&out.stderr);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("cisa-kev: not done when the time limit ran out"),
+        "{stderr}"
+    );
+    let (_, json) = status(&db, home.path());
+    assert_eq!(json["stale_sources"], serde_json::json!(["cisa-kev"]));
+    assert_eq!(json["epss"], 6);
+
+    // Every feed stalls, the limit from the environment: nothing imported, exit 3, the
+    // database as it was.
+    for path in ["/tracker.json", "/epss.csv.gz"] {
+        set_reply(&replies, path, Reply::Stall(20));
+    }
+    let before = std::fs::read(&db).unwrap();
+    let args = update_args(&db_arg, &base, &[]);
+    let start = std::time::Instant::now();
+    let out = std::process::Command::new(cli_util::BIN)
+        .args(&args)
+        .env("XDG_CACHE_HOME", home.path().join("other-cache"))
+        .env("HOME", home.path())
+        .env("SEAWORTHY_DB_UPDATE_TIMEOUT", "1s")
+        .current_dir(home.path())
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("no feed could be imported"), "{stderr}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

@@ -142,7 +142,7 @@ fn db_status_search_export_and_reimport() {
     let out = run(&["db", "status", "--db", &db, "-f", "json"], home.path());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(status["schema_version"], 3);
+    assert_eq!(status["schema_version"], 4);
     assert_eq!(status["advisories"], 10); // 9 CVE-list entries with packages + 1 OSV record
 
     let out = run(

@@ -45,6 +45,8 @@ pub enum Fault {
     Truncate,
     /// 200 with the whole file but no `Content-Length` (chunked; conditional headers ignored).
     Chunked,
+    /// Nothing for this many seconds, then the file as usual (a server that hangs).
+    Stall(u64),
 }
 
 /// One request as the server saw it.
@@ -265,6 +267,10 @@ async fn fault_response(
             // ServeDir's body has no known length: without the header hyper sends it chunked.
             response.headers_mut().remove(header::CONTENT_LENGTH);
             response
+        }
+        Fault::Stall(seconds) => {
+            tokio::time::sleep(Duration::from_secs(seconds)).await;
+            next.run(req).await
         }
     }
 }

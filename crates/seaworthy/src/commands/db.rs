@@ -80,12 +80,14 @@ pub fn store_failure(e: StoreError) -> Failure {
     }
 }
 
-/// What `db import` / `db update` did: the text for stdout, and the feed files that could not
-/// be read and were left out (NVD, KEV, EPSS, Wolfi and Chainguard secdb; each error names its
-/// file); any makes the exit code 2.
+/// What `db import` / `db update` did: the text for stdout, the feed files `db import` could
+/// not read and left out (NVD, KEV, EPSS, Wolfi and Chainguard secdb; each error names its
+/// file; any makes the exit code 2), and the feeds `db update` could not download or read
+/// (one warning each; the exit code stays 0).
 pub struct Outcome {
     pub text: String,
     pub left_out: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 impl From<String> for Outcome {
@@ -93,6 +95,7 @@ impl From<String> for Outcome {
         Outcome {
             text,
             left_out: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -150,12 +153,18 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<Outcome, Failure> {
         .clone()
         .or(section.cache_dir)
         .unwrap_or_else(update::default_feed_cache);
-    let fetcher = Fetcher::new(cache, FetchOptions::default()).map_err(internal)?;
+    let options = FetchOptions {
+        deadline: args.timeout.map(|t| std::time::Instant::now() + t),
+        ..FetchOptions::default()
+    };
+    let fetcher = Fetcher::new(cache, options).map_err(internal)?;
     let bars = show_progress(args.progress).then(FeedBars::new);
     let progress = |event: FetchEvent| match &bars {
         Some(b) => b.event(&event),
-        None => match &event {
-            FetchEvent::Finished { url, not_modified } => {
+        // Retries and failures stay quiet here: a feed that fails for good is named once, in
+        // the summary's warnings.
+        None => {
+            if let FetchEvent::Finished { url, not_modified } = &event {
                 let what = if *not_modified {
                     "unchanged"
                 } else {
@@ -163,11 +172,7 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<Outcome, Failure> {
                 };
                 crate::note!("seaworthy: {what} {url}");
             }
-            FetchEvent::Retrying { url, reason, .. } => {
-                crate::note!("seaworthy: retrying {url}: {reason}");
-            }
-            _ => {}
-        },
+        }
     };
     let built = created_now();
     let result = update::update(&db, &fetcher, &urls, &built, &progress);
@@ -197,6 +202,7 @@ pub fn run_update(args: &DbUpdateArgs) -> Result<Outcome, Failure> {
     Ok(Outcome {
         text: out,
         left_out: summary.import.failed,
+        warnings: summary.failed.iter().map(ToString::to_string).collect(),
     })
 }
 
@@ -283,6 +289,7 @@ pub fn run_import(args: &DbImportArgs) -> Result<Outcome, Failure> {
     Ok(Outcome {
         text: out,
         left_out: summary.failed,
+        warnings: Vec::new(),
     })
 }
 
@@ -356,21 +363,45 @@ fn status_table(s: &DbStatus) -> String {
         (None, None) => String::new(),
     };
     let _ = writeln!(out, "EPSS            {} scores{epss_date}", s.epss);
-    let _ = writeln!(
-        out,
-        "\n{:<32} {:>10} {:>8}  {:<20}  location",
-        "source", "advisories", "skipped", "updated"
-    );
-    for src in &s.sources {
+    if !s.stale_sources.is_empty() {
+        let names: Vec<String> = s
+            .stale_sources
+            .iter()
+            .map(|n| shown(n).to_string())
+            .collect();
         let _ = writeln!(
             out,
-            "{:<32} {:>10} {:>8}  {:<20}  {}",
+            "Stale           {} feeds could not be updated when it was built: {}",
+            names.len(),
+            names.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<32} {:>10} {:>8}  {:<20}  {:<7}  location",
+        "source", "advisories", "skipped", "updated", "state"
+    );
+    for src in &s.sources {
+        let state = if src.is_missing() {
+            "missing"
+        } else if src.stale {
+            "stale"
+        } else {
+            "fresh"
+        };
+        let _ = writeln!(
+            out,
+            "{:<32} {:>10} {:>8}  {:<20}  {:<7}  {}",
             shown(&src.name),
             src.advisories,
             src.skipped,
-            shown(&src.updated),
+            shown(src.fetched.as_deref().unwrap_or(&src.updated)),
+            state,
             shown(&src.location)
         );
+        if let Some(problem) = &src.problem {
+            let _ = writeln!(out, "{:<32} {}", "", shown(problem));
+        }
     }
     out
 }
@@ -494,6 +525,17 @@ pub fn execute(command: &DbCommand) -> ExitCode {
                 crate::say!(
                     "seaworthy: error: {} (left out; the other feeds were imported)",
                     shown(e)
+                );
+            }
+            // A feed `db update` could not download or read: one line each (its last good copy
+            // used, or left out), and the run passes with the database built from the rest.
+            for w in &outcome.warnings {
+                crate::say!("seaworthy: warning: {}", shown(w));
+            }
+            if !outcome.warnings.is_empty() {
+                crate::say!(
+                    "seaworthy: warning: the database was built without fresh data for {} feed(s) (see `seaworthy db status`)",
+                    outcome.warnings.len()
                 );
             }
             if outcome.left_out.is_empty() {
