@@ -30,6 +30,8 @@ pub use limits::{CaptureBudget, Limits};
 pub use progress::{NoProgress, Progress};
 pub use reference::Reference;
 pub use scan::Image;
+/// The vulnerability database as an OCI artifact (`db push`, `db pull`).
+pub use sources::registry::artifact;
 
 use sources::docker_archive::DockerArchive;
 use sources::oci_layout::OciLayout;

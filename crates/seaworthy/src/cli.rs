@@ -628,6 +628,53 @@ pub enum DbCommand {
     Status(DbStatusArgs),
     /// Look up advisories by id (CVE-…, GHSA-…, DSA-…, alias) or by package name.
     Search(DbSearchArgs),
+    /// Upload the database to a registry as an OCI artifact (REGISTRY/REPO:TAG): the exported
+    /// file zstd-compressed, with its schema version, build time and each feed's date as
+    /// annotations. Credentials as for images (Docker config, --username).
+    Push(DbPushArgs),
+    /// Download the database from a registry (an artifact `db push` wrote): the blob's digest
+    /// is checked, its size bounded, the file validated and installed atomically; nothing is
+    /// downloaded when the local database came from the same blob.
+    Pull(DbPullArgs),
+}
+
+/// How to reach a registry for `db push` / `db pull` (the same flags as for images).
+#[derive(Debug, Clone, Args)]
+pub struct DbRegistryArgs {
+    /// Registry (host[:port]) to reach over plain HTTP; loopback addresses only (repeatable).
+    #[arg(
+        long = "insecure-registry",
+        env = "SEAWORTHY_INSECURE_REGISTRY",
+        value_delimiter = ','
+    )]
+    pub insecure_registries: Vec<String>,
+    /// Registry user name (the password comes from SEAWORTHY_REGISTRY_PASSWORD); without it,
+    /// credentials come from the Docker config (config.json auths and credential helpers).
+    #[arg(long, env = "SEAWORTHY_REGISTRY_USERNAME")]
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbPushArgs {
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// Where to push: REGISTRY/REPO:TAG.
+    pub reference: String,
+    #[command(flatten)]
+    pub registry: DbRegistryArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbPullArgs {
+    #[command(flatten)]
+    pub db: DbPathArgs,
+    /// What to pull: REGISTRY/REPO[:TAG][@DIGEST].
+    pub reference: String,
+    #[command(flatten)]
+    pub registry: DbRegistryArgs,
+    /// Largest database accepted after decompression, in MiB.
+    #[arg(long, env = "SEAWORTHY_MAX_DB_MIB", default_value_t = seaworthy_vulndb::store::MAX_DB_BYTES >> 20)]
+    pub max_db_mib: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -506,6 +506,8 @@ pub fn execute(command: &DbCommand) -> ExitCode {
         DbCommand::Export(args) => run_export(args).map(Outcome::from),
         DbCommand::Status(args) => run_status(args).map(Outcome::from),
         DbCommand::Search(args) => run_search(args).map(Outcome::from),
+        DbCommand::Push(args) => crate::commands::db_oci::run_push(args).map(Outcome::from),
+        DbCommand::Pull(args) => crate::commands::db_oci::run_pull(args).map(Outcome::from),
     };
     match result {
         Ok(outcome) => {

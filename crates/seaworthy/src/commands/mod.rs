@@ -2,6 +2,7 @@ pub mod assess;
 pub mod compose;
 pub mod container;
 pub mod db;
+pub mod db_oci;
 pub mod dockerfile;
 pub mod docs;
 pub mod host;

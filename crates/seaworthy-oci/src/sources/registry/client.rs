@@ -53,6 +53,8 @@ pub(crate) struct RegistryClient {
     reference: String,
     credentials: Found,
     authorization: RwLock<Authorization>,
+    /// What a Bearer token is asked for: pull, or push (`db push`).
+    pub(super) operation: RegistryOperation,
 }
 
 impl RegistryClient {
@@ -96,11 +98,31 @@ impl RegistryClient {
             reference: reference.to_string(),
             credentials: Found::default(),
             authorization: RwLock::new(Authorization::None),
+            operation: RegistryOperation::Pull,
         })
     }
 
     pub fn registry(&self) -> &str {
         &self.name.registry
+    }
+
+    /// `BASE/v2/REPOSITORY/{path}`.
+    pub(super) fn repository_url(&self, path: &str) -> String {
+        format!("{}/v2/{}/{path}", self.base, self.name.repository)
+    }
+
+    /// An upload `Location` (absolute, or a path on this registry) as a URL.
+    pub(super) fn absolute_url(&self, location: &str) -> String {
+        if location.starts_with('/') {
+            format!("{}{location}", self.base)
+        } else {
+            location.to_string()
+        }
+    }
+
+    /// `registry/repository`, for messages.
+    pub(super) fn full_name(&self) -> String {
+        format!("{}/{}", self.name.registry, self.name.repository)
     }
 
     /// `GET /v2/`: whether and how the registry wants credentials.
@@ -151,11 +173,7 @@ impl RegistryClient {
             Some((user, pass)) => RegistryAuth::Basic(user.clone(), pass.clone()),
             None => RegistryAuth::Anonymous,
         };
-        match self
-            .oci
-            .auth(&self.oci_ref, &auth, RegistryOperation::Pull)
-            .await
-        {
+        match self.oci.auth(&self.oci_ref, &auth, self.operation).await {
             Ok(Some(token)) => Ok(Authorization::Bearer(token)),
             Ok(None) => Ok(Authorization::None),
             Err(OciDistributionError::AuthenticationFailure(reason)) => {
@@ -185,12 +203,29 @@ impl RegistryClient {
 
     /// GET with the current authorization; a rejected Bearer token is renewed once.
     async fn get(&self, url: &str, accept: Option<&str>) -> Result<Response> {
+        self.send(reqwest::Method::GET, url, accept, None).await
+    }
+
+    /// A request with the current authorization and an optional body (with its content
+    /// type); a rejected Bearer token is renewed once.
+    pub(super) async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        accept: Option<&str>,
+        body: Option<(&str, &[u8])>,
+    ) -> Result<Response> {
         let mut renewed = false;
         loop {
             let auth = self.current_authorization();
-            let mut request = self.http.get(url);
+            let mut request = self.http.request(method.clone(), url);
             if let Some(accept) = accept {
                 request = request.header(ACCEPT, accept);
+            }
+            if let Some((content_type, bytes)) = body {
+                request = request
+                    .header(CONTENT_TYPE, content_type)
+                    .body(bytes.to_vec());
             }
             request = match &auth {
                 Authorization::None => request,
@@ -266,7 +301,12 @@ impl RegistryClient {
         self.read_limited(resp, limit, what).await
     }
 
-    async fn read_limited(&self, mut resp: Response, limit: u64, what: &str) -> Result<Vec<u8>> {
+    pub(super) async fn read_limited(
+        &self,
+        mut resp: Response,
+        limit: u64,
+        what: &str,
+    ) -> Result<Vec<u8>> {
         let too_big = || ImageError::bad(what, format!("larger than the {limit} byte limit"));
         if resp.content_length().is_some_and(|n| n > limit) {
             return Err(too_big());
@@ -283,7 +323,7 @@ impl RegistryClient {
 
     /// Turns a failed response for `full` (registry/repo@digest) into an error that says what
     /// to do.
-    async fn status_error(
+    pub(super) async fn status_error(
         &self,
         resp: Response,
         what: &str,
@@ -368,7 +408,7 @@ impl RegistryClient {
         ImageError::bad(&self.reference, message)
     }
 
-    fn network_error(&self, e: &reqwest::Error) -> ImageError {
+    pub(super) fn network_error(&self, e: &reqwest::Error) -> ImageError {
         let mut message = format!("cannot reach {}: {}", self.registry(), describe(e));
         if self.base.starts_with("https:") && is_loopback_host(&self.name.host) {
             message.push_str(&format!(
@@ -381,7 +421,7 @@ impl RegistryClient {
 }
 
 #[derive(Clone, Copy)]
-enum Subject {
+pub(super) enum Subject {
     Manifest,
     Blob,
 }

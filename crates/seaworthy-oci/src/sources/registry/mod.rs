@@ -1,6 +1,7 @@
 //! Images in an OCI distribution (v2) registry (`registry:` and bare names): the manifest is
 //! resolved (index → platform), every document's digest checked, and layers streamed on demand.
 
+pub mod artifact;
 mod client;
 mod credentials;
 mod name;
@@ -42,6 +43,16 @@ impl Connection {
     /// Parses `name` (`[host[:port]/]repo[:tag][@digest]`), pings the registry and
     /// authenticates. `reference` is what the user typed, kept for messages.
     pub fn open(name: &str, reference: &str, opts: &LoadOptions<'_>) -> Result<Connection> {
+        Connection::open_for(name, reference, opts, oci_client::RegistryOperation::Pull)
+    }
+
+    /// As [`Connection::open`], with a token for `operation` (push for `db push`).
+    fn open_for(
+        name: &str,
+        reference: &str,
+        opts: &LoadOptions<'_>,
+        operation: oci_client::RegistryOperation,
+    ) -> Result<Connection> {
         let image = ImageName::parse(name).map_err(|m| ImageError::bad(reference, m))?;
         name::check_insecure(&opts.insecure_registries)
             .map_err(|m| ImageError::bad(reference, m))?;
@@ -59,6 +70,7 @@ impl Connection {
             .build()
             .map_err(|e| ImageError::io(reference, e))?;
         let mut client = RegistryClient::new(image.clone(), reference, insecure)?;
+        client.operation = operation;
 
         let challenge = runtime.block_on(client.ping())?;
         let found = if challenge == Challenge::None {
@@ -209,7 +221,7 @@ async fn resolve(
 }
 
 /// Checks a whole document against its digest and size.
-fn verify(bytes: &[u8], digest: &Digest, size: Option<u64>) -> Result<(), String> {
+pub(crate) fn verify(bytes: &[u8], digest: &Digest, size: Option<u64>) -> Result<(), String> {
     let mut sink = std::io::sink();
     std::io::copy(
         &mut VerifyingReader::new(bytes, digest.clone(), size),
@@ -220,7 +232,7 @@ fn verify(bytes: &[u8], digest: &Digest, size: Option<u64>) -> Result<(), String
 }
 
 /// When pulled by tag, the registry's `Docker-Content-Digest` (if sha256) must match the bytes.
-fn check_header_digest(actual: &Digest, header: Option<&str>) -> Result<(), String> {
+pub(crate) fn check_header_digest(actual: &Digest, header: Option<&str>) -> Result<(), String> {
     let Some(claimed) = header.and_then(|h| Digest::parse(h.trim()).ok()) else {
         return Ok(());
     };
