@@ -4,6 +4,7 @@
 
 pub mod causes;
 mod check;
+pub mod date;
 pub mod files;
 mod finding;
 mod location;
