@@ -151,11 +151,6 @@ impl RiskGate {
                 .epss
                 .is_some_and(|p| m.epss.is_some_and(|e| e.score >= p))
     }
-
-    /// The severity a match has at the gate.
-    pub fn severity(&self, m: &VulnMatch) -> Severity {
-        m.severity.for_gate(self.unknown_as)
-    }
 }
 
 /// `--sort`: the order of a report's matches.

@@ -505,6 +505,44 @@ pub struct HostArgs {
     pub db: DbPathArgs,
 }
 
+/// What gates a vulnerability besides its severity (`seaworthy image`, `assess`), each over its
+/// `[image]` key.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RiskArgs {
+    /// What a vulnerability no source rates (`unknown`) counts as at the gate, e.g. high
+    /// [default: `[image] unknown-severity`, else it never gates; it is always listed].
+    #[arg(long, env = "SEAWORTHY_UNKNOWN_SEVERITY", value_parser = parse_rated_severity)]
+    pub unknown_severity: Option<Severity>,
+    /// Fail (exit 1) on any vulnerability in CISA's Known Exploited Vulnerabilities catalogue,
+    /// whatever its severity [default: `[image] fail-on-kev`].
+    #[arg(long, env = "SEAWORTHY_FAIL_ON_KEV", value_parser = BoolishValueParser::new())]
+    pub fail_on_kev: bool,
+    /// Fail (exit 1) on any vulnerability whose EPSS score (probability of exploitation in the
+    /// next 30 days) is at least this, e.g. 0.5 [default: `[image] fail-on-epss`].
+    #[arg(long, value_name = "P", env = "SEAWORTHY_FAIL_ON_EPSS", value_parser = parse_probability)]
+    pub fail_on_epss: Option<f64>,
+}
+
+impl RiskArgs {
+    /// The flags over `[image]`'s keys.
+    pub fn resolve(&self, image: &crate::config::ImageSection) -> seaworthy_vulndb::RiskGate {
+        seaworthy_vulndb::RiskGate {
+            unknown_as: self.unknown_severity.or(image.unknown_severity),
+            kev: self.fail_on_kev || image.fail_on_kev,
+            epss: self.fail_on_epss.or(image.fail_on_epss),
+        }
+    }
+
+    /// Flags that say exactly `risk` (for a scan run on another command's behalf).
+    pub fn from_gate(risk: seaworthy_vulndb::RiskGate) -> Self {
+        RiskArgs {
+            unknown_severity: risk.unknown_as,
+            fail_on_kev: risk.kev,
+            fail_on_epss: risk.epss,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ImageScanArgs {
     #[command(flatten)]
@@ -543,18 +581,8 @@ pub struct ImageScanArgs {
     /// match-os-owned`, else the distribution's advisories alone judge them].
     #[arg(long, env = "SEAWORTHY_MATCH_OS_OWNED", value_parser = BoolishValueParser::new())]
     pub match_os_owned: bool,
-    /// What a vulnerability no source rates (`unknown`) counts as at the gate, e.g. high
-    /// [default: `[image] unknown-severity`, else it never gates; it is always listed].
-    #[arg(long, env = "SEAWORTHY_UNKNOWN_SEVERITY", value_parser = parse_rated_severity)]
-    pub unknown_severity: Option<Severity>,
-    /// Fail (exit 1) on any vulnerability in CISA's Known Exploited Vulnerabilities catalogue,
-    /// whatever its severity.
-    #[arg(long, env = "SEAWORTHY_FAIL_ON_KEV", value_parser = BoolishValueParser::new())]
-    pub fail_on_kev: bool,
-    /// Fail (exit 1) on any vulnerability whose EPSS score (probability of exploitation in the
-    /// next 30 days) is at least this, e.g. 0.5.
-    #[arg(long, value_name = "P", env = "SEAWORTHY_FAIL_ON_EPSS", value_parser = parse_probability)]
-    pub fail_on_epss: Option<f64>,
+    #[command(flatten)]
+    pub risk: RiskArgs,
     /// Order of the vulnerabilities: risk (KEV first, then EPSS, then severity), severity or
     /// package [default: risk].
     #[arg(long, env = "SEAWORTHY_SORT", value_parser = parse_sort)]
@@ -911,17 +939,8 @@ pub struct AssessArgs {
     /// Leave these areas out (comma-separated).
     #[arg(long, value_enum, env = "SEAWORTHY_SKIP", value_delimiter = ',')]
     pub skip: Vec<AreaArg>,
-    /// What an unrated vulnerability counts as at the gate of the image and container areas,
-    /// over `[image] unknown-severity`.
-    #[arg(long, env = "SEAWORTHY_UNKNOWN_SEVERITY", value_parser = parse_rated_severity)]
-    pub unknown_severity: Option<Severity>,
-    /// Any vulnerability in CISA's KEV catalogue gates, whatever its severity (over
-    /// `[image] fail-on-kev`).
-    #[arg(long, env = "SEAWORTHY_FAIL_ON_KEV", value_parser = BoolishValueParser::new())]
-    pub fail_on_kev: bool,
-    /// Any vulnerability whose EPSS score is at least this gates (over `[image] fail-on-epss`).
-    #[arg(long, value_name = "P", env = "SEAWORTHY_FAIL_ON_EPSS", value_parser = parse_probability)]
-    pub fail_on_epss: Option<f64>,
+    #[command(flatten)]
+    pub risk: RiskArgs,
     /// An image with a part of a file skipped (a damaged database record, a package without a
     /// version, a nested archive past a bound) is an input error (exit 2), not a note.
     #[arg(long, env = "SEAWORTHY_STRICT", value_parser = BoolishValueParser::new())]

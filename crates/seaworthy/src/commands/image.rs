@@ -207,14 +207,12 @@ pub fn scan(args: &ImageScanArgs, file: &config::FileConfig) -> Result<Outcome, 
         report_mode,
         file.image.fail_on.or(file.fail_on),
     );
-    let risk = RiskGate {
-        unknown_as: args.unknown_severity.or(file.image.unknown_severity),
-        kev: !report_mode && (args.fail_on_kev || file.image.fail_on_kev),
-        epss: args
-            .fail_on_epss
-            .or(file.image.fail_on_epss)
-            .filter(|_| !report_mode),
-    };
+    let mut risk = args.risk.resolve(&file.image);
+    if report_mode {
+        // Report mode gates nothing; an unrated match still counts as asked in the summary.
+        risk.kev = false;
+        risk.epss = None;
+    }
     Ok(Outcome {
         risk,
         sort: args.sort.or(file.image.sort).unwrap_or_default(),

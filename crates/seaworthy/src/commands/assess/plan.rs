@@ -173,11 +173,7 @@ pub fn plan(args: &AssessArgs) -> Result<Plan> {
 
     let i = &file.image;
     // What gates a vulnerability besides its severity, as in `seaworthy image`.
-    let risk = RiskGate {
-        unknown_as: args.unknown_severity.or(i.unknown_severity),
-        kev: args.fail_on_kev || i.fail_on_kev,
-        epss: args.fail_on_epss.or(i.fail_on_epss),
-    };
+    let risk = args.risk.resolve(i);
     let mut targets = i.targets.clone();
     if targets.len() == 1 && args.images.len() == 1 {
         let reference = args.images[0].clone();
@@ -396,9 +392,7 @@ fn image_job(
             scanners: Vec::new(),
             ignore_unfixed: false,
             match_os_owned: false,
-            unknown_severity: risk.unknown_as,
-            fail_on_kev: risk.kev,
-            fail_on_epss: risk.epss,
+            risk: crate::cli::RiskArgs::from_gate(risk),
             sort: None,
             dockerfile,
             build_args,
